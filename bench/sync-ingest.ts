@@ -1,0 +1,147 @@
+/**
+ * Ingest throughput of POST /v1/sync into a real Postgres, next to a plain multi-row INSERT of the
+ * same rows with `pg`, measured in the same run.
+ *
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:sync
+ *
+ * The API server runs as its own process (`aitl serve`), as deployed; the clients and the
+ * baseline run here. Each round: CLIENTS concurrent clients each send REQUESTS requests of 500
+ * annotations. The baseline inserts the same number of rows, 500 per statement, over CLIENTS
+ * concurrent connections, with every value (hash, JSON) prepared before the clock starts.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { SyncResponse, type Annotation } from '../lib/contract';
+import { contentHash } from '../server/src/annotations/store';
+import { createToken } from '../server/src/auth/tokens';
+import { openDatabase } from '../server/src/db/open';
+import { createPostgresDatabase } from '../server/test/helpers/databases';
+import { realisticAnnotations } from './realistic-annotations';
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CLIENTS = Number(process.env.CLIENTS ?? 4);
+const REQUESTS = Number(process.env.REQUESTS ?? 10);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const BATCH = 500;
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const median = (xs: number[]) => percentile(xs, 50);
+
+async function startServer(databaseUrl: string): Promise<{ url: string; stop(): void }> {
+  const bin = fileURLToPath(new URL('../bin/aitl.mjs', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', AITL_LOG_LEVEL: 'info', AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.includes('"aitl is serving"'));
+      if (line) {
+        out = '';
+        resolve({ url: JSON.parse(line).url, stop: () => child.kill('SIGTERM') });
+      } else if (out.length > 1e6) out = '';
+    });
+    child.once('exit', (code) => reject(new Error(`aitl serve exited with ${code}`)));
+  });
+}
+
+async function apiRound(url: string, token: string) {
+  const latencies: number[] = [];
+  const work = Array.from({ length: CLIENTS }, (_, c) => {
+    const clientId = randomUUID();
+    const bodies = Array.from({ length: REQUESTS }, (_, i) => JSON.stringify({ clientId, annotations: realisticAnnotations(BATCH, clientId, c * 1000 + i + Date.now()) }));
+    return { bodies };
+  });
+  const started = performance.now();
+  await Promise.all(
+    work.map(async ({ bodies }) => {
+      for (const body of bodies) {
+        const t = performance.now();
+        const res = await fetch(`${url}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+        const { results } = SyncResponse.parse(await res.json());
+        if (res.status !== 200 || results.some((r) => r.status !== 'stored')) throw new Error(`sync failed: ${res.status}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rowsPerSecond: (CLIENTS * REQUESTS * BATCH) / seconds, latencies };
+}
+
+const COLUMNS = ['tenant_id', 'agent', 'token_id', 'id', 'type', 'schema_version', 'client_id', 'platform', 'ticket_id', 'impression_id', 'created_at', 'content_hash', 'body', 'verdict', 'strength', 'outcome', 'similarity', 'article_id', 'article_version', 'label'];
+
+function rowValues(a: Annotation, tenantId: string, tokenId: string): unknown[] {
+  return [
+    tenantId, 'bench-agent', tokenId, a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, contentHash(a), JSON.stringify(a),
+    a.type === 'preference' ? a.payload.verdict : null,
+    a.type === 'preference' ? (a.payload.strength ?? null) : null,
+    a.type === 'adoption' ? a.payload.outcome : null,
+    a.type === 'adoption' ? a.payload.similarity : null,
+    a.type === 'relevance' ? a.payload.articleId : null,
+    a.type === 'relevance' ? a.payload.articleVersion : null,
+    a.type === 'relevance' ? a.payload.label : null,
+  ];
+}
+
+async function plainInsertRound(pool: pg.Pool, tenantId: string, tokenId: string) {
+  const statements = Array.from({ length: CLIENTS }, (_, c) =>
+    Array.from({ length: REQUESTS }, (_, i) => {
+      const rows = realisticAnnotations(BATCH, randomUUID(), c * 1000 + i + Date.now()).map((a) => rowValues(a, tenantId, tokenId));
+      const placeholders = rows.map((_, r) => `(${COLUMNS.map((_, k) => `$${r * COLUMNS.length + k + 1}`).join(', ')})`).join(', ');
+      return { text: `INSERT INTO annotations (${COLUMNS.join(', ')}) VALUES ${placeholders}`, values: rows.flat() };
+    }),
+  );
+  const started = performance.now();
+  await Promise.all(
+    statements.map(async (list) => {
+      const client = await pool.connect();
+      try {
+        for (const s of list) await client.query(s.text, s.values);
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rowsPerSecond: (CLIENTS * REQUESTS * BATCH) / seconds };
+}
+
+async function main() {
+  const database = await createPostgresDatabase(BASE_URL);
+  const setup = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
+  const agent = await createToken(setup, { tenantId: 'bench', role: 'agent', name: 'bench-agent' });
+  const baseline = await createToken(setup, { tenantId: 'bench-plain', role: 'agent', name: 'bench-agent' });
+  await setup.close();
+  const server = await startServer(database.url);
+  const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
+  try {
+    console.log(`POST /v1/sync vs plain multi-row INSERT: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up)`);
+    await apiRound(server.url, agent.token);
+    await plainInsertRound(pool, 'bench-plain', baseline.id);
+    const api: number[] = [];
+    const plain: number[] = [];
+    const latencies: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const a = await apiRound(server.url, agent.token);
+      const p = await plainInsertRound(pool, 'bench-plain', baseline.id);
+      api.push(a.rowsPerSecond);
+      plain.push(p.rowsPerSecond);
+      latencies.push(...a.latencies);
+      console.log(`round ${round + 1}: api ${a.rowsPerSecond.toFixed(0)} rows/s, plain INSERT ${p.rowsPerSecond.toFixed(0)} rows/s`);
+    }
+    const ratio = median(api) / median(plain);
+    console.log(`median: api ${median(api).toFixed(0)} rows/s, plain INSERT ${median(plain).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)} (target >= 0.50)`);
+    console.log(`api request latency (500 annotations): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`);
+  } finally {
+    server.stop();
+    await pool.end();
+    await new Promise((r) => setTimeout(r, 500));
+    await database.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,12 @@
+/**
+ * The contract between the extension, the server and anyone reading AITL data.
+ * It imports nothing from either side; both import it. Types are inferred from the schemas.
+ */
+export * from './common';
+export * from './ticket';
+export * from './impression';
+export * from './annotation';
+export * from './sync';
+export * from './errors';
+export * from './health';
+export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';

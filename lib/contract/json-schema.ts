@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload, RelevancePayload } from './annotation';
+import { ApiError } from './errors';
+import { Health } from './health';
+import { Impression, SuggestionRequest } from './impression';
+import { SyncRequest, SyncResponse } from './sync';
+import { TicketContext } from './ticket';
+
+/** The schemas other languages validate against, by name. */
+export const PUBLISHED_SCHEMAS = {
+  Annotation,
+  PreferencePayload,
+  AdoptionPayload,
+  RelevancePayload,
+  MissingKnowledgePayload,
+  TicketContext,
+  SuggestionRequest,
+  Impression,
+  SyncRequest,
+  SyncResponse,
+  ApiError,
+  Health,
+} as const;
+
+/**
+ * The contract as one JSON Schema (draft 2020-12) document with every schema under `$defs`.
+ * Cross-field rules (e.g. "strength is required when one arm wins") cannot be expressed in JSON
+ * Schema; they are stated in the definition's `description` and enforced by the server.
+ */
+export function contractJsonSchema(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(PUBLISHED_SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input', uri: (id) => `#/$defs/${id}` });
+  const defs: Record<string, unknown> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    // `$id` with a fragment is not allowed in draft 2020-12; the `$defs` key names the schema.
+    const { $schema: _schema, $id: _id, ...rest } = schema as Record<string, unknown>;
+    defs[id] = rest;
+  }
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://github.com/aitl/aitl/contract.schema.json',
+    title: 'AITL contract',
+    $defs: defs,
+  };
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import stringify from 'safe-stable-stringify';
+import {
+  Annotation,
+  describeIssues,
+  issuePaths,
+  type SyncResult,
+} from '../../../lib/contract';
+import type { Auth } from '../auth/tokens';
+import type { Database } from '../db/database';
+
+/** The same annotation always hashes the same, whatever the key order it arrived in. */
+export function contentHash(annotation: Annotation): string {
+  return createHash('sha256')
+    .update(stringify({ ...annotation, id: annotation.id.toLowerCase() }) ?? '')
+    .digest('hex');
+}
+
+/** The columns queries filter and group on, next to the full validated JSON. */
+function typedColumns(a: Annotation) {
+  return {
+    verdict: a.type === 'preference' ? a.payload.verdict : null,
+    strength: a.type === 'preference' ? (a.payload.strength ?? null) : null,
+    outcome: a.type === 'adoption' ? a.payload.outcome : null,
+    similarity: a.type === 'adoption' ? a.payload.similarity : null,
+    article_id: a.type === 'relevance' ? a.payload.articleId : null,
+    article_version: a.type === 'relevance' ? a.payload.articleVersion : null,
+    label: a.type === 'relevance' ? a.payload.label : null,
+  };
+}
+
+export class ClientOwnershipError extends Error {}
+
+/**
+ * Validates each annotation on its own and stores the valid ones in one transaction.
+ * Results come back in request order and only after the commit:
+ * - `stored`: new row written;
+ * - `duplicate`: a row with this id and the same content exists (a retry; nothing written);
+ * - `conflict`: a row with this id but different content exists (nothing written);
+ * - `rejected`: invalid, with the failing field paths.
+ * Concurrent requests with overlapping ids are safe: `ON CONFLICT DO NOTHING` waits for the other
+ * transaction and then reports the row as existing, so each id is written exactly once.
+ */
+export async function storeAnnotations(
+  db: Database,
+  auth: Auth,
+  clientId: string,
+  items: unknown[],
+): Promise<SyncResult[]> {
+  const results: SyncResult[] = new Array(items.length);
+  // Valid annotations by lower-cased id; a repeated id within the request is judged against the first.
+  const accepted = new Map<string, { index: number; annotation: Annotation; hash: string }>();
+  const repeats: { index: number; id: string; key: string; hash: string }[] = [];
+
+  items.forEach((item, index) => {
+    const rawId = (item as { id?: unknown } | null)?.id;
+    const id = typeof rawId === 'string' && rawId.length <= 64 ? rawId : null;
+    const parsed = Annotation.safeParse(item);
+    if (!parsed.success) {
+      results[index] = { index, id, status: 'rejected', error: { message: describeIssues(parsed.error), paths: issuePaths(parsed.error) } };
+      return;
+    }
+    const annotation = parsed.data;
+    if (annotation.clientId.toLowerCase() !== clientId.toLowerCase()) {
+      results[index] = {
+        index,
+        id: annotation.id,
+        status: 'rejected',
+        error: { message: 'clientId: must equal the clientId of the request', paths: ['clientId'] },
+      };
+      return;
+    }
+    const key = annotation.id.toLowerCase();
+    const hash = contentHash(annotation);
+    if (accepted.has(key)) repeats.push({ index, id: annotation.id, key, hash });
+    else accepted.set(key, { index, annotation, hash });
+  });
+
+  await db.transaction(async (tx) => {
+    // The first agent to sync from an install owns its clientId; another agent using it is refused.
+    const owner = await tx.query(
+      `INSERT INTO clients (tenant_id, id, agent) VALUES ($1, $2, $3)
+       ON CONFLICT (tenant_id, id) DO UPDATE SET last_seen_at = now() WHERE clients.agent = EXCLUDED.agent
+       RETURNING agent`,
+      [auth.tenantId, clientId, auth.name],
+    );
+    if (owner.rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
+    if (accepted.size === 0) return;
+
+    const rows = [...accepted.values()].map(({ annotation: a, hash }) => ({
+      id: a.id,
+      type: a.type,
+      schema_version: a.schemaVersion,
+      client_id: a.clientId,
+      platform: a.ticket.platform,
+      ticket_id: a.ticket.ticketId,
+      impression_id: a.impressionId,
+      created_at: a.createdAt,
+      content_hash: hash,
+      body: a,
+      ...typedColumns(a),
+    }));
+    // One statement for the whole batch; the rows travel as one JSON parameter.
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
+                                impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
+                                article_id, article_version, label)
+       SELECT $1, $2, $3, r.id, r.type, r.schema_version, r.client_id, r.platform, r.ticket_id,
+              r.impression_id, r.created_at, r.content_hash, r.body, r.verdict, r.strength, r.outcome, r.similarity,
+              r.article_id, r.article_version, r.label
+         FROM jsonb_to_recordset($4::jsonb) AS r(
+              id uuid, type text, schema_version integer, client_id uuid, platform text, ticket_id text,
+              impression_id uuid, created_at timestamptz, content_hash text, body jsonb, verdict text, strength text,
+              outcome text, similarity double precision, article_id uuid, article_version integer, label text)
+       ON CONFLICT (tenant_id, id) DO NOTHING
+       RETURNING id::text AS id`,
+      [auth.tenantId, auth.name, auth.tokenId, JSON.stringify(rows)],
+    );
+    const storedIds = new Set(inserted.rows.map((r) => r.id));
+    const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
+    const existingHashes = new Map<string, string>();
+    if (existing.length > 0) {
+      const { rows: found } = await tx.query<{ id: string; content_hash: string }>(
+        'SELECT id::text AS id, content_hash FROM annotations WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+        [auth.tenantId, existing],
+      );
+      for (const row of found) existingHashes.set(row.id, row.content_hash);
+    }
+    for (const [key, { index, annotation, hash }] of accepted) {
+      const status = storedIds.has(key) ? 'stored' : existingHashes.get(key) === hash ? 'duplicate' : 'conflict';
+      results[index] = {
+        index,
+        id: annotation.id,
+        status,
+        ...(status === 'conflict' && {
+          error: { message: 'an annotation with this id and different content is already stored', paths: ['id'] },
+        }),
+      };
+    }
+  });
+
+  for (const { index, id, key, hash } of repeats) {
+    const same = accepted.get(key)!.hash === hash;
+    results[index] = same
+      ? { index, id, status: 'duplicate' }
+      : { index, id, status: 'conflict', error: { message: 'the same id appears earlier in this request with different content', paths: ['id'] } };
+  }
+  return results;
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { authPlugin } from './plugins/auth';
+import { registerErrorHandling } from './plugins/errors';
+import { registerRateLimit } from './plugins/rate-limit';
+import healthRoutes from './routes/healthz';
+import syncRoutes from './routes/sync';
+
+export interface AppOptions {
+  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy'>;
+  db: Database;
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: DestinationStream;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The HTTP API on top of an open, migrated database. */
+export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      // Fastify does not log headers, but anything that ever does must not leak credentials.
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+      ...(logStream && { stream: logStream }),
+    },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // Keep a caller's request id when it is sane (so logs join up across services), else make one.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // The API speaks JSON only; anything else is 415, not a string handed to a handler.
+  app.removeContentTypeParser('text/plain');
+  registerErrorHandling(app);
+  await registerRateLimit(app, config.rateLimitPerMinute);
+  await app.register(helmet, { global: true });
+  await app.register(authPlugin, { db });
+
+  await app.register(healthRoutes, { db });
+  await app.register(syncRoutes, { db });
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { SyncRequestEnvelope, describeIssues, issuePaths, type SyncResponse } from '../../../../lib/contract';
+import { ClientOwnershipError, storeAnnotations } from '../../annotations/store';
+import type { Database } from '../../db/database';
+import { HttpError } from '../../plugins/errors';
+
+/** `POST /v1/sync`: an agent's extension delivers up to 500 annotations from its outbox. */
+export default async function syncRoutes(app: FastifyInstance, opts: { db: Database }) {
+  app.post('/v1/sync', { onRequest: app.requireRole('agent') }, async (request): Promise<SyncResponse> => {
+    const envelope = SyncRequestEnvelope.safeParse(request.body);
+    if (!envelope.success) {
+      throw new HttpError(400, 'bad_request', `invalid sync request: ${describeIssues(envelope.error)}`, issuePaths(envelope.error));
+    }
+    try {
+      const results = await storeAnnotations(opts.db, request.auth!, envelope.data.clientId, envelope.data.annotations);
+      const counts = results.reduce<Record<string, number>>((acc, r) => ((acc[r.status] = (acc[r.status] ?? 0) + 1), acc), {});
+      request.log.info({ tenant: request.auth!.tenantId, ...counts }, 'sync');
+      return { results };
+    } catch (error) {
+      if (error instanceof ClientOwnershipError) throw new HttpError(403, 'forbidden', error.message);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app';
+import { startAdminSocket } from './cli/admin-socket';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { openDatabase } from './db/open';
+import { seedDemo } from './demo';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: Database;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens and migrates the database, then serves the API until `close()` or a signal. */
+export async function serve(config: Config, options: { demo?: boolean; handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const db = await openDatabase(config);
+  let app: FastifyInstance | undefined;
+  let adminSocket: { close(): Promise<void> } | null = null;
+  try {
+    app = await buildApp({ config, db });
+    if (db.kind === 'pglite') adminSocket = await startAdminSocket(config, db);
+    if (options.demo) {
+      const seeded = await seedDemo(db);
+      if (seeded) process.stdout.write(seeded + '\n');
+    }
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app?.close().catch(() => {});
+    await adminSocket?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw error;
+  }
+  const address = app.server.address();
+  const url = typeof address === 'object' && address ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}` : String(address);
+  app.log.info({ db: db.kind, url, ...(db.kind === 'pglite' && { dataDir: config.dataDir }) }, 'aitl is serving');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close(); // stops accepting, lets in-flight requests (and their commits) finish
+      await adminSocket?.close();
+      await db.close();
+    })());
+
+  if (options.handleSignals) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        app.log.info({ signal }, 'shutting down');
+        close().then(
+          () => process.exit(0),
+          (error) => {
+            app.log.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  return { app, db, url, close };
+}

@@ -1,0 +1,35 @@
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app';
+import { createToken, type Role } from '../../src/auth/tokens';
+import type { Config } from '../../src/config';
+import type { Database } from '../../src/db/database';
+
+export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy'> = {
+  bodyLimit: 4 * 1024 * 1024,
+  rateLimitPerMinute: 10_000,
+  logLevel: 'info',
+  trustProxy: false,
+};
+
+/** An app on `db` whose log lines are collected in `logs`. */
+export async function testApp(db: Database, config: Partial<typeof TEST_CONFIG> = {}): Promise<{ app: FastifyInstance; logs: string[] }> {
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, db, logStream });
+  await app.ready();
+  return { app, logs };
+}
+
+let counter = 0;
+/** A token in its own tenant unless one is given, so tests never see each other's rows. */
+export async function tokenFor(db: Database, role: Role, opts: { tenant?: string; name?: string } = {}) {
+  const tenantId = opts.tenant ?? `t${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const { token, id } = await createToken(db, { tenantId, role, name: opts.name ?? `${role}-${counter}` });
+  return { token, id, tenantId, headers: { authorization: `Bearer ${token}` } };
+}

@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, SyncResponse, type Annotation } from '../../lib/contract';
+import { revokeToken } from '../src/auth/tokens';
+import type { Database } from '../src/db/database';
+import { makeAnnotation, makeAnnotations } from './helpers/annotations';
+import { testApp, tokenFor } from './helpers/app';
+import { testDatabases } from './helpers/databases';
+
+describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
+  let db: Database;
+  let app: FastifyInstance;
+  let logs: string[];
+
+  beforeAll(async () => {
+    db = await testDb.open();
+    ({ app, logs } = await testApp(db));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await testDb.cleanup();
+  });
+
+  const sync = (headers: Record<string, string>, payload: unknown) =>
+    app.inject({ method: 'POST', url: '/v1/sync', headers, payload: payload as object });
+
+  async function rowsFor(tenantId: string) {
+    const { rows } = await db.query<{ id: string; type: string; agent: string; body: Annotation; outcome: string | null; label: string | null }>(
+      'SELECT id::text AS id, type, agent, body, outcome, label FROM annotations WHERE tenant_id = $1 ORDER BY seq',
+      [tenantId],
+    );
+    return rows;
+  }
+
+  it('stores one annotation of each type, with typed columns and the agent from the token', async () => {
+    const agent = await tokenFor(db, 'agent', { name: 'jane@acme' });
+    const clientId = randomUUID();
+    const annotations = (['preference', 'adoption', 'relevance', 'missing_knowledge'] as const).map((t) => makeAnnotation(t, clientId));
+    const res = await sync(agent.headers, { clientId, annotations });
+    expect(res.statusCode).toBe(200);
+    const body = SyncResponse.parse(res.json());
+    expect(body.results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
+    expect(body.results.map((r) => r.id)).toEqual(annotations.map((a) => a.id));
+
+    const rows = await rowsFor(agent.tenantId);
+    expect(rows.map((r) => r.id)).toEqual(annotations.map((a) => a.id));
+    expect(new Set(rows.map((r) => r.agent))).toEqual(new Set(['jane@acme']));
+    expect(rows[0]!.body).toEqual(annotations[0]);
+    expect(rows[1]!.outcome).toBe('heavy_edit');
+    expect(rows[2]!.label).toBe('outdated');
+  });
+
+  it('answers duplicate for a retried annotation and conflict for the same id with other content, writing nothing', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const original = makeAnnotation('relevance', clientId);
+    await sync(agent.headers, { clientId, annotations: [original] });
+
+    // Same content with keys in another order is still the same annotation.
+    const reordered = Object.fromEntries(Object.entries(original).reverse());
+    const changed = { ...original, payload: { ...original.payload, label: 'relevant' } };
+    const res = await sync(agent.headers, { clientId, annotations: [reordered, changed] });
+    const { results } = SyncResponse.parse(res.json());
+    expect(results[0]).toMatchObject({ index: 0, id: original.id, status: 'duplicate' });
+    expect(results[1]).toMatchObject({ index: 1, id: original.id, status: 'conflict', error: { paths: ['id'] } });
+
+    const rows = await rowsFor(agent.tenantId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.label).toBe('outdated');
+  });
+
+  it('judges a repeated id within one request against its first occurrence', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const a = makeAnnotation('preference', clientId);
+    const res = await sync(agent.headers, { clientId, annotations: [a, a, { ...a, payload: { ...a.payload, verdict: 'tie', strength: undefined } }] });
+    const { results } = SyncResponse.parse(res.json());
+    expect(results.map((r) => r.status)).toEqual(['stored', 'duplicate', 'conflict']);
+    expect(await rowsFor(agent.tenantId)).toHaveLength(1);
+  });
+
+  it('rejects a bad annotation with its failing paths without blocking the others', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const good = makeAnnotation('adoption', clientId);
+    const noStrength = makeAnnotation('preference', clientId);
+    delete (noStrength.payload as { strength?: string }).strength;
+    const extraField = { ...makeAnnotation('relevance', clientId), tenantId: 'someone-else', agent: 'mallory' };
+    const wrongOutcome = makeAnnotation('adoption', clientId);
+    (wrongOutcome.payload as { outcome: string }).outcome = 'as_is'; // similarity 0.62 says heavy_edit
+    const otherClient = makeAnnotation('missing_knowledge', randomUUID());
+    const v4Id = { ...makeAnnotation('relevance', clientId), id: randomUUID() };
+    const nul = makeAnnotation('missing_knowledge', clientId);
+    (nul.payload as { description: string }).description = 'bad\u0000byte';
+
+    const res = await sync(agent.headers, { clientId, annotations: [noStrength, good, extraField, wrongOutcome, otherClient, v4Id, nul, 42] });
+    expect(res.statusCode).toBe(200);
+    const { results } = SyncResponse.parse(res.json());
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'stored', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+    expect(results[0]!.error!.paths).toEqual(['payload.strength']);
+    expect(results[2]!.error!.paths.sort()).toEqual(['agent', 'tenantId']);
+    expect(results[3]!.error!.paths).toEqual(['payload.outcome']);
+    expect(results[4]!.error!.paths).toEqual(['clientId']);
+    expect(results[5]!.error!.paths).toEqual(['id']);
+    expect(results[6]!.error!.paths).toEqual(['payload.description']);
+    expect(results[7]).toMatchObject({ index: 7, id: null, status: 'rejected' });
+    expect((await rowsFor(agent.tenantId)).map((r) => r.id)).toEqual([good.id]);
+  });
+
+  it('leaves exactly one row per id when the same request is sent twice', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const annotations = makeAnnotations(50, clientId);
+    const first = SyncResponse.parse((await sync(agent.headers, { clientId, annotations })).json());
+    const second = SyncResponse.parse((await sync(agent.headers, { clientId, annotations })).json());
+    expect(first.results.every((r) => r.status === 'stored')).toBe(true);
+    expect(second.results.every((r) => r.status === 'duplicate')).toBe(true);
+    expect(await rowsFor(agent.tenantId)).toHaveLength(50);
+  });
+
+  it('leaves exactly one row per id when concurrent requests overlap', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const all = makeAnnotations(300, clientId);
+    // Five requests over overlapping windows of the same 300 annotations, all in flight at once.
+    const windows = [all.slice(0, 150), all.slice(50, 200), all.slice(100, 250), all.slice(150, 300), all.slice(0, 300)];
+    const responses = await Promise.all(windows.map((annotations) => sync(agent.headers, { clientId, annotations })));
+    const stored = new Map<string, number>();
+    for (const res of responses) {
+      expect(res.statusCode).toBe(200);
+      for (const r of SyncResponse.parse(res.json()).results) {
+        expect(['stored', 'duplicate']).toContain(r.status);
+        if (r.status === 'stored') stored.set(r.id!, (stored.get(r.id!) ?? 0) + 1);
+      }
+    }
+    // Every id reported stored exactly once across all responses, and the table agrees.
+    expect(stored.size).toBe(300);
+    expect([...stored.values()].every((n) => n === 1)).toBe(true);
+    const rows = await rowsFor(agent.tenantId);
+    expect(rows).toHaveLength(300);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(300);
+  });
+
+  it('accepts 500 annotations and refuses 501 with 400 naming the path', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const ok = await sync(agent.headers, { clientId, annotations: makeAnnotations(500, clientId) });
+    expect(ok.statusCode).toBe(200);
+    const tooMany = await sync(agent.headers, { clientId, annotations: makeAnnotations(501, clientId) });
+    expect(tooMany.statusCode).toBe(400);
+    expect(ApiError.parse(tooMany.json()).error).toMatchObject({ code: 'bad_request', paths: ['annotations'] });
+    expect(await rowsFor(agent.tenantId)).toHaveLength(500);
+  });
+
+  it('answers 400 naming the failing paths for a malformed request', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const cases: [unknown, string[]][] = [
+      [{ annotations: [] }, ['clientId', 'annotations']],
+      [{ clientId: 'not-a-uuid', annotations: [{}] }, ['clientId']],
+      [{ clientId: randomUUID(), annotations: 'x' }, ['annotations']],
+      [{ clientId: randomUUID(), annotations: [{}], extra: true }, ['extra']],
+      [[1, 2], ['(root)']],
+    ];
+    for (const [payload, paths] of cases) {
+      const res = await sync(agent.headers, payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      const { error } = ApiError.parse(res.json());
+      expect(error.code).toBe('bad_request');
+      expect(error.paths!.sort()).toEqual(paths.sort());
+      for (const p of paths) expect(error.message).toContain(p);
+    }
+    const notJson = await app.inject({ method: 'POST', url: '/v1/sync', headers: { ...agent.headers, 'content-type': 'application/json' }, payload: '{"clientId":' });
+    expect(notJson.statusCode).toBe(400);
+    expect(ApiError.parse(notJson.json()).error.code).toBe('bad_request');
+    const notJsonType = await app.inject({ method: 'POST', url: '/v1/sync', headers: { ...agent.headers, 'content-type': 'text/plain' }, payload: 'hello' });
+    expect(notJsonType.statusCode).toBe(415);
+  });
+
+  it('answers 401 without a token, with an unknown token and with a revoked one', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const payload = { clientId, annotations: [makeAnnotation('relevance', clientId)] };
+    const none = await sync({}, payload);
+    const garbage = await sync({ authorization: 'Bearer aitl_agent_nope' }, payload);
+    const forged = await sync({ authorization: `Bearer aitl_agent_${'0'.repeat(64)}` }, payload);
+    await revokeToken(db, agent.id);
+    const revoked = await sync(agent.headers, payload);
+    for (const res of [none, garbage, forged, revoked]) {
+      expect(res.statusCode).toBe(401);
+      expect(ApiError.parse(res.json()).error.code).toBe('unauthorized');
+    }
+    expect(await rowsFor(agent.tenantId)).toHaveLength(0);
+  });
+
+  it('answers 403 to operator and admin tokens, and to an agent using another agent\'s clientId', async () => {
+    const operator = await tokenFor(db, 'operator');
+    const admin = await tokenFor(db, 'admin', { tenant: operator.tenantId });
+    const clientId = randomUUID();
+    const payload = { clientId, annotations: [makeAnnotation('relevance', clientId)] };
+    for (const caller of [operator, admin]) {
+      const res = await sync(caller.headers, payload);
+      expect(res.statusCode).toBe(403);
+      expect(ApiError.parse(res.json()).error.code).toBe('forbidden');
+    }
+    const jane = await tokenFor(db, 'agent', { name: 'jane', tenant: operator.tenantId });
+    const mallory = await tokenFor(db, 'agent', { name: 'mallory', tenant: operator.tenantId });
+    expect((await sync(jane.headers, payload)).statusCode).toBe(200);
+    const stolen = await sync(mallory.headers, { clientId, annotations: [makeAnnotation('preference', clientId)] });
+    expect(stolen.statusCode).toBe(403);
+    expect(ApiError.parse(stolen.json()).error.message).toContain('belongs to another agent');
+    expect(await rowsFor(operator.tenantId)).toHaveLength(1);
+  });
+
+  it('keeps tenants apart: the same id in another tenant is its own row and reveals nothing', async () => {
+    const a = await tokenFor(db, 'agent');
+    const b = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const annotation = makeAnnotation('missing_knowledge', clientId);
+    await sync(a.headers, { clientId, annotations: [annotation] });
+    // Tenant B sending the same id with other content must not learn that A has it (no conflict).
+    const probe = { ...annotation, payload: { ...annotation.payload, description: 'probe' } };
+    const res = await sync(b.headers, { clientId, annotations: [probe] });
+    expect(SyncResponse.parse(res.json()).results[0]!.status).toBe('stored');
+    expect((await rowsFor(a.tenantId))[0]!.body).toEqual(annotation);
+    expect((await rowsFor(b.tenantId))[0]!.body).toEqual(probe);
+  });
+
+  it('answers 413 for a body over the limit and stores nothing', async () => {
+    const small = await testApp(db, { bodyLimit: 64 * 1024 });
+    try {
+      const agent = await tokenFor(db, 'agent');
+      const clientId = randomUUID();
+      const res = await small.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations: makeAnnotations(200, clientId) } });
+      expect(res.statusCode).toBe(413);
+      expect(ApiError.parse(res.json()).error.code).toBe('payload_too_large');
+      expect(await rowsFor(agent.tenantId)).toHaveLength(0);
+    } finally {
+      await small.app.close();
+    }
+  });
+
+  it('answers 429 with Retry-After and RateLimit headers once a token spends its budget', async () => {
+    const limited = await testApp(db, { rateLimitPerMinute: 3 });
+    try {
+      const agent = await tokenFor(db, 'agent');
+      const other = await tokenFor(db, 'agent');
+      const clientId = randomUUID();
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 4; i++) {
+        last = await limited.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations: [makeAnnotation('relevance', clientId)] } });
+        statuses.push(last.statusCode);
+        expect(last.headers['ratelimit-limit']).toBe('3');
+        expect(last.headers['ratelimit-remaining']).toBeDefined();
+      }
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+      expect(ApiError.parse(last!.json()).error.code).toBe('rate_limited');
+      // The budget is per token: another agent is unaffected.
+      const otherClient = randomUUID();
+      const res = await limited.app.inject({ method: 'POST', url: '/v1/sync', headers: other.headers, payload: { clientId: otherClient, annotations: [makeAnnotation('relevance', otherClient)] } });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await limited.app.close();
+    }
+  });
+
+  it('never writes the bearer token to the logs and tags every line with a request id', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const res = await sync({ ...agent.headers, 'x-request-id': 'req-abc.123' }, { clientId, annotations: [makeAnnotation('relevance', clientId)] });
+    expect(res.headers['x-request-id']).toBe('req-abc.123');
+    await sync({ authorization: `Bearer ${agent.token}x` }, {}); // a 401 is logged too
+    const text = logs.join('');
+    expect(text).toContain('req-abc.123');
+    expect(text).not.toContain(agent.token);
+    expect(text).not.toContain(agent.token.slice(11));
+  });
+
+  it('answers 5xx without leaking the cause when the database fails, and 503 when it is unreachable', async () => {
+    const failing: Database = {
+      ...db,
+      transaction: async () => {
+        throw new Error('relation "secret_internal_table" does not exist');
+      },
+    };
+    const broken = await testApp(failing);
+    const unreachable = await testApp({
+      ...db,
+      transaction: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+      },
+    });
+    try {
+      const agent = await tokenFor(db, 'agent');
+      const clientId = randomUUID();
+      const payload = { clientId, annotations: [makeAnnotation('relevance', clientId)] };
+      const res = await broken.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload });
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('secret_internal_table');
+      expect(ApiError.parse(res.json()).error).toMatchObject({ code: 'internal', requestId: res.headers['x-request-id'] });
+      expect(broken.logs.join('')).toContain('secret_internal_table'); // the operator still sees why
+
+      const down = await unreachable.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload });
+      expect(down.statusCode).toBe(503);
+      expect(down.headers['retry-after']).toBeDefined();
+      expect(down.body).not.toContain('10.0.0.5');
+    } finally {
+      await broken.app.close();
+      await unreachable.app.close();
+    }
+  });
+
+  it('reports health with the database kind', async () => {
+    const res = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true, db: testDb.name, version: expect.any(String) });
+  });
+
+  it('gives ids of other versions than v7 no way in, and accepts upper-case v7 ids as the same id', async () => {
+    const agent = await tokenFor(db, 'agent');
+    const clientId = randomUUID();
+    const id = uuidv7();
+    const lower = makeAnnotation('relevance', clientId, { id });
+    const upper = { ...lower, id: id.toUpperCase() };
+    const { results } = SyncResponse.parse((await sync(agent.headers, { clientId, annotations: [lower] })).json());
+    const again = SyncResponse.parse((await sync(agent.headers, { clientId, annotations: [upper] })).json());
+    expect(results[0]!.status).toBe('stored');
+    expect(again.results[0]).toMatchObject({ id: upper.id, status: 'duplicate' });
+  });
+});
