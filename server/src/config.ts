@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS, describeIssues } from '../../lib/contract';
+import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
 
 /**
  * All server configuration, read from the environment once. Defaults are documented here and in
@@ -24,7 +25,23 @@ const Env = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Reply arms: a JSON file (AITL_ARMS_FILE) or inline JSON (AITL_ARMS); see the README. Unset:
+   * two embedded extractive arms, which need no network.
+   */
+  AITL_ARMS_FILE: z.string().min(1).optional(),
+  AITL_ARMS: z.string().min(1).optional(),
+  /** Default time an arm gets before the suggestion goes on without it, in milliseconds. */
+  AITL_ARM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** A reranker weights file (from `aitl rerank train`); unset: the shipped weights. */
+  AITL_RERANKER_WEIGHTS: z.string().min(1).optional(),
 });
+
+export interface SuggestionsConfig {
+  arms: Arm[];
+  /** Path of the reranker weights; undefined for the shipped ones. */
+  rerankerWeights: string | undefined;
+}
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -35,6 +52,7 @@ export interface Config {
   rateLimitPerMinute: number;
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
+  suggestions: SuggestionsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +61,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
+  let arms: Arm[];
+  try {
+    arms = loadArms(env, e.AITL_ARM_TIMEOUT_MS);
+  } catch (error) {
+    if (error instanceof ArmsConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.AITL_DATA_DIR === 'memory://' ? e.AITL_DATA_DIR : path.resolve(e.AITL_DATA_DIR),
@@ -52,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
+    suggestions: { arms, rerankerWeights: e.AITL_RERANKER_WEIGHTS && path.resolve(e.AITL_RERANKER_WEIGHTS) },
   };
 }

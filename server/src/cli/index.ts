@@ -1,6 +1,9 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { contractJsonSchema } from '../../../lib/contract';
 import { ROLES, TokenError } from '../auth/tokens';
+import { SOURCE_FORMATS } from '../knowledge/sources/read-source';
+import type { SourceFormat } from '../knowledge/sources/source-article';
 import { ConfigError, loadConfig } from '../config';
 import { DataDirBusyError, DatabaseUnavailableError } from '../db/database';
 import { serve } from '../serve';
@@ -24,7 +27,10 @@ Environment:
   AITL_DATA_DIR    embedded database folder (default ./.aitl/data)
   PORT, HOST       where aitl serve listens (default 8787 on 127.0.0.1)
   AITL_RATE_LIMIT  requests per minute per token (default 600)
-  AITL_BODY_LIMIT  largest request body in bytes (default 4 MiB)`,
+  AITL_BODY_LIMIT  largest request body in bytes (default 4 MiB)
+  AITL_ARMS_FILE   reply arms configuration (JSON); AITL_ARMS for inline JSON; default: two extractive arms
+  AITL_ARM_TIMEOUT_MS  time an arm gets before the suggestion goes on without it (default 10000)
+  AITL_RERANKER_WEIGHTS  reranker weights file from aitl rerank train (default: the shipped weights)`,
   );
 
 program
@@ -59,6 +65,23 @@ tokens
   .description('revoke a token by id; it stops working at once')
   .argument('<id>', 'token id (see aitl tokens list)')
   .action((id: string) => runAndPrint('tokens.revoke', { id }));
+
+const kb = program.command('kb').description('import and inspect knowledge bases');
+kb.command('import')
+  .description('import a Zendesk Help Center export (JSON), a folder of Markdown files or a CSV; re-imports update and retire')
+  .argument('<path>', 'file or folder to import')
+  .option('--tenant <tenant>', 'tenant (created if new)', 'default')
+  .option('--source <name>', 'name of this knowledge base within the tenant (default: the format); a re-import of a source replaces it')
+  .addOption(new Option('--format <format>', 'format, when it cannot be told from the file names').choices(SOURCE_FORMATS))
+  .option('--json', 'machine-readable output')
+  .action((target: string, opts: { tenant: string; source?: string; format?: SourceFormat; json?: boolean }) =>
+    runAndPrint('kb.import', { path: path.resolve(target), ...opts }),
+  );
+kb.command('status')
+  .description("show a tenant's knowledge base: version, sources, live and retired articles")
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .option('--json', 'machine-readable output')
+  .action((opts: { tenant: string; json?: boolean }) => runAndPrint('kb.status', opts));
 
 program
   .command('schema')

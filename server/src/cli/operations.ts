@@ -2,6 +2,10 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { loadMigrations } from '../db/migrate';
 import { ROLES, createToken, listTokens, revokeToken, type Role } from '../auth/tokens';
+import { importKnowledgeBase } from '../knowledge/import';
+import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/knowledge-base';
+import { readSource } from '../knowledge/sources/read-source';
+import { KbImportError, type SourceFormat } from '../knowledge/sources/source-article';
 
 /** A failure the person at the terminal can act on; printed without a stack trace. */
 export class OperationError extends Error {}
@@ -49,6 +53,35 @@ export const operations = {
   async 'tokens.revoke'({ db }: OperationContext, args: { id: string }): Promise<string> {
     if (!(await revokeToken(db, args.id))) throw new OperationError(`no token with id ${args.id}; see aitl tokens list`);
     return `revoked token ${args.id}\n`;
+  },
+
+  /** `path` is absolute: the operation may run inside a server with another working directory. */
+  async 'kb.import'({ db }: OperationContext, args: { path: string; tenant: string; source?: string; format?: SourceFormat; json?: boolean }): Promise<string> {
+    try {
+      const parsed = readSource(args.path, args.format);
+      const summary = await importKnowledgeBase(db, { tenantId: args.tenant, source: args.source ?? parsed.format, origin: args.path, parsed });
+      if (args.json) return JSON.stringify(summary, null, 2) + '\n';
+      const lines = [
+        `imported ${parsed.articles.length} article(s) from ${args.path} into tenant ${summary.tenantId}, source ${summary.source} (${summary.format}):`,
+        `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
+        `  knowledge base is now ${kbVersion(summary.revision)}`,
+      ];
+      if (summary.skipped.length > 0) lines.push(`skipped ${summary.skipped.length}:`, ...summary.skipped.map((s) => `  ${s}`));
+      return lines.join('\n') + '\n';
+    } catch (error) {
+      if (error instanceof KbImportError) throw new OperationError(error.message);
+      throw error;
+    }
+  },
+
+  async 'kb.status'({ db }: OperationContext, args: { tenant: string; json?: boolean }): Promise<string> {
+    const state = await knowledgeBaseState(db, args.tenant);
+    const sources = await knowledgeSources(db, args.tenant);
+    if (args.json) return JSON.stringify({ tenant: args.tenant, version: kbVersion(state.revision), liveArticles: state.liveArticles, sources }, null, 2) + '\n';
+    if (sources.length === 0) return `tenant ${args.tenant} has no knowledge base; import one with: aitl kb import PATH --tenant ${args.tenant}\n`;
+    const lines = [`tenant ${args.tenant}: ${kbVersion(state.revision)}, ${state.liveArticles} live article(s)`];
+    for (const s of sources) lines.push(`  source ${s.source}: ${s.live} live, ${s.retired} retired, last imported ${s.lastImport ?? '-'}`);
+    return lines.join('\n') + '\n';
   },
 } satisfies Record<string, (ctx: OperationContext, args: never) => Promise<string>>;
 
