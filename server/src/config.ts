@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS, describeIssues } from '../../lib/contract';
+import { RerankerWeightsError, readRerankerWeights, type RerankerWeights } from './knowledge/reranker';
 import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
 
 /**
@@ -39,8 +40,8 @@ const Env = z.object({
 
 export interface SuggestionsConfig {
   arms: Arm[];
-  /** Path of the reranker weights; undefined for the shipped ones. */
-  rerankerWeights: string | undefined;
+  /** The reranker's weights: from AITL_RERANKER_WEIGHTS, or the shipped ones. */
+  reranker: RerankerWeights;
 }
 
 export interface Config {
@@ -62,10 +63,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
   let arms: Arm[];
+  let reranker: RerankerWeights;
   try {
     arms = loadArms(env, e.AITL_ARM_TIMEOUT_MS);
+    reranker = e.AITL_RERANKER_WEIGHTS ? readRerankerWeights(path.resolve(e.AITL_RERANKER_WEIGHTS)) : readRerankerWeights();
   } catch (error) {
     if (error instanceof ArmsConfigError) throw new ConfigError(error.message);
+    if (error instanceof RerankerWeightsError) throw new ConfigError(`AITL_RERANKER_WEIGHTS: ${error.message}; unset it to use the shipped weights`);
     throw error;
   }
   return {
@@ -77,6 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
-    suggestions: { arms, rerankerWeights: e.AITL_RERANKER_WEIGHTS && path.resolve(e.AITL_RERANKER_WEIGHTS) },
+    suggestions: { arms, reranker },
   };
 }

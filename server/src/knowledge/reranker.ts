@@ -38,7 +38,7 @@ export const RerankerWeights = z.strictObject({
   bias: z.number(),
   /** What it was trained on, for people. */
   trainedOn: z.string().optional(),
-});
+}).refine((w) => [w.mean, w.std, w.weights].every((xs) => xs.length === w.features.length), 'features, mean, std and weights must have the same length');
 export type RerankerWeights = z.infer<typeof RerankerWeights>;
 
 export interface RankedCandidate extends Candidate {
@@ -79,11 +79,7 @@ export function featureRows(set: RetrievalSet): number[][] {
 export class Reranker {
   private readonly index: number[];
   constructor(readonly weights: RerankerWeights) {
-    const { features, mean, std, weights: w } = weights;
-    if (mean.length !== features.length || std.length !== features.length || w.length !== features.length) {
-      throw new Error(`reranker ${weights.version}: features, mean, std and weights must have the same length`);
-    }
-    this.index = features.map((f) => FEATURES.indexOf(f));
+    this.index = weights.features.map((f) => FEATURES.indexOf(f));
   }
 
   get version() {
@@ -112,15 +108,17 @@ export class Reranker {
 
 export const DEFAULT_RERANKER_WEIGHTS = new URL('./reranker-weights.json', import.meta.url);
 
-/** Loads and checks a weights file; the shipped one by default. */
-export function loadReranker(file: string | URL = DEFAULT_RERANKER_WEIGHTS): Reranker {
+export class RerankerWeightsError extends Error {}
+
+/** Reads and checks a weights file; the shipped one by default. */
+export function readRerankerWeights(file: string | URL = DEFAULT_RERANKER_WEIGHTS): RerankerWeights {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read reranker weights ${String(file)}: ${(error as Error).message}`);
+    throw new RerankerWeightsError(`cannot read reranker weights ${String(file)}: ${(error as Error).message}`);
   }
   const parsed = RerankerWeights.safeParse(raw);
-  if (!parsed.success) throw new Error(`reranker weights ${String(file)} are invalid: ${describeIssues(parsed.error)}`);
-  return new Reranker(parsed.data);
+  if (!parsed.success) throw new RerankerWeightsError(`reranker weights ${String(file)} are invalid: ${describeIssues(parsed.error)}`);
+  return parsed.data;
 }

@@ -1,5 +1,5 @@
 import type { SuggestionsConfig } from '../config';
-import { loadReranker } from '../knowledge/reranker';
+import { Reranker, readRerankerWeights } from '../knowledge/reranker';
 import { loadArms } from './arms-config';
 import type { SuggestionEngine } from './suggest';
 
@@ -7,6 +7,6 @@ import type { SuggestionEngine } from './suggest';
 export function suggestionEngine(config?: Partial<SuggestionsConfig>): SuggestionEngine {
   return {
     arms: config?.arms ?? loadArms({}),
-    reranker: loadReranker(config?.rerankerWeights),
+    reranker: new Reranker(config?.reranker ?? readRerankerWeights()),
   };
 }
