@@ -65,7 +65,7 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
       expect(arm.citedArticleIds.length).toBeGreaterThan(0);
       for (const id of arm.citedArticleIds) expect(shownIds.has(id)).toBe(true);
     }
-    expect(impression.versions).toEqual({ retriever: 'pg-fts-1', reranker: expect.stringMatching(/^rerank-/), kb: 'kb-1' });
+    expect(impression.versions).toEqual({ retriever: 'pg-fts-2', reranker: expect.stringMatching(/^rerank-/), kb: 'kb-1' });
     expect(impression.degraded).toEqual([]);
   });
 
@@ -78,7 +78,7 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
       [agent.tenantId, impression.id],
     );
     const row = rows[0]!;
-    expect(row).toMatchObject({ agent: 'jane@acme', platform: 'zendesk', ticket_id: '48213', retriever_version: 'pg-fts-1', kb_version: 'kb-1' });
+    expect(row).toMatchObject({ agent: 'jane@acme', platform: 'zendesk', ticket_id: '48213', retriever_version: 'pg-fts-2', kb_version: 'kb-1' });
     expect(row.body).toEqual(impression);
     expect(row.context).toEqual(doorbellTicket);
     expect(row.query).toContain('Doorbell keeps restarting');
