@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload, RelevancePayload } from './annotation';
 import { ApiError } from './errors';
 import { Health } from './health';
+import { MetricsResponse } from './metrics';
 import { Impression, SuggestionRequest } from './impression';
 import { SyncRequest, SyncResponse } from './sync';
 import { TicketContext } from './ticket';
@@ -20,6 +21,7 @@ export const PUBLISHED_SCHEMAS = {
   SyncResponse,
   ApiError,
   Health,
+  MetricsResponse,
 } as const;
 
 /**
