@@ -3,7 +3,10 @@ import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload
 import { ApiError } from './errors';
 import { Health } from './health';
 import { MetricsResponse } from './metrics';
+import { EvalReport, LabelledTicket } from './evaluation';
+import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
 import { Impression, SuggestionRequest } from './impression';
+import { ImpressionRecord } from './impression-record';
 import { SyncRequest, SyncResponse } from './sync';
 import { TicketContext } from './ticket';
 
@@ -17,6 +20,11 @@ export const PUBLISHED_SCHEMAS = {
   TicketContext,
   SuggestionRequest,
   Impression,
+  ImpressionRecord,
+  ExternalArmRequest,
+  ExternalArmResponse,
+  LabelledTicket,
+  EvalReport,
   SyncRequest,
   SyncResponse,
   ApiError,
