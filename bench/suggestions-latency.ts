@@ -62,7 +62,7 @@ async function runOn(name: string, db: Database, articles: SourceArticle[]) {
   await importKnowledgeBase(db, { tenantId: TENANT, source: 'bench', origin: 'bench', parsed: { format: 'markdown', articles, skipped: [] } });
   const importMs = performance.now() - t0;
   const agent = await createToken(db, { tenantId: TENANT, role: 'agent', name: 'bench-agent' });
-  const app = await buildApp({ config: { bodyLimit: LIMITS.syncBodyBytes, rateLimitPerMinute: 1_000_000, logLevel: 'silent', trustProxy: false }, db });
+  const app = await buildApp({ config: { bodyLimit: LIMITS.syncBodyBytes, rateLimitPerMinute: 1_000_000, logLevel: 'silent', trustProxy: false, tooFastMs: 3000 }, db });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload, RelevancePayload } from './annotation';
 import { ApiError } from './errors';
 import { Health } from './health';
+import { MetricsResponse } from './metrics';
 import { EvalReport, LabelledTicket } from './evaluation';
 import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
 import { Impression, SuggestionRequest } from './impression';
@@ -28,6 +29,7 @@ export const PUBLISHED_SCHEMAS = {
   SyncResponse,
   ApiError,
   Health,
+  MetricsResponse,
 } as const;
 
 /**

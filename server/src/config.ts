@@ -20,6 +20,8 @@ const Env = z.object({
   AITL_BODY_LIMIT: z.coerce.number().int().min(1024).default(LIMITS.syncBodyBytes),
   /** Requests per minute per token (or per IP without a token), per server process. */
   AITL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** A preference decided faster than this after the impression was shown counts as too fast. */
+  AITL_TOO_FAST_MS: z.coerce.number().int().min(0).default(3000),
   AITL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (client IPs for rate limiting and logs). */
   AITL_TRUST_PROXY: z
@@ -53,6 +55,7 @@ export interface Config {
   rateLimitPerMinute: number;
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
+  tooFastMs: number;
   suggestions: SuggestionsConfig;
 }
 
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
+    tooFastMs: e.AITL_TOO_FAST_MS,
     suggestions: { arms, reranker },
   };
 }
