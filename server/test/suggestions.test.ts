@@ -143,6 +143,13 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
     );
   });
 
+  it('says no article matched, not that the knowledge base is empty, when no word of the ticket is in it', async () => {
+    const context = { ...doorbellTicket, subject: 'Zxqv', messages: [{ role: 'customer' as const, text: 'Qwzx vbnm.' }] };
+    const impression = Impression.parse((await post(agent.headers, { context, pairwise: true })).json());
+    expect(impression.articles).toEqual([]);
+    expect(impression.degraded[0]).toEqual({ reason: 'no article matched this ticket' });
+  });
+
   it('refuses bad requests with the failing paths, missing tokens and the wrong role', async () => {
     const bad = await post(agent.headers, { context: { ...doorbellTicket, platform: 'freshdesk', messages: 'hello' }, pairwise: 'yes', extra: 1 });
     expect(bad.statusCode).toBe(400);

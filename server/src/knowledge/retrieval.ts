@@ -40,8 +40,12 @@ export interface Candidate {
   version: number;
   title: string;
   url: string | null;
-  /** ts_rank of the whole query. */
+  /** Stage-one score: ts_rank of the query, or the reciprocal-rank fusion score in hybrid search. */
   score: number;
+  /** ts_rank of the query (0 for a vector hit the text search did not match). */
+  textRank: number;
+  /** Cosine similarity to the ticket when embeddings are configured, else null. */
+  dense: number | null;
   /** ts_rank_cd (cover density: matched terms close together), scaled to 0..1. */
   cover: number;
   /** Distinct lexemes in the article. */
@@ -70,19 +74,22 @@ const operand = (lexeme: string) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'
  * Postgres does the stemming, so query and index are stemmed the same way.
  */
 export async function queryTerms(db: Sql, tenantId: string, query: TicketQuery): Promise<{ terms: QueryTerm[]; liveArticles: number }> {
-  const { rows } = await db.query<{ lexeme: string; in_subject: boolean; ndoc: number; live: number }>(
+  // One row whatever matches: the live-article count must not depend on the ticket's words.
+  const { rows: [row] } = await db.query<{ live: number | null; terms: { lexeme: string; in_subject: boolean; ndoc: number }[] }>(
     `WITH t AS (
        SELECT lexeme, true AS in_subject FROM unnest(to_tsvector('english', $2))
        UNION ALL
        SELECT lexeme, false FROM unnest(to_tsvector('english', $3))
      )
-     SELECT t.lexeme, bool_or(t.in_subject) AS in_subject, k.ndoc,
-            (SELECT live_articles FROM knowledge_bases WHERE tenant_id = $1) AS live
-       FROM t JOIN knowledge_terms k ON k.tenant_id = $1 AND k.lexeme = t.lexeme
-      GROUP BY t.lexeme, k.ndoc`,
+     SELECT (SELECT live_articles FROM knowledge_bases WHERE tenant_id = $1) AS live,
+            coalesce((SELECT json_agg(json_build_object('lexeme', m.lexeme, 'in_subject', m.in_subject, 'ndoc', m.ndoc))
+                        FROM (SELECT t.lexeme, bool_or(t.in_subject) AS in_subject, k.ndoc
+                                FROM t JOIN knowledge_terms k ON k.tenant_id = $1 AND k.lexeme = t.lexeme
+                               GROUP BY t.lexeme, k.ndoc) m), '[]'::json) AS terms`,
     [tenantId, query.subject, query.body],
   );
-  const liveArticles = rows[0]?.live ?? 0;
+  const liveArticles = row?.live ?? 0;
+  const rows = row?.terms ?? [];
   const ranked = rows
     .map((r) => ({ lexeme: r.lexeme, ndoc: r.ndoc, inSubject: r.in_subject, idf: idf(r.ndoc, liveArticles) }))
     .sort((a, b) => b.idf - a.idf || a.lexeme.localeCompare(b.lexeme));
@@ -98,28 +105,81 @@ export function searchQuery(terms: QueryTerm[], liveArticles: number): string {
     .join(' | ');
 }
 
+/** Vector search results handed to stage one when embeddings are configured. */
+export interface DenseHits {
+  /** Nearest articles to the ticket, best first. */
+  hits: { id: string; similarity: number }[];
+  /** Cosine similarity of any article to the ticket, or null when it has no vector. */
+  similarity(id: string): number | null;
+}
+
+/** Reciprocal rank fusion constant (Cormack et al. 2009): lists are merged by 1 / (k + rank). */
+const RRF_K = 60;
+
 /**
- * The top 75 live articles for a ticket, best first. Ties are broken by external id, then id,
- * so the same query on the same revision gives the same list on every replica.
+ * The top 75 live articles for a ticket, best first: full-text search alone, or fused with vector
+ * search by reciprocal rank when `dense` is given. Ties are broken by external id, then id, so
+ * the same query on the same revision gives the same list on every replica.
  */
-export async function retrieveCandidates(db: Sql, tenantId: string, query: TicketQuery, limit: number = LIMITS.candidates): Promise<RetrievalSet> {
+export async function retrieveCandidates(
+  db: Sql,
+  tenantId: string,
+  query: TicketQuery,
+  options: { limit?: number; dense?: DenseHits } = {},
+): Promise<RetrievalSet> {
+  const { limit = LIMITS.candidates, dense } = options;
   const { terms, liveArticles } = await queryTerms(db, tenantId, query);
-  if (terms.length === 0) {
-    const { rows } = await db.query<{ revision: number }>('SELECT revision FROM knowledge_bases WHERE tenant_id = $1', [tenantId]);
-    return { terms, candidates: [], revision: rows[0]?.revision ?? 0, liveArticles };
-  }
   const operands = terms.map((t) => operand(t.lexeme));
-  const { rows } = await db.query<Candidate & { revision: number }>(
-    `WITH hits AS (
-       SELECT a.id, a.external_id, a.version, a.title, a.url, a.search_vector,
-              ts_rank(a.search_vector, $2::tsquery) AS rank
-         FROM knowledge_articles a
-        WHERE a.tenant_id = $1 AND a.retired_at IS NULL AND a.search_vector @@ $2::tsquery
-        ORDER BY rank DESC, a.external_id, a.id
-        LIMIT $5
-     )
+  const tsquery = searchQuery(terms, liveArticles);
+  const text = terms.length > 0 ? await candidateRows(db, tenantId, { search: tsquery, limit }, tsquery, operands) : { rows: [], revision: null };
+  if (!dense) {
+    return { terms, candidates: text.rows.map((c) => ({ ...c, dense: null })), revision: text.revision ?? (await revisionOf(db, tenantId)), liveArticles };
+  }
+
+  const textRank = new Map(text.rows.map((c, i) => [c.id, i + 1]));
+  const denseHits = dense.hits.slice(0, limit);
+  const denseRank = new Map(denseHits.map((h, i) => [h.id, i + 1]));
+  const missing = denseHits.map((h) => h.id).filter((id) => !textRank.has(id));
+  const extra = missing.length > 0 ? await candidateRows(db, tenantId, { ids: missing }, tsquery, operands) : { rows: [], revision: null };
+  const fused = [...text.rows, ...extra.rows].map((c) => ({
+    ...c,
+    score: (textRank.has(c.id) ? 1 / (RRF_K + textRank.get(c.id)!) : 0) + (denseRank.has(c.id) ? 1 / (RRF_K + denseRank.get(c.id)!) : 0),
+    dense: dense.similarity(c.id),
+  }));
+  fused.sort((a, b) => b.score - a.score || a.externalId.localeCompare(b.externalId) || a.id.localeCompare(b.id));
+  return { terms, candidates: fused.slice(0, limit), revision: text.revision ?? extra.revision ?? (await revisionOf(db, tenantId)), liveArticles };
+}
+
+async function revisionOf(db: Sql, tenantId: string): Promise<number> {
+  const { rows } = await db.query<{ revision: number }>('SELECT revision FROM knowledge_bases WHERE tenant_id = $1', [tenantId]);
+  return rows[0]?.revision ?? 0;
+}
+
+/**
+ * Candidates with the reranker's per-article features, either the best `limit` of a full-text
+ * search or the given articles (vector hits the full-text search did not find).
+ */
+async function candidateRows(
+  db: Sql,
+  tenantId: string,
+  from: { search: string; limit: number } | { ids: string[] },
+  tsquery: string,
+  operands: string[],
+): Promise<{ rows: Omit<Candidate, 'dense'>[]; revision: number | null }> {
+  const hits =
+    'search' in from
+      ? `SELECT a.id, a.external_id, a.version, a.title, a.url, a.search_vector, ts_rank(a.search_vector, $2::tsquery) AS rank
+           FROM knowledge_articles a
+          WHERE a.tenant_id = $1 AND a.retired_at IS NULL AND a.search_vector @@ $2::tsquery
+          ORDER BY rank DESC, a.external_id, a.id
+          LIMIT $5`
+      : `SELECT a.id, a.external_id, a.version, a.title, a.url, a.search_vector, ts_rank(a.search_vector, $2::tsquery) AS rank
+           FROM knowledge_articles a
+          WHERE a.tenant_id = $1 AND a.retired_at IS NULL AND a.id = ANY($5::uuid[])`;
+  const { rows } = await db.query<Omit<Candidate, 'dense'> & { revision: number }>(
+    `WITH hits AS (${hits})
      SELECT h.id::text AS id, h.external_id AS "externalId", h.version, h.title, h.url,
-            h.rank::float8 AS score,
+            h.rank::float8 AS score, h.rank::float8 AS "textRank",
             ts_rank_cd(h.search_vector, $2::tsquery, 32)::float8 AS cover,
             length(h.search_vector) AS lexemes,
             length(to_tsvector('english', h.title)) AS "titleLexemes",
@@ -128,14 +188,9 @@ export async function retrieveCandidates(db: Sql, tenantId: string, query: Ticke
             (SELECT revision FROM knowledge_bases WHERE tenant_id = $1) AS revision
        FROM hits h
       ORDER BY h.rank DESC, h.external_id, h.id`,
-    [tenantId, searchQuery(terms, liveArticles), operands, operands.map((o) => `${o}:A`), limit],
+    [tenantId, tsquery, operands, operands.map((o) => `${o}:A`), 'search' in from ? from.limit : from.ids],
   );
-  return {
-    terms,
-    candidates: rows.map(({ revision: _r, ...c }) => c),
-    revision: rows[0]?.revision ?? 0,
-    liveArticles,
-  };
+  return { rows: rows.map(({ revision: _r, ...c }) => c), revision: rows[0]?.revision ?? null };
 }
 
 export interface ArticleText {
