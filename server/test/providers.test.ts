@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ExternalArmRequest, Impression, ImpressionRecord, type GroundingArticle, type TicketContext } from '../../lib/contract';
+import { ExternalArmRequest, ExternalArmResponse, Impression, ImpressionRecord, type GroundingArticle, type TicketContext } from '../../lib/contract';
 import { buildApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/config';
 import type { Database } from '../src/db/database';
@@ -17,6 +17,7 @@ import { extractiveReply } from '../src/suggestions/providers/extractive';
 import { openaiReply } from '../src/suggestions/providers/openai';
 import { TEST_CONFIG, tokenFor } from './helpers/app';
 import { testDatabases } from './helpers/databases';
+import { readExample } from './helpers/annotations';
 import { json, startFakeServer } from './helpers/fake-http';
 
 const ticket: TicketContext = {
@@ -91,6 +92,14 @@ describe('OpenAI-compatible provider against a local fake server', () => {
     await expect(run()).rejects.toThrow(/without choices\[0\]\.message\.content/);
     fake.answer((_req, res) => json(res, 200, chatAnswer('  [1] ')));
     await expect(run()).rejects.toThrow(/empty reply/);
+  });
+});
+
+describe('external arm contract examples', () => {
+  it('ship a valid request and response beside the other examples', () => {
+    const request = readExample('external-arm-request');
+    expect(ExternalArmRequest.parse(request)).toEqual(request);
+    expect(ExternalArmResponse.parse(readExample('external-arm-response')).citedArticleIds).toEqual([ExternalArmRequest.parse(request).articles[0]!.id]);
   });
 });
 
