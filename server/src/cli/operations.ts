@@ -66,17 +66,15 @@ export const operations = {
     try {
       const parsed = readSource(args.path, args.format);
       const summary = await importKnowledgeBase(db, { tenantId: args.tenant, source: args.source ?? parsed.format, origin: args.path, parsed });
-      if (args.json) {
-        const embedded = config.suggestions.embeddings ? { embeddings: await embedAfterImport(db, config, summary.tenantId) } : {};
-        return JSON.stringify({ ...summary, ...embedded }, null, 2) + '\n';
-      }
+      const embedded = config.suggestions.embeddings ? await embedAfterImport(db, config, summary.tenantId) : null;
+      if (args.json) return JSON.stringify({ ...summary, ...(embedded && { embeddings: embedded }) }, null, 2) + '\n';
       const lines = [
         `imported ${parsed.articles.length} article(s) from ${args.path} into tenant ${summary.tenantId}, source ${summary.source} (${summary.format}):`,
         `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
         `  knowledge base is now ${kbVersion(summary.revision)}`,
       ];
       if (summary.skipped.length > 0) lines.push(`skipped ${summary.skipped.length}:`, ...summary.skipped.map((s) => `  ${s}`));
-      if (config.suggestions.embeddings) lines.push(await embedAfterImport(db, config, summary.tenantId));
+      if (embedded) lines.push(`  ${embedded}`);
       return lines.join('\n') + '\n';
     } catch (error) {
       if (error instanceof KbImportError) throw new OperationError(error.message);
@@ -139,9 +137,9 @@ export const operations = {
 async function embedAfterImport(db: Database, config: Config, tenantId: string): Promise<string> {
   try {
     const n = await embedMissingArticles(db, tenantId, config.suggestions.embeddings!);
-    return `  embedded ${n} article version(s) for vector search`;
+    return `embedded ${n} article version(s) for vector search`;
   } catch (error) {
-    return `  embedding failed (${(error as Error).message}); the articles are imported and found by full-text search; run aitl kb embed to retry`;
+    return `embedding failed (${(error as Error).message}); the articles are imported and found by full-text search; run aitl kb embed to retry`;
   }
 }
 
