@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import type { Config } from './config';
+import type { Config, SuggestionsConfig } from './config';
 import type { Database } from './db/database';
 import { authPlugin } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
@@ -14,7 +14,7 @@ import syncRoutes from './routes/sync';
 import { suggestionEngine } from './suggestions/engine';
 
 export interface AppOptions {
-  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs'> & Partial<Pick<Config, 'suggestions'>>;
+  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs'> & { suggestions?: Partial<SuggestionsConfig> };
   db: Database;
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS, describeIssues } from '../../lib/contract';
+import type { EmbeddingsConfig } from './knowledge/embeddings';
 import { RerankerWeightsError, readRerankerWeights, type RerankerWeights } from './knowledge/reranker';
 import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
 
@@ -38,12 +39,22 @@ const Env = z.object({
   AITL_ARM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** A reranker weights file (from `aitl rerank train`); unset: the shipped weights. */
   AITL_RERANKER_WEIGHTS: z.string().min(1).optional(),
+  /**
+   * Optional vector search: an OpenAI-compatible API root serving POST /embeddings (OpenAI, Ollama,
+   * vLLM, ...) and the model to ask. Unset: full-text search only.
+   */
+  AITL_EMBEDDINGS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  AITL_EMBEDDINGS_MODEL: z.string().min(1).max(128).optional(),
+  AITL_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  AITL_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
 });
 
 export interface SuggestionsConfig {
   arms: Arm[];
   /** The reranker's weights: from AITL_RERANKER_WEIGHTS, or the shipped ones. */
   reranker: RerankerWeights;
+  /** Vector search for stage one, when configured. */
+  embeddings: EmbeddingsConfig | null;
 }
 
 export interface Config {
@@ -65,6 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
+  if (!!e.AITL_EMBEDDINGS_URL !== !!e.AITL_EMBEDDINGS_MODEL) {
+    throw new ConfigError('invalid configuration: set both AITL_EMBEDDINGS_URL and AITL_EMBEDDINGS_MODEL for vector search, or neither');
+  }
+  const embeddings: EmbeddingsConfig | null = e.AITL_EMBEDDINGS_URL
+    ? { baseUrl: e.AITL_EMBEDDINGS_URL, model: e.AITL_EMBEDDINGS_MODEL!, ...(e.AITL_EMBEDDINGS_API_KEY && { apiKey: e.AITL_EMBEDDINGS_API_KEY }), timeoutMs: e.AITL_EMBEDDINGS_TIMEOUT_MS }
+    : null;
   let arms: Arm[];
   let reranker: RerankerWeights;
   try {
@@ -85,6 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
     tooFastMs: e.AITL_TOO_FAST_MS,
-    suggestions: { arms, reranker },
+    suggestions: { arms, reranker, embeddings },
   };
 }

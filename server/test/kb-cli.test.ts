@@ -9,11 +9,7 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/kb/', import.meta.url));
 describe('aitl kb and serve --demo', () => {
   const dataDir = tempDataDir();
   const env = { AITL_DATA_DIR: dataDir };
-  let server: ServerProcess | undefined;
-  afterAll(async () => {
-    await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   // Each CLI run starts tsx and opens the embedded database: seconds on a loaded machine.
   it('imports, re-imports without changes, refuses a broken export naming file and line, and reports the state', async () => {
@@ -37,6 +33,7 @@ describe('aitl kb and serve --demo', () => {
 
   it('serve --demo loads the demo knowledge base, so the printed agent token gets real suggestions', async () => {
     const demoDir = tempDataDir();
+    let server: ServerProcess | undefined;
     try {
       server = await startServerProcess({ AITL_DATA_DIR: demoDir }, ['--demo']);
       const output = server.output();
@@ -61,7 +58,6 @@ describe('aitl kb and serve --demo', () => {
       expect(status.stdout).toMatch(/tenant demo: kb-1, \d{3} live article\(s\)/);
     } finally {
       await server?.stop();
-      server = undefined;
       fs.rmSync(demoDir, { recursive: true, force: true });
     }
   }, 120_000);

@@ -65,7 +65,7 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
       expect(arm.citedArticleIds.length).toBeGreaterThan(0);
       for (const id of arm.citedArticleIds) expect(shownIds.has(id)).toBe(true);
     }
-    expect(impression.versions).toEqual({ retriever: 'pg-fts-1', reranker: expect.stringMatching(/^rerank-/), kb: 'kb-1' });
+    expect(impression.versions).toEqual({ retriever: 'pg-fts-2', reranker: expect.stringMatching(/^rerank-/), kb: 'kb-1' });
     expect(impression.degraded).toEqual([]);
   });
 
@@ -78,7 +78,7 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
       [agent.tenantId, impression.id],
     );
     const row = rows[0]!;
-    expect(row).toMatchObject({ agent: 'jane@acme', platform: 'zendesk', ticket_id: '48213', retriever_version: 'pg-fts-1', kb_version: 'kb-1' });
+    expect(row).toMatchObject({ agent: 'jane@acme', platform: 'zendesk', ticket_id: '48213', retriever_version: 'pg-fts-2', kb_version: 'kb-1' });
     expect(row.body).toEqual(impression);
     expect(row.context).toEqual(doorbellTicket);
     expect(row.query).toContain('Doorbell keeps restarting');
@@ -141,6 +141,13 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
     expect(body.degraded.map((d) => d.reason)).toEqual(
       expect.arrayContaining([expect.stringContaining('knowledge base is empty'), expect.stringContaining('no reply could be generated')]),
     );
+  });
+
+  it('says no article matched, not that the knowledge base is empty, when no word of the ticket is in it', async () => {
+    const context = { ...doorbellTicket, subject: 'Zxqv', messages: [{ role: 'customer' as const, text: 'Qwzx vbnm.' }] };
+    const impression = Impression.parse((await post(agent.headers, { context, pairwise: true })).json());
+    expect(impression.articles).toEqual([]);
+    expect(impression.degraded[0]).toEqual({ reason: 'no article matched this ticket' });
   });
 
   it('refuses bad requests with the failing paths, missing tokens and the wrong role', async () => {

@@ -34,7 +34,8 @@ Environment:
   AITL_BODY_LIMIT  largest request body in bytes (default 4 MiB)
   AITL_ARMS_FILE   reply arms configuration (JSON); AITL_ARMS for inline JSON; default: two extractive arms
   AITL_ARM_TIMEOUT_MS  time an arm gets before the suggestion goes on without it (default 10000)
-  AITL_RERANKER_WEIGHTS  reranker weights file from aitl rerank train (default: the shipped weights)`,
+  AITL_RERANKER_WEIGHTS  reranker weights file from aitl rerank train (default: the shipped weights)
+  AITL_EMBEDDINGS_URL, AITL_EMBEDDINGS_MODEL  optional vector search via an OpenAI-compatible /embeddings endpoint`,
   );
 
 program
@@ -86,6 +87,10 @@ kb.command('status')
   .option('--tenant <tenant>', 'tenant', 'default')
   .option('--json', 'machine-readable output')
   .action((opts: { tenant: string; json?: boolean }) => runAndPrint('kb.status', opts));
+kb.command('embed')
+  .description('compute missing article vectors for vector search (AITL_EMBEDDINGS_URL, AITL_EMBEDDINGS_MODEL); imports do this too')
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .action((opts: { tenant: string }) => runAndPrint('kb.embed', opts));
 
 const SPLITS = ['all', 'training', 'held-out'] as const satisfies readonly TicketSplit[];
 interface KbChoice {
@@ -109,7 +114,7 @@ async function onKnowledgeBase<N extends 'eval' | 'rerank.train'>(name: N, opts:
   const config = loadConfig();
   const output = await withScratchKnowledgeBase(kbPath, opts.format, (db, tenant) => {
     const run = operations[name] as (ctx: { db: typeof db; config: typeof config }, args: OperationArgs<N>) => Promise<string>;
-    return run({ db, config }, { ...extra, tickets, tenant, split: opts.split, label: `knowledge base ${kbPath}` } as OperationArgs<N>);
+    return run({ db, config }, { ...extra, tickets, tenant, split: opts.split, label: `knowledge base ${kbPath}`, embed: true } as OperationArgs<N>);
   });
   process.stdout.write(output);
 }

@@ -5,7 +5,9 @@ import { ROLES, createToken, listTokens, revokeToken, type Role } from '../auth/
 import fs from 'node:fs';
 import { EvalInputError, evaluateRetrieval, formatEvalResult, labelledRetrievalSets, readLabelledTickets, selectSplit, type TicketSplit } from '../knowledge/evaluation';
 import { importKnowledgeBase } from '../knowledge/import';
+import { embedMissingArticles } from '../knowledge/dense-index';
 import { Reranker, RerankerWeights } from '../knowledge/reranker';
+import { Retriever } from '../knowledge/retriever';
 import { trainReranker } from '../knowledge/reranker-training';
 import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/knowledge-base';
 import { readSource } from '../knowledge/sources/read-source';
@@ -60,21 +62,35 @@ export const operations = {
   },
 
   /** `path` is absolute: the operation may run inside a server with another working directory. */
-  async 'kb.import'({ db }: OperationContext, args: { path: string; tenant: string; source?: string; format?: SourceFormat; json?: boolean }): Promise<string> {
+  async 'kb.import'({ db, config }: OperationContext, args: { path: string; tenant: string; source?: string; format?: SourceFormat; json?: boolean }): Promise<string> {
     try {
       const parsed = readSource(args.path, args.format);
       const summary = await importKnowledgeBase(db, { tenantId: args.tenant, source: args.source ?? parsed.format, origin: args.path, parsed });
-      if (args.json) return JSON.stringify(summary, null, 2) + '\n';
+      const embedded = config.suggestions.embeddings ? await embedAfterImport(db, config, summary.tenantId) : null;
+      if (args.json) return JSON.stringify({ ...summary, ...(embedded && { embeddings: embedded }) }, null, 2) + '\n';
       const lines = [
         `imported ${parsed.articles.length} article(s) from ${args.path} into tenant ${summary.tenantId}, source ${summary.source} (${summary.format}):`,
         `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
         `  knowledge base is now ${kbVersion(summary.revision)}`,
       ];
       if (summary.skipped.length > 0) lines.push(`skipped ${summary.skipped.length}:`, ...summary.skipped.map((s) => `  ${s}`));
+      if (embedded) lines.push(`  ${embedded}`);
       return lines.join('\n') + '\n';
     } catch (error) {
       if (error instanceof KbImportError) throw new OperationError(error.message);
       throw error;
+    }
+  },
+
+  /** Computes the missing article vectors for the configured embeddings model. */
+  async 'kb.embed'({ db, config }: OperationContext, args: { tenant: string }): Promise<string> {
+    const embeddings = config.suggestions.embeddings;
+    if (!embeddings) throw new OperationError('vector search is not configured: set AITL_EMBEDDINGS_URL and AITL_EMBEDDINGS_MODEL');
+    try {
+      const n = await embedMissingArticles(db, args.tenant, embeddings);
+      return `embedded ${n} article version(s) of tenant ${args.tenant} with ${embeddings.model}\n`;
+    } catch (error) {
+      throw new OperationError(`embedding failed: ${(error as Error).message}; what was embedded before is kept, run aitl kb embed again`);
     }
   },
 
@@ -89,20 +105,22 @@ export const operations = {
   },
 
   /** recall@75 and precision@8 of a tenant's knowledge base on labelled tickets (`tickets` is an absolute path). */
-  async eval({ db, config }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; json?: boolean; label?: string }): Promise<string> {
+  async eval({ db, config }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; json?: boolean; label?: string; embed?: boolean }): Promise<string> {
     const tickets = selectSplit(readTickets(args.tickets), args.split);
-    const result = await evaluateRetrieval(db, args.tenant, tickets, new Reranker(config.suggestions.reranker));
+    if (args.embed && config.suggestions.embeddings) await embedMissingArticles(db, args.tenant, config.suggestions.embeddings);
+    const result = await evaluateRetrieval(db, args.tenant, tickets, new Reranker(config.suggestions.reranker), new Retriever(config.suggestions.embeddings));
     if (args.json) return JSON.stringify(result.report) + '\n';
     return formatEvalResult(result, `${args.label ?? `tenant ${args.tenant}`}, ${args.split === 'all' ? 'all tickets' : `${args.split} split`} of ${args.tickets}`);
   },
 
   /** Fits reranker weights on labelled tickets and writes them to `out` (absolute path). */
-  async 'rerank.train'({ db }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; out: string; version: string; label?: string }): Promise<string> {
+  async 'rerank.train'({ db, config }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; out: string; version: string; label?: string; embed?: boolean }): Promise<string> {
     if (!RerankerWeights.shape.version.safeParse(args.version).success) {
       throw new OperationError(`--name ${args.version}: use lowercase letters, digits, ., - and _`);
     }
     const tickets = selectSplit(readTickets(args.tickets), args.split);
-    const sets = await labelledRetrievalSets(db, args.tenant, tickets);
+    if (args.embed && config.suggestions.embeddings) await embedMissingArticles(db, args.tenant, config.suggestions.embeddings);
+    const sets = await labelledRetrievalSets(db, args.tenant, tickets, new Retriever(config.suggestions.embeddings));
     if (sets.length === 0) throw new OperationError(`${args.tickets} (${args.split}) has no tickets with relevant articles to learn from`);
     let weights: RerankerWeights;
     try {
@@ -114,6 +132,16 @@ export const operations = {
     return `wrote reranker ${weights.version} to ${args.out} (${weights.trainedOn})\nuse it with AITL_RERANKER_WEIGHTS=${args.out}; compare first with aitl eval\n`;
   },
 } satisfies Record<string, (ctx: OperationContext, args: never) => Promise<string>>;
+
+/** After an import: vectors for new and changed articles. A failure leaves the import in place. */
+async function embedAfterImport(db: Database, config: Config, tenantId: string): Promise<string> {
+  try {
+    const n = await embedMissingArticles(db, tenantId, config.suggestions.embeddings!);
+    return `embedded ${n} article version(s) for vector search`;
+  } catch (error) {
+    return `embedding failed (${(error as Error).message}); the articles are imported and found by full-text search; run aitl kb embed to retry`;
+  }
+}
 
 function readTickets(file: string) {
   try {

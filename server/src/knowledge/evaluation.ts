@@ -4,7 +4,8 @@ import { LIMITS, LabelledTicket, describeIssues, type EvalReport } from '../../.
 import type { Sql } from '../db/database';
 import { knowledgeBaseState, kbVersion } from './knowledge-base';
 import type { Reranker } from './reranker';
-import { RETRIEVER_VERSION, retrieveCandidates, type RetrievalSet } from './retrieval';
+import type { RetrievalSet } from './retrieval';
+import { Retriever } from './retriever';
 import { ticketQuery } from './ticket-query';
 
 /** A labelled-tickets file cannot be read; `problems` name file and line. */
@@ -80,6 +81,8 @@ export interface EvalResult {
   unlabelled: number;
   /** Labelled external ids that are not live articles of the knowledge base. */
   unknownIds: string[];
+  /** Why vector search was not used for some tickets (embeddings configured but failing). */
+  warnings: string[];
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -90,7 +93,15 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  * recall@75 = |relevant ∩ first-stage 75| / |relevant|, precision@8 = |relevant ∩ shown 8| / 8,
  * each averaged over the tickets that have relevant articles.
  */
-export async function evaluateRetrieval(db: Sql, tenantId: string, tickets: LabelledTicket[], reranker: Reranker): Promise<EvalResult> {
+export async function evaluateRetrieval(
+  db: Sql,
+  tenantId: string,
+  tickets: LabelledTicket[],
+  reranker: Reranker,
+  retriever: Retriever = new Retriever(null),
+): Promise<EvalResult> {
+  const versions = new Map<string, number>();
+  const warnings = new Set<string>();
   const recall: number[] = [];
   const precision: number[] = [];
   const firstStagePrecision: number[] = [];
@@ -105,7 +116,9 @@ export async function evaluateRetrieval(db: Sql, tenantId: string, tickets: Labe
     }
     const relevant = new Set(ticket.relevant);
     ceiling.push(Math.min(relevant.size, LIMITS.shownArticles) / LIMITS.shownArticles);
-    const set = await retrieveCandidates(db, tenantId, labelledQuery(ticket));
+    const { set, version, warning } = await retriever.retrieve(db, tenantId, labelledQuery(ticket));
+    versions.set(version, (versions.get(version) ?? 0) + 1);
+    if (warning) warnings.add(warning);
     const shown = reranker.rerank(set, LIMITS.shownArticles);
     const found = (ids: string[]) => ids.filter((id) => relevant.has(id)).length;
     recall.push(found(set.candidates.map((c) => c.externalId)) / relevant.size);
@@ -127,7 +140,8 @@ export async function evaluateRetrieval(db: Sql, tenantId: string, tickets: Labe
       'recall@75': mean(recall),
       'precision@8': mean(precision),
       tickets: recall.length,
-      versions: { retriever: RETRIEVER_VERSION, reranker: reranker.version, kb: kbVersion(state.revision) },
+      // The version most tickets ran with; `warnings` says when some fell back to full text.
+      versions: { retriever: [...versions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? retriever.version, reranker: reranker.version, kb: kbVersion(state.revision) },
     },
     firstStagePrecisionAt8: mean(firstStagePrecision),
     precisionCeiling: mean(ceiling),
@@ -135,6 +149,7 @@ export async function evaluateRetrieval(db: Sql, tenantId: string, tickets: Labe
     mrrAt8: mean(reciprocal),
     unlabelled,
     unknownIds: labelled.filter((id) => !live.has(id)),
+    warnings: [...warnings],
   };
 }
 
@@ -150,6 +165,7 @@ export function formatEvalResult(result: EvalResult, label: string): string {
     `  MRR@8         ${result.mrrAt8.toFixed(4)}`,
     `  versions      retriever ${report.versions.retriever}, reranker ${report.versions.reranker}, kb ${report.versions.kb}`,
   ];
+  for (const warning of result.warnings) lines.push(`  warning: ${warning}`);
   if (result.unknownIds.length > 0) {
     lines.push(`  warning: ${result.unknownIds.length} labelled id(s) are not live articles of this knowledge base: ${result.unknownIds.slice(0, 10).join(', ')}`);
   }
@@ -157,11 +173,16 @@ export function formatEvalResult(result: EvalResult, label: string): string {
 }
 
 /** Feature rows and labels of a labelled set's first-stage candidates, for training the reranker. */
-export async function labelledRetrievalSets(db: Sql, tenantId: string, tickets: LabelledTicket[]): Promise<{ set: RetrievalSet; relevant: Set<string> }[]> {
+export async function labelledRetrievalSets(
+  db: Sql,
+  tenantId: string,
+  tickets: LabelledTicket[],
+  retriever: Retriever = new Retriever(null),
+): Promise<{ set: RetrievalSet; relevant: Set<string> }[]> {
   const out: { set: RetrievalSet; relevant: Set<string> }[] = [];
   for (const ticket of tickets) {
     if (ticket.relevant.length === 0) continue;
-    out.push({ set: await retrieveCandidates(db, tenantId, labelledQuery(ticket)), relevant: new Set(ticket.relevant) });
+    out.push({ set: (await retriever.retrieve(db, tenantId, labelledQuery(ticket))).set, relevant: new Set(ticket.relevant) });
   }
   return out;
 }

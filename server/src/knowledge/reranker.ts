@@ -25,6 +25,8 @@ export const FEATURES = [
   'logLength',
   /** 1 / stage-one position. */
   'reciprocalRank',
+  /** Cosine similarity to the ticket (0 without embeddings; weights trained without them ignore it). */
+  'dense',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -56,7 +58,7 @@ export function featureVector(c: Candidate, position: number, set: RetrievalSet,
   const subjectIdf = sum(subjectIdx);
   const matched = new Set(c.matched);
   return {
-    fts: maxScore > 0 ? c.score / maxScore : 0,
+    fts: maxScore > 0 ? c.textRank / maxScore : 0,
     cover: c.cover,
     idfCoverage: sum(c.matched) / totalIdf,
     titleIdfCoverage: sum(c.titleMatched) / totalIdf,
@@ -64,12 +66,13 @@ export function featureVector(c: Candidate, position: number, set: RetrievalSet,
     titlePrecision: c.titleLexemes > 0 ? Math.min(1, c.titleMatched.length / c.titleLexemes) : 0,
     logLength: Math.log1p(c.lexemes),
     reciprocalRank: 1 / (position + 1),
+    dense: c.dense ?? 0,
   };
 }
 
 /** The feature rows of a whole retrieval set, in stage-one order. */
 export function featureRows(set: RetrievalSet): number[][] {
-  const maxScore = Math.max(0, ...set.candidates.map((c) => c.score));
+  const maxScore = Math.max(0, ...set.candidates.map((c) => c.textRank));
   return set.candidates.map((c, i) => {
     const f = featureVector(c, i, set, maxScore);
     return FEATURES.map((name) => f[name]);

@@ -1,12 +1,14 @@
 import type { SuggestionsConfig } from '../config';
 import { Reranker, readRerankerWeights } from '../knowledge/reranker';
+import { Retriever } from '../knowledge/retriever';
 import { loadArms } from './arms-config';
 import type { SuggestionEngine } from './suggest';
 
-/** The arms and reranker a server runs with; the defaults (two extractive arms, shipped weights) when not configured. */
+/** The retriever, reranker and arms a server runs with; the defaults (full text, shipped weights, two extractive arms) when not configured. */
 export function suggestionEngine(config?: Partial<SuggestionsConfig>): SuggestionEngine {
   return {
     arms: config?.arms ?? loadArms({}),
     reranker: new Reranker(config?.reranker ?? readRerankerWeights()),
+    retriever: new Retriever(config?.embeddings ?? null),
   };
 }

@@ -13,7 +13,8 @@ import type { Database } from '../db/database';
 import { snippet } from '../knowledge/article-text';
 import { kbVersion } from '../knowledge/knowledge-base';
 import type { Reranker } from '../knowledge/reranker';
-import { RETRIEVER_VERSION, articleTexts, retrieveCandidates } from '../knowledge/retrieval';
+import { articleTexts } from '../knowledge/retrieval';
+import type { Retriever } from '../knowledge/retriever';
 import { termSet } from '../knowledge/terms';
 import { queryText, ticketQuery } from '../knowledge/ticket-query';
 import { armOrder, displayOrder } from './arm-selection';
@@ -24,6 +25,7 @@ import { storeImpression } from './impressions';
 export interface SuggestionEngine {
   arms: Arm[];
   reranker: Reranker;
+  retriever: Retriever;
 }
 
 const SLOTS: Slot[] = ['A', 'B'];
@@ -39,7 +41,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   const createdAt = new Date().toISOString();
   const { context } = request;
   const query = ticketQuery(context);
-  const retrieval = await retrieveCandidates(db, auth.tenantId, query);
+  const { set: retrieval, version: retrieverVersion, warning } = await engine.retriever.retrieve(db, auth.tenantId, query);
   const top = engine.reranker.rerank(retrieval);
   const texts = await articleTexts(db, auth.tenantId, top);
   const terms = termSet(queryText(query));
@@ -59,6 +61,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   const degraded: { armId?: string; reason: string }[] = [];
   if (retrieval.liveArticles === 0) degraded.push({ reason: 'the knowledge base is empty; import articles with aitl kb import' });
   else if (articles.length === 0) degraded.push({ reason: 'no article matched this ticket' });
+  if (warning && retrieval.liveArticles > 0) degraded.push({ reason: warning });
 
   const input = { impressionId: id, context, articles: grounding };
   const order = armOrder(engine.arms, id);
@@ -102,7 +105,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     arms,
     displayOrder: displayOrder(id, arms.map((a) => a.slot)),
     articles,
-    versions: { retriever: RETRIEVER_VERSION, reranker: engine.reranker.version, kb: kbVersion(retrieval.revision) },
+    versions: { retriever: retrieverVersion, reranker: engine.reranker.version, kb: kbVersion(retrieval.revision) },
     degraded: degraded.slice(0, 4),
   });
 

@@ -59,3 +59,17 @@ CREATE INDEX knowledge_imports_time_idx ON knowledge_imports (tenant_id, importe
 ALTER TABLE impressions
   ADD COLUMN query text NOT NULL DEFAULT '',
   ADD COLUMN generation jsonb NOT NULL DEFAULT '[]';
+
+-- Optional dense vectors of article versions from an OpenAI-compatible /v1/embeddings endpoint
+-- (AITL_EMBEDDINGS_URL), one per version and model. Only read and written when embeddings are
+-- configured; stage one then fuses full-text and vector search.
+CREATE TABLE knowledge_embeddings (
+  tenant_id text NOT NULL,
+  article_id uuid NOT NULL,
+  version integer NOT NULL,
+  model text NOT NULL,
+  embedding real[] NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (tenant_id, model, article_id, version),
+  FOREIGN KEY (tenant_id, article_id, version) REFERENCES knowledge_article_versions (tenant_id, article_id, version)
+);
