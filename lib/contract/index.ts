@@ -10,3 +10,4 @@ export * from './sync';
 export * from './errors';
 export * from './health';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
+export * from './messages';
