@@ -1,5 +1,6 @@
 import { diffLines, diffWordsWithSpace, type ChangeObject } from 'diff';
-import { classifyAdoption, type AdoptionThresholds } from './contract';
+import type { AdoptionThresholds } from './contract';
+import { classifyAdoption } from './contract/values';
 
 /** Whitespace and case do not count as edits (editors re-wrap lines; signatures add blank lines). */
 export function normalizeForComparison(s: string): string {

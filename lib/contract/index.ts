@@ -11,3 +11,4 @@ export * from './errors';
 export * from './health';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './messages';
+export * from './values';

@@ -1,16 +1,20 @@
 import { browser } from 'wxt/browser';
-import { Replies, type ContentMessage, type MessageKind, type PageMessage, type ReplyTo } from '../contract';
+import type { ContentMessage, MessageKind, PageMessage, ReplyTo } from '../contract';
 
 type Message = ContentMessage | PageMessage;
 
 /**
- * Sends a typed message to the background and validates the reply. Failures (extension reloaded,
- * worker unreachable, malformed reply) come back as `{ok: false}` data, never as a throw.
+ * Sends a typed message to the background. The background validates every message it receives
+ * against the contract and answers `{ok: true, ...}` or `{ok: false, error}`; transport failures
+ * (extension reloaded, worker unreachable) come back the same way, never as a throw. Replies are
+ * typed but not re-validated here: the background is the trusted side, and this keeps the schema
+ * library out of the content script that loads on every helpdesk page.
  */
 export async function send<K extends MessageKind>(message: Extract<Message, { kind: K }>): Promise<ReplyTo<K>> {
-  let raw: unknown;
   try {
-    raw = await browser.runtime.sendMessage(message);
+    const reply = (await browser.runtime.sendMessage(message)) as ReplyTo<K> | undefined;
+    if (reply && typeof reply === 'object' && typeof reply.ok === 'boolean') return reply;
+    return { ok: false, error: { code: 'bad_reply', message: 'AITL got no answer from its background; reload this page' } } as ReplyTo<K>;
   } catch (error) {
     const text = String((error as Error)?.message ?? error);
     const message = text.includes('context invalidated')
@@ -18,7 +22,4 @@ export async function send<K extends MessageKind>(message: Extract<Message, { ki
       : `AITL's background is not answering (${text}); reload this page`;
     return { ok: false, error: { code: 'unreachable', message } } as ReplyTo<K>;
   }
-  const parsed = Replies[message.kind].safeParse(raw);
-  if (!parsed.success) return { ok: false, error: { code: 'bad_reply', message: 'AITL got a reply it did not understand; reload this page' } } as ReplyTo<K>;
-  return parsed.data as ReplyTo<K>;
 }

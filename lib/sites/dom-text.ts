@@ -1,4 +1,4 @@
-import { LIMITS } from '../contract';
+import { LIMITS } from '../contract/values';
 
 const BLOCK = new Set(['P', 'DIV', 'LI', 'UL', 'OL', 'BLOCKQUOTE', 'PRE', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'TR', 'SECTION', 'ARTICLE', 'TABLE']);
 

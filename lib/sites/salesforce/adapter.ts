@@ -1,4 +1,5 @@
-import { LIMITS, type MessageRole, type TicketContext, type TicketMessage } from '../../contract';
+import type { MessageRole, TicketContext, TicketMessage } from '../../contract';
+import { LIMITS } from '../../contract/values';
 import { deepRoot } from '../deep-query';
 import { clip, elementText } from '../dom-text';
 import { appendParagraphs, execInsertText, insertWithFallbacks, pasteHtml, setFieldValue, type InsertStrategy } from '../insert';

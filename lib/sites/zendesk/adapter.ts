@@ -1,4 +1,5 @@
-import { LIMITS, type MessageRole, type TicketContext, type TicketMessage } from '../../contract';
+import type { MessageRole, TicketContext, TicketMessage } from '../../contract';
+import { LIMITS } from '../../contract/values';
 import { insertThroughEditorApi } from '../ckeditor-bridge-client';
 import { clip, elementText, textToHtml } from '../dom-text';
 import { insertWithFallbacks, pasteHtml } from '../insert';
