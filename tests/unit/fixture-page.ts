@@ -12,7 +12,7 @@ export function fixtureHtml(file: string): string {
  * not run here; tests start the fixture app themselves.
  */
 export function loadFixturePage(path: string, url: string): Document {
-  window.happyDOM.setURL(url);
+  (window as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(url);
   const html = fixtureHtml(path).replace(/<script type="module">[\s\S]*?<\/script>/g, '');
   document.documentElement.innerHTML = html.replace(/^[\s\S]*?<html[^>]*>/i, '').replace(/<\/html>\s*$/i, '');
   return document;
