@@ -80,8 +80,14 @@ export function Panel({ session, status, collapsed, onCollapsedChange, box }: Pa
     >
       <header className="panel-header">
         <strong>AITL</strong>
-        <span className="muted" title={SHORTCUTS}>
-          ticket {model.ticketId} · shortcuts
+        <span className="ticket muted" title={SHORTCUTS}>
+          #{model.ticketId}
+          {model.subject && (
+            <>
+              {' · '}
+              <span data-testid="aitl-ticket-subject">{model.subject}</span>
+            </>
+          )}
         </span>
         <button type="button" data-testid="aitl-collapse" aria-expanded onClick={() => onCollapsedChange(true)} title="Collapse (.)">
           ▸

@@ -21,6 +21,8 @@ export type ImpressionState =
 
 export interface PanelModel {
   ticketId: string;
+  /** The ticket's subject as read from the page (shown so the agent sees which ticket the panel is on). */
+  subject: string | null;
   impression: ImpressionState;
   /** The reply put into the composer, compared with what is sent. */
   inserted: { slot: Slot; text: string } | null;
@@ -67,6 +69,7 @@ export class TicketSession {
   ) {
     this.model = {
       ticketId: ticket.ticketId,
+      subject: null,
       impression: opts.cachedImpression ? { status: 'ready', ...opts.cachedImpression } : { status: 'loading' },
       inserted: null,
       notice: null,
@@ -81,7 +84,9 @@ export class TicketSession {
 
   start(): void {
     this.stopSent = this.adapter.observeSent(this.ticket, (event) => void this.onSent(event));
-    if (this.model.impression.status !== 'ready') void this.load();
+    const context = this.adapter.readContext(this.ticket, this.url);
+    this.update({ subject: context.subject ?? null });
+    if (this.model.impression.status !== 'ready') void this.load(context);
   }
 
   dispose(): void {
@@ -102,16 +107,15 @@ export class TicketSession {
     for (const l of this.listeners) l();
   }
 
-  async load(): Promise<void> {
+  load = async (context: TicketContext = this.adapter.readContext(this.ticket, this.url)): Promise<void> => {
     this.update({ impression: { status: 'loading' } });
-    const context = this.adapter.readContext(this.ticket, this.url);
     const reply = await this.transport.suggest(context);
     if (this.disposed) return;
     if (!reply.ok) return this.update({ impression: { status: 'error', ...reply.error } });
     const shown = { impression: reply.impression, shownAt: Date.now() };
     this.opts.onImpression?.(shown);
     this.update({ impression: { status: 'ready', ...shown } });
-  }
+  };
 
   private ready() {
     return this.model.impression.status === 'ready' ? this.model.impression : null;
