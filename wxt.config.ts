@@ -14,7 +14,9 @@ export default defineConfig({
     // unpacked and self-hosted installs, so enterprise policy can name it. No private key is kept
     // in the repository; the Chrome Web Store signs with its own.
     key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAizVJ0JrQLVl4xeMGIkD52Q6uqRvIUgIGxId9mU8urfgfCgdzgsJL0a52qGVnf1ryYpgJC3/q5enqQHrx6oP6OQklDVVOXZvonbXdK+q/xWlilr/oFAbRKoWR81g6foElw8J6qT7bD1cY1Y9euuslHOIOlMAlceeHjCPkyWKhyOh9ZdO3pCM9DBw+LblhkvAKB4GHg6VYVx6nYELGKXHplUKMIv3sWgj55KSQdmVlKUhxdw3eIucKJ6QYx0CPDo37qWGHEBVa/LJ7Ed+zdyX+haUOE2Bttdt39VIpzQZeUrLuA/iaxySPZreJQfvQCNHoJiVkP0Hyab36YzvAlLZjCQIDAQAB',
-    permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting'],
+    // The helpdesks only: the content script's hosts, where the panel's code is injected on a ticket.
+    host_permissions: HELPDESK_ORIGINS,
     // The backend URL is the admin's choice, so it is requested at runtime for that one origin.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Nobody (no web page, no other extension) may message this extension.

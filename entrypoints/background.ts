@@ -12,13 +12,19 @@ const SYNC_ALARM = 'aitl-sync';
 export default defineBackground(() => {
   const db = new OverlayDb();
   const loop = new SyncLoop({ db, target: () => backendTarget(db), clientId: () => clientIdOf(db) });
-  const deps: BackgroundDeps = { db, loop };
+  const deps: BackgroundDeps = {
+    db,
+    loop,
+    injectOverlay: async (tabId, frameId) => {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
+    },
+  };
   const extensionOrigin = browser.runtime.getURL('/');
 
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
     let handled: Promise<unknown>;
     if (isExtensionPage(sender, browser.runtime.id, extensionOrigin)) handled = handlePageMessage(deps, message);
-    else if (isHelpdeskContentScript(sender, browser.runtime.id)) handled = handleContentMessage(deps, message);
+    else if (isHelpdeskContentScript(sender, browser.runtime.id)) handled = handleContentMessage(deps, message, { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0 });
     else return false; // not for us: no answer at all
     handled.then(sendResponse, (error: unknown) =>
       sendResponse({ ok: false, error: { code: 'internal', message: `AITL background error: ${(error as Error)?.message ?? error}` } }),

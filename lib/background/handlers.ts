@@ -17,6 +17,8 @@ import { SettingsError, effectiveSettings, saveSettings, settingsView } from '..
 export interface BackgroundDeps {
   db: OverlayDb;
   loop: SyncLoop;
+  /** Injects the panel's code into a tab's frame (browser.scripting in the extension). */
+  injectOverlay?: (tabId: number, frameId: number) => Promise<void>;
   random?: () => number;
   fetch?: typeof fetch;
 }
@@ -50,12 +52,22 @@ async function prefsKey(db: OverlayDb): Promise<string> {
 }
 
 /** Messages from a helpdesk tab's content script (sender already checked). */
-export async function handleContentMessage(deps: BackgroundDeps, raw: unknown) {
+export async function handleContentMessage(deps: BackgroundDeps, raw: unknown, sender: { tabId: number; frameId: number } = { tabId: -1, frameId: 0 }) {
   const parsed = ContentMessage.safeParse(raw);
   if (!parsed.success) return fail('bad_message', `message refused: ${describeIssues(parsed.error)}`);
   const message = parsed.data;
   const { db } = deps;
   switch (message.kind) {
+    case 'overlay.load': {
+      const { settings } = await effectiveSettings(db);
+      if (!deps.injectOverlay) return fail('unsupported', 'cannot show the panel here');
+      try {
+        await deps.injectOverlay(sender.tabId, sender.frameId);
+        return { ok: true as const };
+      } catch (error) {
+        return fail('inject', `could not show the AITL panel (${(error as Error).message}); enabled sites: ${settings.enabledSites.join(', ') || 'none'}`);
+      }
+    }
     case 'ticket.suggest': {
       const target = await backendTarget(db);
       if (!target) return fail('unconfigured', 'AITL is not set up yet: open its options and set the backend URL and your agent token.');

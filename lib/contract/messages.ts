@@ -78,6 +78,8 @@ export type PanelPrefs = z.infer<typeof PanelPrefs>;
 
 /** Messages a helpdesk content script may send (checked for a top-frame helpdesk tab sender). */
 export const ContentMessage = z.discriminatedUnion('kind', [
+  /** A ticket URL appeared: inject the panel's code into this tab's top frame. */
+  z.strictObject({ kind: z.literal('overlay.load') }),
   z.strictObject({ kind: z.literal('ticket.suggest'), context: TicketContext }),
   z.strictObject({
     kind: z.literal('annotation.capture'),
@@ -118,6 +120,7 @@ const reply = <T extends z.ZodRawShape>(shape: T) =>
   z.union([z.strictObject({ ok: z.literal(true), ...shape }), z.strictObject({ ok: z.literal(false), error: MessageError })]);
 
 export const Replies = {
+  'overlay.load': reply({}),
   'ticket.suggest': reply({ impression: Impression }),
   'annotation.capture': reply({ id: z.string() }),
   'annotation.amend': reply({ id: z.string() }),

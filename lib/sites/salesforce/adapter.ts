@@ -4,20 +4,14 @@ import { deepRoot } from '../deep-query';
 import { clip, elementText } from '../dom-text';
 import { appendParagraphs, execInsertText, insertWithFallbacks, pasteHtml, setFieldValue, type InsertStrategy } from '../insert';
 import { observeSent } from '../sent-observer';
+import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
 import { SelectorHealth, queryAll, queryFirst } from '../selector-table';
 import type { ActiveTicket, ComposerHandle, HelpdeskAdapter } from '../types';
 import { SALESFORCE } from './selectors';
 
 const health = new SelectorHealth();
 
-function ticketIdFromUrl(url: URL): string | null {
-  if (!SALESFORCE.host.test(url.hostname)) return null;
-  for (const pattern of SALESFORCE.ticketPath) {
-    const match = pattern.exec(url.pathname);
-    if (match) return match[1]!;
-  }
-  return null;
-}
+const ticketIdFromUrl = (url: URL) => ticketIdOf('salesforce', url);
 
 function isShown(el: Element): boolean {
   for (let node: Element | null = el; node; node = node.parentElement) {
@@ -155,7 +149,7 @@ function strategies(composer: ComposerHandle, reply: string): InsertStrategy[] {
 
 export const salesforceAdapter: HelpdeskAdapter = {
   platform: 'salesforce',
-  matchesHost: (hostname) => SALESFORCE.host.test(hostname),
+  matchesHost: (hostname) => TICKET_URLS.salesforce.host.test(hostname),
   ticketIdFromUrl,
   detectTicket,
   readContext,

@@ -7,9 +7,6 @@ import type { SelectorList } from '../selector-table';
  * Checked against: public selectors collected 2025; fixtures tests/fixtures/salesforce-*.html.
  */
 export const SALESFORCE = {
-  host: /^[a-z0-9][a-z0-9-]*(?:--[a-z0-9]+)?\.lightning\.force\.com$/i,
-  ticketPath: [/^\/lightning\/r\/Case\/([A-Za-z0-9]{15,18})\/view(?:\/|$)/],
-
   /** The visible console tab's pane (cached tabs lack `active` or are display:none). */
   activePane: ['.tabContent.active.oneConsoleTab', '.oneConsoleTab.active', '.windowViewMode-normal.oneContent.active', '.oneContent.active'],
   /** `{label}` replaced by the field's label. */

@@ -4,6 +4,7 @@ import { insertThroughEditorApi } from '../ckeditor-bridge-client';
 import { clip, elementText, textToHtml } from '../dom-text';
 import { insertWithFallbacks, pasteHtml } from '../insert';
 import { observeSent } from '../sent-observer';
+import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
 import { SelectorHealth, queryAll, queryFirst } from '../selector-table';
 import type { ActiveTicket, Channel, ComposerHandle, HelpdeskAdapter } from '../types';
 import { ZENDESK } from './selectors';
@@ -11,14 +12,7 @@ import { ZENDESK } from './selectors';
 const health = new SelectorHealth();
 const withId = (list: readonly string[], id: string) => list.map((s) => s.replaceAll('{id}', id));
 
-function ticketIdFromUrl(url: URL): string | null {
-  if (!ZENDESK.host.test(url.hostname)) return null;
-  for (const pattern of ZENDESK.ticketPath) {
-    const match = pattern.exec(url.pathname);
-    if (match) return match[1]!;
-  }
-  return null;
-}
+const ticketIdFromUrl = (url: URL) => ticketIdOf('zendesk', url);
 
 function detectTicket(doc: Document, url: URL): ActiveTicket | null {
   const fromUrl = ticketIdFromUrl(url);
@@ -106,7 +100,7 @@ const readComposer = (composer: ComposerHandle) => elementText(composer.element)
 
 export const zendeskAdapter: HelpdeskAdapter = {
   platform: 'zendesk',
-  matchesHost: (hostname) => ZENDESK.host.test(hostname),
+  matchesHost: (hostname) => TICKET_URLS.zendesk.host.test(hostname),
   ticketIdFromUrl,
   detectTicket,
   readContext,

@@ -6,10 +6,6 @@ import type { SelectorList } from '../selector-table';
  * Checked against: public selectors collected 2025; fixture tests/fixtures/zendesk-ticket.html.
  */
 export const ZENDESK = {
-  host: /^[a-z0-9][a-z0-9-]*\.zendesk\.com$/i,
-  /** `/agent/tickets/123`, `/agent/tickets/123/events`, `/agent/workspaces/123`. */
-  ticketPath: [/^\/agent\/tickets\/(\d+)(?:\/|$)/, /^\/agent\/workspaces\/(\d+)(?:\/|$)/],
-
   /** The selected header tab, whose entity id is the active ticket. */
   activeTab: [
     '[data-test-id="header-tab"][aria-current="page"]',
