@@ -1,6 +1,8 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { backendTarget, handleContentMessage, handlePageMessage, type BackgroundDeps } from '../lib/background/handlers';
+import { backendTarget, handleContentMessage, handlePageMessage, overlayStatus, type BackgroundDeps } from '../lib/background/handlers';
+import type { AnnotationCapture } from '../lib/contract';
+import { captureAnnotation } from '../lib/outbox/capture';
 import { isExtensionPage, isHelpdeskContentScript } from '../lib/messaging/sender';
 import { clientIdOf, OverlayDb } from '../lib/outbox/db';
 import { SyncLoop } from '../lib/outbox/sync-loop';
@@ -43,4 +45,15 @@ export default defineBackground(() => {
   globalThis.addEventListener('online', () => void loop.request('online'));
   browser.storage.managed?.onChanged?.addListener(() => void loop.request('settings'));
   void loop.request('startup');
+
+  // For support (chrome://inspect on this worker) and the benchmarks in bench/: only this worker's
+  // own JS realm can reach it; no page or content script can.
+  Object.assign(globalThis, {
+    aitl: {
+      db,
+      loop,
+      status: () => overlayStatus(db),
+      capture: async (annotation: AnnotationCapture) => captureAnnotation(db, annotation, await clientIdOf(db)),
+    },
+  });
 });

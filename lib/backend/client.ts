@@ -32,14 +32,14 @@ function retryAfter(header: string | null): number | null {
 export const endpoint = (target: BackendTarget, path: string) => `${target.backendUrl.replace(/\/+$/, '')}${path}`;
 
 /** POSTs JSON with the agent's token; any non-2xx becomes a BackendError whose message says what to do. */
-export async function postJson(target: BackendTarget, path: string, body: unknown, opts: { timeoutMs?: number; fetch?: typeof fetch } = {}): Promise<unknown> {
+export async function postJson(target: BackendTarget, path: string, body: unknown, opts: { timeoutMs?: number; fetch?: typeof fetch; preserialized?: boolean } = {}): Promise<unknown> {
   const doFetch = opts.fetch ?? fetch;
   let response: Response;
   try {
     response = await doFetch(endpoint(target, path), {
       method: 'POST',
       headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: opts.preserialized ? (body as string) : JSON.stringify(body),
       signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000),
     });
   } catch (error) {

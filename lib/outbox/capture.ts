@@ -27,7 +27,7 @@ export async function captureAnnotation(db: OverlayDb, capture: AnnotationCaptur
       if (stringify(existing.annotation) === stringify(annotation)) return;
       throw new CaptureError('conflict', `annotation ${annotation.id} was already captured with other content`);
     }
-    await db.annotations.add({ id: annotation.id, annotation, capturedAt: now, syncedAt: null });
+    await db.annotations.add({ id: annotation.id, annotation, capturedAt: now });
     await db.outbox.add({ id: annotation.id, queuedAt: now, notBefore: opts.holdMs ? now + opts.holdMs : 0 });
   });
   return annotation.id;
@@ -41,9 +41,9 @@ export async function captureAnnotation(db: OverlayDb, capture: AnnotationCaptur
 export async function amendAdoption(db: OverlayDb, id: string, rationale: { rationaleTags: RationaleTag[]; rationaleText?: string | undefined }): Promise<void> {
   await db.transaction('rw', db.annotations, db.outbox, async () => {
     const stored = await db.annotations.get(id);
-    if (!stored || stored.annotation.type !== 'adoption') throw new CaptureError('not_found', `no adoption annotation ${id} on this device`);
     const queued = await db.outbox.get(id);
-    if (!queued || stored.syncedAt !== null) throw new CaptureError('already_sent', 'this adoption was already sent; rationale can no longer be added');
+    if (!stored || !queued) throw new CaptureError('already_sent', 'this adoption was already sent (or is not on this device); a rationale can no longer be added');
+    if (stored.annotation.type !== 'adoption') throw new CaptureError('not_found', `annotation ${id} is not an adoption`);
     const text = rationale.rationaleText?.trim();
     const payload = {
       ...stored.annotation.payload,

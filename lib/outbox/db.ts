@@ -1,13 +1,11 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, DeadLetter } from '../contract';
 
-/** An annotation as captured on this device; kept after sync (for the agent's history) for a while. */
+/** An annotation captured on this device and not yet acknowledged by the server. */
 export interface StoredAnnotation {
   id: string;
   annotation: Annotation;
   capturedAt: number;
-  /** When the server acknowledged it (stored or duplicate); null while it waits in the outbox. */
-  syncedAt: number | null;
 }
 
 /** An annotation the server has not acknowledged yet. */
@@ -38,7 +36,7 @@ export class OverlayDb extends Dexie {
     // Strict durability: a captured annotation is on disk before the panel says "saved".
     super(name, { chromeTransactionDurability: 'strict', ...options });
     this.version(1).stores({
-      annotations: '&id, capturedAt, syncedAt',
+      annotations: '&id, capturedAt',
       outbox: '&id, queuedAt, notBefore',
       deadLetters: '&id, movedAt',
       kv: '&key',

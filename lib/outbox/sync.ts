@@ -28,8 +28,6 @@ export interface SyncDeps {
   random?: () => number;
   /** Backoff base and cap (ms): 2 s doubling to 5 min, with full jitter in the upper half. */
   backoff?: { baseMs: number; maxMs: number };
-  /** Synced annotations are kept on the device this long, then pruned. */
-  keepSyncedMs?: number;
 }
 
 export interface SyncReport {
@@ -69,19 +67,21 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   let batchSize: number = LIMITS.annotationsPerSync;
   try {
     for (;;) {
-      const due = await db.outbox.where('notBefore').belowOrEqual(now()).sortBy('queuedAt');
+      // Oldest first; entries held for a rationale wait. Stops reading once a batch is full.
+      const due = await db.outbox.orderBy('queuedAt').filter((e) => e.notBefore <= now()).limit(batchSize).toArray();
       if (due.length === 0) break;
-      const ids = due.slice(0, batchSize).map((e) => e.id);
-      const stored = await db.annotations.bulkGet(ids);
-      const annotations = stored.map((s) => s!.annotation);
+      const stored = await db.annotations.bulkGet(due.map((e) => e.id));
+      let annotations = stored.map((s) => s!.annotation);
       // Keep each request under the server's body limit: fewer annotations when they are long.
-      let body = { clientId, annotations };
-      while (body.annotations.length > 1 && JSON.stringify(body).length > BODY_BUDGET) {
-        body = { clientId, annotations: body.annotations.slice(0, Math.ceil(body.annotations.length / 2)) };
+      let json = JSON.stringify({ clientId, annotations });
+      while (annotations.length > 1 && json.length > BODY_BUDGET) {
+        annotations = annotations.slice(0, Math.ceil(annotations.length / 2));
+        json = JSON.stringify({ clientId, annotations });
       }
+      const body = { annotations };
       let response;
       try {
-        response = SyncResponse.parse(await postJson(target, '/v1/sync', body, { fetch: deps.fetch }));
+        response = SyncResponse.parse(await postJson(target, '/v1/sync', json, { fetch: deps.fetch, preserialized: true }));
       } catch (error) {
         if (error instanceof BackendError && error.status === 413 && batchSize > 1) {
           batchSize = Math.max(1, Math.floor(body.annotations.length / 2));
@@ -108,16 +108,17 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
           });
       }
       await db.transaction('rw', db.outbox, db.annotations, db.deadLetters, async () => {
-        await db.outbox.bulkDelete([...acked, ...dead.map((d) => d.id)]);
-        await db.annotations.where('id').anyOf(acked).modify({ syncedAt: now() });
-        await db.deadLetters.bulkPut(dead);
+        // Acknowledged: the server holds it now, so the device forgets it. Refused: kept, as a dead letter.
+        const done = [...acked, ...dead.map((d) => d.id)];
+        await db.outbox.bulkDelete(done);
+        await db.annotations.bulkDelete(done);
+        if (dead.length > 0) await db.deadLetters.bulkPut(dead);
       });
       report.acknowledged += acked.length;
       report.deadLettered += dead.length;
       // A response that acknowledged nothing new would loop forever; stop and retry later.
       if (acked.length + dead.length === 0) throw new BackendError(500, 'the backend answered without a result for any annotation');
     }
-    await db.annotations.where('syncedAt').below(now() - (deps.keepSyncedMs ?? 30 * 24 * 3600_000)).delete();
     const next: SyncState = { connection: 'ok', attempt: 0, nextAttemptAt: null, lastSyncAt: now(), lastError: null };
     await db.setValue(STATE_KEY, next);
     return { ...report, state: next };
