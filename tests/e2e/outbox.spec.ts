@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import { expect, test, type Worker } from '@playwright/test';
+import { openPglite } from '../../server/src/db/pglite';
+import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../../server/test/helpers/process';
+import { configure, launchBrowser, popupStatus } from './harness';
+
+/** Queues `n` valid annotations straight into the extension's outbox, as n clicks would. */
+async function queue(worker: Worker, n: number): Promise<void> {
+  await worker.evaluate(`(async (n) => {
+    const { db } = globalThis.aitl;
+    const clientId = (await db.kv.get('clientId'))?.value ?? (await db.kv.put({ key: 'clientId', value: crypto.randomUUID() }), (await db.kv.get('clientId')).value);
+    const uuid7 = () => {
+      const b = crypto.getRandomValues(new Uint8Array(16));
+      const ms = BigInt(Date.now());
+      for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+      b[6] = (b[6] & 0x0f) | 0x70; b[8] = (b[8] & 0x3f) | 0x80;
+      const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+      return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+    };
+    const now = Date.now();
+    const rows = Array.from({ length: n }, (_, i) => ({
+      id: uuid7(), type: 'relevance', schemaVersion: 1, createdAt: new Date().toISOString(), clientId,
+      ticket: { platform: 'zendesk', ticketId: '123' }, impressionId: uuid7(),
+      payload: { articleId: crypto.randomUUID(), articleVersion: 1, rank: 1 + (i % 8), label: 'relevant' },
+    }));
+    await db.transaction('rw', db.annotations, db.outbox, async () => {
+      await db.annotations.bulkAdd(rows.map((a) => ({ id: a.id, annotation: a, capturedAt: now })));
+      await db.outbox.bulkAdd(rows.map((a) => ({ id: a.id, queuedAt: now, notBefore: 0 })));
+    });
+  })(${n})`);
+}
+
+async function countRows(dataDir: string): Promise<{ rows: number; distinct: number }> {
+  const db = await openPglite(dataDir);
+  try {
+    const { rows } = await db.query<{ rows: number; distinct: number }>('SELECT count(*)::int AS rows, count(DISTINCT id)::int AS distinct FROM annotations');
+    return rows[0]!;
+  } finally {
+    await db.close();
+  }
+}
+
+test('the backend killed mid-sync, then restarted, ends with exactly one row per annotation', async () => {
+  const dataDir = tempDataDir();
+  const env = { AITL_DATA_DIR: dataDir };
+  const token = (await runCli(['tokens', 'create', '--role', 'agent', '--name', 'e2e-kill', '--tenant', 'e2e'], env)).stdout.trimEnd().split('\n').at(-1)!;
+  let server: ServerProcess = await startServerProcess(env);
+  const port = new URL(server.url).port;
+  const { context, worker, extensionId, userDataDir } = await launchBrowser();
+  const QUEUED = 3_000;
+  try {
+    // Configure with the backend unreachable so nothing drains before the kill is armed.
+    await server.stop();
+    await configure(context, extensionId, { backendUrl: `http://127.0.0.1:${port}`, token });
+    await queue(worker, QUEUED);
+    expect((await popupStatus(context, extensionId)).status.pending).toBe(QUEUED);
+
+    server = await startServerProcess({ ...env, PORT: port });
+    const syncing = worker.evaluate(() => (globalThis as unknown as { aitl: { loop: { request(r: string): Promise<unknown> } } }).aitl.loop.request('manual'));
+    // Kill it hard once part of the outbox is acknowledged and the rest is on its way.
+    await expect.poll(async () => (await popupStatus(context, extensionId)).status.pending, { intervals: [20] }).toBeLessThan(QUEUED);
+    await server.kill();
+    await syncing;
+    const afterKill = (await popupStatus(context, extensionId)).status;
+    expect(afterKill.pending).toBeGreaterThan(0);
+    expect(afterKill.connection).toBe('offline');
+
+    // Back up on the same folder: "Sync now" in the popup drains the rest.
+    server = await startServerProcess({ ...env, PORT: port });
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await popup.getByTestId('aitl-sync-now').click();
+    await expect(popup.getByTestId('aitl-popup-pending')).toHaveText('0');
+    await expect(popup.getByTestId('aitl-popup-connection')).toHaveAttribute('data-connection', 'ok');
+    await expect(popup.getByTestId('aitl-popup-dead-letters')).toHaveText('0');
+    await server.stop();
+    expect(await countRows(dataDir)).toEqual({ rows: QUEUED, distinct: QUEUED });
+  } finally {
+    await context.close();
+    await server.stop();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
