@@ -1,10 +1,10 @@
 import type { RelevanceLabel, ShownArticle } from '../lib/contract';
 
 const LABELS: { label: RelevanceLabel; text: string; title: string }[] = [
-  { label: 'relevant', text: '✓', title: 'Relevant' },
-  { label: 'partial', text: '~', title: 'Partly relevant' },
-  { label: 'irrelevant', text: '✗', title: 'Not relevant' },
-  { label: 'outdated', text: '⏱', title: 'Outdated' },
+  { label: 'relevant', text: '✓ Relevant', title: 'Relevant to this ticket' },
+  { label: 'partial', text: '~ Partly', title: 'Partly relevant' },
+  { label: 'irrelevant', text: '✗ Not relevant', title: 'Not relevant to this ticket' },
+  { label: 'outdated', text: 'Outdated', title: 'Relevant, but out of date' },
 ];
 
 /** Only http(s) links are rendered as links: an article URL is data, not something to execute. */
@@ -40,7 +40,7 @@ export function ArticleList({ articles, labels, onRate }: { articles: ShownArtic
             <div className="relevance" role="group" aria-label={`Is "${article.title}" relevant?`}>
               {LABELS.map((l) => (
                 <button type="button" key={l.label} data-testid="aitl-relevance" data-label={l.label} title={l.title} aria-pressed={chosen === l.label} disabled={chosen !== undefined} onClick={() => onRate(article.id, l.label)}>
-                  {l.text} <span className="sr">{l.title}</span>
+                  {l.text}
                 </button>
               ))}
             </div>
