@@ -57,8 +57,10 @@ async function main() {
     }, CAPTURES);
     const baseline = await worker.evaluate(async (n) => {
       const g = globalThis as any;
-      const db: IDBDatabase = await new Promise((resolve, reject) => {
-        const req = indexedDB.open('aitl-bench-baseline', 1);
+      // Runs in the service worker, where indexedDB exists (this file is type-checked for Node).
+      const idb = g.indexedDB;
+      const db: any = await new Promise((resolve, reject) => {
+        const req = idb.open('aitl-bench-baseline', 1);
         req.onupgradeneeded = () => req.result.createObjectStore('rows', { keyPath: 'id' });
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
@@ -76,7 +78,7 @@ async function main() {
         times.push(performance.now() - t);
       }
       db.close();
-      indexedDB.deleteDatabase('aitl-bench-baseline');
+      idb.deleteDatabase('aitl-bench-baseline');
       return times;
     }, CAPTURES);
     console.log(`capture -> durable in IndexedDB, ${CAPTURES} annotations one at a time:`);
