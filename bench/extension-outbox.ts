@@ -12,28 +12,12 @@
  *    worker with no IndexedDB at all.
  */
 import fs from 'node:fs';
-import { agentToken, annotationRows, configure, launchBrowser, startBackend } from '../tests/e2e/harness';
+import { agentToken, annotationRows, configure, launchBrowser, startBackend, SW_ANNOTATION_FACTORY } from '../tests/e2e/harness';
 
 const CAPTURES = Number(process.env.CAPTURES ?? 300);
 const QUEUED = Number(process.env.QUEUED ?? 10_000);
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
-/** Runs in the service worker: a realistic relevance annotation with a fresh UUIDv7. */
-const MAKE = `
-  globalThis.__benchUuid7 = () => {
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    const ms = BigInt(Date.now());
-    for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-    b[6] = (b[6] & 0x0f) | 0x70; b[8] = (b[8] & 0x3f) | 0x80;
-    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-  };
-  globalThis.__benchAnnotation = (i) => ({
-    id: __benchUuid7(), type: 'relevance', schemaVersion: 1, createdAt: new Date().toISOString(),
-    ticket: { platform: 'zendesk', ticketId: String(10000 + (i % 500)) }, impressionId: __benchUuid7(), elapsedMs: 4200 + i,
-    clientVersion: '0.1.0', payload: { articleId: crypto.randomUUID(), articleVersion: 3, rank: 1 + (i % 8), label: ['relevant', 'partial', 'irrelevant', 'outdated'][i % 4] },
-  });
-`;
 
 async function main() {
   const backend = await startBackend();
@@ -41,14 +25,14 @@ async function main() {
   try {
     const token = await agentToken(backend);
     await configure(context, extensionId, { backendUrl: backend.url, token });
-    await worker.evaluate(MAKE);
+    await worker.evaluate(SW_ANNOTATION_FACTORY);
 
     // 1. Capture -> durable, one at a time.
     const capture = await worker.evaluate(async (n) => {
       const g = globalThis as any;
       const times: number[] = [];
       for (let i = 0; i < n; i++) {
-        const a = g.__benchAnnotation(i);
+        const a = g.__relevance(i);
         const t = performance.now();
         await g.aitl.capture(a);
         times.push(performance.now() - t);
@@ -67,7 +51,7 @@ async function main() {
       });
       const times: number[] = [];
       for (let i = 0; i < n; i++) {
-        const a = g.__benchAnnotation(i);
+        const a = g.__relevance(i);
         const t = performance.now();
         await new Promise<void>((resolve, reject) => {
           const tx = db.transaction('rows', 'readwrite', { durability: 'strict' });
@@ -91,9 +75,9 @@ async function main() {
     const drain = await worker.evaluate(async (n) => {
       const g = globalThis as any;
       const { db } = g.aitl;
-      const clientId = (await db.kv.get('clientId')).value;
+      const clientId = await g.aitl.clientId();
       const now = Date.now();
-      const rows = Array.from({ length: n }, (_, i) => ({ ...g.__benchAnnotation(i), clientId }));
+      const rows = Array.from({ length: n }, (_, i) => g.__relevance(i, clientId));
       await db.transaction('rw', db.annotations, db.outbox, async () => {
         await db.annotations.bulkAdd(rows.map((a) => ({ id: a.id, annotation: a, capturedAt: now })));
         await db.outbox.bulkAdd(rows.map((a) => ({ id: a.id, queuedAt: now, notBefore: 0 })));
@@ -108,7 +92,7 @@ async function main() {
         const g = globalThis as any;
         const clientId = crypto.randomUUID();
         const bodies: string[] = [];
-        for (let i = 0; i < n; i += 500) bodies.push(JSON.stringify({ clientId, annotations: Array.from({ length: Math.min(500, n - i) }, (_, k) => ({ ...g.__benchAnnotation(i + k), clientId })) }));
+        for (let i = 0; i < n; i += 500) bodies.push(JSON.stringify({ clientId, annotations: Array.from({ length: Math.min(500, n - i) }, (_, k) => g.__relevance(i + k, clientId)) }));
         const t = performance.now();
         for (const body of bodies) {
           const res = await fetch(`${url}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });

@@ -53,6 +53,7 @@ export default defineBackground(() => {
       db,
       loop,
       status: () => overlayStatus(db),
+      clientId: () => clientIdOf(db),
       capture: async (annotation: AnnotationCapture) => captureAnnotation(db, annotation, await clientIdOf(db)),
     },
   });

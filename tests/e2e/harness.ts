@@ -104,4 +104,26 @@ export async function popupStatus(context: BrowserContext, extensionId: string) 
 
 export const panel = (page: Page) => page.getByTestId('aitl-panel');
 
+/**
+ * Script for the extension's service worker (`worker.evaluate`): defines `__uuid7()` and
+ * `__relevance(i, clientId?)`, a valid relevance annotation with fresh UUIDv7 ids, for tests and
+ * benches that fill the outbox as thousands of clicks would.
+ */
+export const SW_ANNOTATION_FACTORY = `
+  globalThis.__uuid7 = () => {
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    const ms = BigInt(Date.now());
+    for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
+    b[6] = (b[6] & 0x0f) | 0x70; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  };
+  globalThis.__relevance = (i, clientId) => ({
+    id: __uuid7(), type: 'relevance', schemaVersion: 1, createdAt: new Date().toISOString(),
+    ticket: { platform: 'zendesk', ticketId: String(10000 + (i % 500)) }, impressionId: __uuid7(), elapsedMs: 4200 + i,
+    clientVersion: '0.1.0', ...(clientId && { clientId }),
+    payload: { articleId: crypto.randomUUID(), articleVersion: 3, rank: 1 + (i % 8), label: ['relevant', 'partial', 'irrelevant', 'outdated'][i % 4] },
+  });
+`;
+
 declare const chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } };

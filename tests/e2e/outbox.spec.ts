@@ -2,27 +2,16 @@ import fs from 'node:fs';
 import { expect, test, type Worker } from '@playwright/test';
 import { openPglite } from '../../server/src/db/pglite';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../../server/test/helpers/process';
-import { configure, launchBrowser, popupStatus } from './harness';
+import { configure, launchBrowser, popupStatus, SW_ANNOTATION_FACTORY } from './harness';
 
 /** Queues `n` valid annotations straight into the extension's outbox, as n clicks would. */
 async function queue(worker: Worker, n: number): Promise<void> {
+  await worker.evaluate(SW_ANNOTATION_FACTORY);
   await worker.evaluate(`(async (n) => {
     const { db } = globalThis.aitl;
-    const clientId = (await db.kv.get('clientId'))?.value ?? (await db.kv.put({ key: 'clientId', value: crypto.randomUUID() }), (await db.kv.get('clientId')).value);
-    const uuid7 = () => {
-      const b = crypto.getRandomValues(new Uint8Array(16));
-      const ms = BigInt(Date.now());
-      for (let i = 0; i < 6; i++) b[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);
-      b[6] = (b[6] & 0x0f) | 0x70; b[8] = (b[8] & 0x3f) | 0x80;
-      const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-      return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
-    };
+    const clientId = await globalThis.aitl.clientId();
     const now = Date.now();
-    const rows = Array.from({ length: n }, (_, i) => ({
-      id: uuid7(), type: 'relevance', schemaVersion: 1, createdAt: new Date().toISOString(), clientId,
-      ticket: { platform: 'zendesk', ticketId: '123' }, impressionId: uuid7(),
-      payload: { articleId: crypto.randomUUID(), articleVersion: 1, rank: 1 + (i % 8), label: 'relevant' },
-    }));
+    const rows = Array.from({ length: n }, (_, i) => __relevance(i, clientId));
     await db.transaction('rw', db.annotations, db.outbox, async () => {
       await db.annotations.bulkAdd(rows.map((a) => ({ id: a.id, annotation: a, capturedAt: now })));
       await db.outbox.bulkAdd(rows.map((a) => ({ id: a.id, queuedAt: now, notBefore: 0 })));

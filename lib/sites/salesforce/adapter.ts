@@ -2,6 +2,7 @@ import type { MessageRole, TicketContext, TicketMessage } from '../../contract';
 import { LIMITS } from '../../contract/values';
 import { deepRoot } from '../deep-query';
 import { clip, elementText } from '../dom-text';
+import { ticketContext } from '../ticket-context';
 import { appendParagraphs, execInsertText, insertWithFallbacks, pasteHtml, setFieldValue, type InsertStrategy } from '../insert';
 import { observeSent } from '../sent-observer';
 import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
@@ -85,20 +86,7 @@ function readContext(ticket: ActiveTicket, url: URL): TicketContext {
   const status = fieldText(root, 'Status') ?? highlightText(root, 'Status');
   const priority = highlightText(root, 'Priority') ?? fieldText(root, 'Priority');
   // Feed order as displayed (the fixture's and a default case feed's: oldest first).
-  const messages = feedItems(root)
-    .map(messageOf)
-    .filter((m): m is TicketMessage => m !== null)
-    .slice(-LIMITS.messagesPerTicket);
-  return {
-    platform: 'salesforce',
-    ticketId: ticket.ticketId,
-    url: clip(`${url.origin}${url.pathname}`, LIMITS.url),
-    ...(subject && { subject: clip(subject, LIMITS.label) }),
-    ...(requester && { requester: { name: clip(requester, LIMITS.label) } }),
-    ...(status && { status: clip(status, 64) }),
-    ...(priority && { priority: clip(priority, 64) }),
-    messages,
-  };
+  return ticketContext('salesforce', ticket.ticketId, url, { subject, requester, status, priority, messages: feedItems(root).map(messageOf) });
 }
 
 /** The email body: CKEditor 4 inside two same-origin iframes ("CK Editor Container" > "Email Body"). */

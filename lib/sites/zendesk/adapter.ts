@@ -2,6 +2,7 @@ import type { MessageRole, TicketContext, TicketMessage } from '../../contract';
 import { LIMITS } from '../../contract/values';
 import { insertThroughEditorApi } from '../ckeditor-bridge-client';
 import { clip, elementText, textToHtml } from '../dom-text';
+import { ticketContext } from '../ticket-context';
 import { insertWithFallbacks, pasteHtml } from '../insert';
 import { observeSent } from '../sent-observer';
 import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
@@ -64,21 +65,7 @@ function readContext(ticket: ActiveTicket, url: URL): TicketContext {
   const tags = queryAll(root, 'tags', ZENDESK.tags, health)
     .map((t) => elementText(t, ['button']).replace(/\s*×$/, '').trim())
     .filter(Boolean);
-  const messages = entries(root)
-    .map(messageOf)
-    .filter((m): m is TicketMessage => m !== null)
-    .slice(-LIMITS.messagesPerTicket);
-  return {
-    platform: 'zendesk',
-    ticketId: ticket.ticketId,
-    url: clip(`${url.origin}${url.pathname}`, LIMITS.url),
-    ...(subject && { subject: clip(subject, LIMITS.label) }),
-    ...(requester && { requester: { name: clip(requester, LIMITS.label) } }),
-    ...(status && { status: clip(status, 64) }),
-    ...(priority && { priority: clip(priority, 64) }),
-    ...(tags.length > 0 && { tags: [...new Set(tags.map((t) => clip(t, 100)))].slice(0, LIMITS.tagsPerTicket) }),
-    messages,
-  };
+  return ticketContext('zendesk', ticket.ticketId, url, { subject, requester, status, priority, tags, messages: entries(root).map(messageOf) });
 }
 
 function channelOf(root: Element): Channel {
