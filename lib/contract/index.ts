@@ -5,10 +5,14 @@
 export * from './common';
 export * from './ticket';
 export * from './impression';
+export * from './impression-record';
+export * from './external-arm';
+export * from './evaluation';
 export * from './annotation';
 export * from './sync';
 export * from './errors';
 export * from './health';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
+export * from './metrics';
 export * from './messages';
 export * from './values';

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload, RelevancePayload } from './annotation';
 import { ApiError } from './errors';
 import { Health } from './health';
+import { MetricsResponse } from './metrics';
+import { EvalReport, LabelledTicket } from './evaluation';
+import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
 import { Impression, SuggestionRequest } from './impression';
+import { ImpressionRecord } from './impression-record';
 import { SyncRequest, SyncResponse } from './sync';
 import { TicketContext } from './ticket';
 
@@ -16,10 +20,16 @@ export const PUBLISHED_SCHEMAS = {
   TicketContext,
   SuggestionRequest,
   Impression,
+  ImpressionRecord,
+  ExternalArmRequest,
+  ExternalArmResponse,
+  LabelledTicket,
+  EvalReport,
   SyncRequest,
   SyncResponse,
   ApiError,
   Health,
+  MetricsResponse,
 } as const;
 
 /**

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS, describeIssues } from '../../lib/contract';
+import { RerankerWeightsError, readRerankerWeights, type RerankerWeights } from './knowledge/reranker';
+import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
 
 /**
  * All server configuration, read from the environment once. Defaults are documented here and in
@@ -18,13 +20,31 @@ const Env = z.object({
   AITL_BODY_LIMIT: z.coerce.number().int().min(1024).default(LIMITS.syncBodyBytes),
   /** Requests per minute per token (or per IP without a token), per server process. */
   AITL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** A preference decided faster than this after the impression was shown counts as too fast. */
+  AITL_TOO_FAST_MS: z.coerce.number().int().min(0).default(3000),
   AITL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (client IPs for rate limiting and logs). */
   AITL_TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Reply arms: a JSON file (AITL_ARMS_FILE) or inline JSON (AITL_ARMS); see the README. Unset:
+   * two embedded extractive arms, which need no network.
+   */
+  AITL_ARMS_FILE: z.string().min(1).optional(),
+  AITL_ARMS: z.string().min(1).optional(),
+  /** Default time an arm gets before the suggestion goes on without it, in milliseconds. */
+  AITL_ARM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** A reranker weights file (from `aitl rerank train`); unset: the shipped weights. */
+  AITL_RERANKER_WEIGHTS: z.string().min(1).optional(),
 });
+
+export interface SuggestionsConfig {
+  arms: Arm[];
+  /** The reranker's weights: from AITL_RERANKER_WEIGHTS, or the shipped ones. */
+  reranker: RerankerWeights;
+}
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -35,6 +55,8 @@ export interface Config {
   rateLimitPerMinute: number;
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
+  tooFastMs: number;
+  suggestions: SuggestionsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +65,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
+  let arms: Arm[];
+  let reranker: RerankerWeights;
+  try {
+    arms = loadArms(env, e.AITL_ARM_TIMEOUT_MS);
+    reranker = e.AITL_RERANKER_WEIGHTS ? readRerankerWeights(path.resolve(e.AITL_RERANKER_WEIGHTS)) : readRerankerWeights();
+  } catch (error) {
+    if (error instanceof ArmsConfigError) throw new ConfigError(error.message);
+    if (error instanceof RerankerWeightsError) throw new ConfigError(`AITL_RERANKER_WEIGHTS: ${error.message}; unset it to use the shipped weights`);
+    throw error;
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.AITL_DATA_DIR === 'memory://' ? e.AITL_DATA_DIR : path.resolve(e.AITL_DATA_DIR),
@@ -52,5 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
+    tooFastMs: e.AITL_TOO_FAST_MS,
+    suggestions: { arms, reranker },
   };
 }
