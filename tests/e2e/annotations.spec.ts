@@ -14,8 +14,6 @@ let page: Page;
 
 test.beforeAll(async () => {
   backend = await startBackend({ demo: true });
-  // These need real suggestions: the endpoint comes with the suggestion engine.
-  test.skip(!backend.app.hasRoute({ method: 'POST', url: '/v1/suggestions' }), 'this backend has no POST /v1/suggestions yet (the suggestion engine is not merged)');
   const launched = await launchBrowser();
   context = launched.context;
   userDataDir = launched.userDataDir;
@@ -46,6 +44,9 @@ const composer = (ticketId: string) => page.locator(`[data-ticket-id="${ticketId
 test('each annotation type goes from a click to a row in the database', async () => {
   await page.goto(`${ZENDESK}/agent/tickets/123`);
   const order = await shownOrder();
+  // At 1280x720 the panel sits beside the reply box, never over it.
+  const [box, reply] = [await panel(page).boundingBox(), await composer('123').boundingBox()];
+  expect(box!.x >= reply!.x + reply!.width || box!.y + box!.height <= reply!.y).toBe(true);
 
   await panel(page).locator(`[data-testid="aitl-prefer"][data-arm="${order[0]}"][data-strength="strong"]`).click();
   await expect(panel(page).getByTestId('aitl-preference-recorded')).toBeVisible();
@@ -61,13 +62,25 @@ test('each annotation type goes from a click to a row in the database', async ()
   expect(relevance.body.impressionId).toBe(preference.body.impressionId);
 
   await panel(page).getByTestId('aitl-missing-knowledge').click();
-  await panel(page).getByTestId('aitl-missing-description').fill('Nothing on refunds for plans bought through the app store');
+  // Typing in the panel never reaches the helpdesk's keyboard shortcuts.
+  await page.evaluate(() => document.addEventListener('keydown', () => ((window as { __helpdeskKeys?: number }).__helpdeskKeys = ((window as { __helpdeskKeys?: number }).__helpdeskKeys ?? 0) + 1)));
+  await panel(page).getByTestId('aitl-missing-description').pressSequentially('Nothing on refunds for plans bought through the app store');
+  expect(await page.evaluate(() => (window as { __helpdeskKeys?: number }).__helpdeskKeys ?? 0)).toBe(0);
   await panel(page).getByTestId('aitl-missing-category').selectOption('billing');
   await panel(page).getByTestId('aitl-missing-submit').click();
   const gap = await row((r) => r.type === 'missing_knowledge');
   expect(gap.body.payload).toEqual({ description: 'Nothing on refunds for plans bought through the app store', category: 'billing' });
 
   await expect(panel(page).getByTestId('aitl-sync-status')).toHaveAttribute('data-pending', '0');
+});
+
+test('the panel collapses and stays collapsed for this agent after a reload', async () => {
+  await panel(page).getByTestId('aitl-collapse').click();
+  await expect(panel(page)).toHaveAttribute('data-collapsed', 'true');
+  await page.reload();
+  await expect(panel(page)).toHaveAttribute('data-collapsed', 'true');
+  await panel(page).getByTestId('aitl-collapse').click();
+  await expect(panel(page)).toHaveAttribute('data-collapsed', 'false');
 });
 
 test('insert, edit lightly, send: the adoption says light edit, with the sent text', async () => {
@@ -108,7 +121,9 @@ test('a ticket switch re-binds; a discarded reply asks why and records the reaso
   expect(adoption.body.payload).toMatchObject({ outcome: 'discarded', slot: order[1], rationaleTags: ['wrong_issue'], rationaleText: 'Needed more information first' });
   expect(adoption.body.impressionId).not.toBe(first);
   // Nothing from ticket 123 was written against 456, or the other way round.
-  for (const r of await annotationRows(backend)) expect(r.body.impressionId === first).toBe(r.ticket_id === '123');
+  const rows = await annotationRows(backend);
+  const impressionsOf = (ticket: string) => new Set(rows.filter((r) => r.ticket_id === ticket).map((r) => r.body.impressionId));
+  for (const id of impressionsOf('456')) expect(impressionsOf('123').has(id)).toBe(false);
 });
 
 test('clicks made offline are kept and sync when the network returns', async () => {
