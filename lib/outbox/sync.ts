@@ -67,8 +67,10 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   let batchSize: number = LIMITS.annotationsPerSync;
   try {
     for (;;) {
-      // Oldest first; entries held for a rationale wait. Stops reading once a batch is full.
-      const due = await db.outbox.orderBy('queuedAt').filter((e) => e.notBefore <= now()).limit(batchSize).toArray();
+      // Held entries whose hold has expired first, then the free ones (notBefore 0) in id order,
+      // which is capture order (UUIDv7). Both are index range reads that stop at a full batch.
+      const released = await db.outbox.where('notBefore').between(1, now(), true, true).limit(batchSize).toArray();
+      const due = released.length >= batchSize ? released : [...released, ...(await db.outbox.where('notBefore').equals(0).limit(batchSize - released.length).toArray())];
       if (due.length === 0) break;
       const stored = await db.annotations.bulkGet(due.map((e) => e.id));
       let annotations = stored.map((s) => s!.annotation);
