@@ -71,3 +71,31 @@ test('the backend killed mid-sync, then restarted, ends with exactly one row per
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('queued annotations survive a browser restart and drain when the worker starts again', async () => {
+  const dataDir = tempDataDir();
+  const env = { AITL_DATA_DIR: dataDir };
+  const token = (await runCli(['tokens', 'create', '--role', 'agent', '--name', 'e2e-restart', '--tenant', 'e2e'], env)).stdout.trimEnd().split('\n').at(-1)!;
+  let server: ServerProcess = await startServerProcess(env);
+  const port = new URL(server.url).port;
+  await server.stop();
+  let browser = await launchBrowser();
+  try {
+    await configure(browser.context, browser.extensionId, { backendUrl: `http://127.0.0.1:${port}`, token });
+    await queue(browser.worker, 25);
+    expect((await popupStatus(browser.context, browser.extensionId)).status.pending).toBe(25);
+    await browser.context.close();
+
+    server = await startServerProcess({ ...env, PORT: port });
+    browser = await launchBrowser({ userDataDir: browser.userDataDir });
+    // Nobody clicks anything: the restarted worker finds its outbox and sends it.
+    await expect.poll(async () => (await popupStatus(browser.context, browser.extensionId)).status.pending, { timeout: 90_000 }).toBe(0);
+    await server.stop();
+    expect(await countRows(dataDir)).toEqual({ rows: 25, distinct: 25 });
+  } finally {
+    await browser.context.close();
+    await server.stop();
+    fs.rmSync(browser.userDataDir, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
