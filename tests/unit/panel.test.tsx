@@ -3,9 +3,9 @@ import { createRoot, type Root } from 'react-dom/client';
 import { v7 as uuidv7 } from 'uuid';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Panel } from '../../components/Panel';
-import type { AnnotationCapture, Impression, OverlayStatus } from '../../lib/contract';
+import { DEFAULT_ADOPTION_THRESHOLDS, type AnnotationCapture, type Impression, type OverlayStatus } from '../../lib/contract';
 import { TicketSession, type SessionTransport } from '../../lib/overlay/ticket-session';
-import type { HelpdeskAdapter } from '../../lib/sites/types';
+import type { HelpdeskAdapter, SentEvent } from '../../lib/sites/types';
 import impressionExample from '../../lib/contract/examples/impression.json';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -16,6 +16,8 @@ const STATUS: OverlayStatus = { connection: 'ok', pending: 0, deadLetters: 0, la
 function impression(overrides: Partial<Impression> = {}): Impression {
   return { ...(impressionExample as Impression), id: uuidv7(), ...overrides };
 }
+
+let sendReply: (e: SentEvent) => void = () => {};
 
 /** An adapter double: the panel must never reach the helpdesk DOM, so nothing here has one. */
 function adapterDouble(): HelpdeskAdapter {
@@ -28,7 +30,10 @@ function adapterDouble(): HelpdeskAdapter {
     findComposer: () => ({ element: document.createElement('div'), kind: 'contenteditable', channel: 'public', ticketId: '48213' }),
     readComposer: () => '',
     insertReply: async () => ({ ok: true, method: 'paste-html' }),
-    observeSent: () => () => {},
+    observeSent: (_ticket, onSent) => {
+      sendReply = onSent;
+      return () => {};
+    },
     selectorHealth: () => ({}),
   };
 }
@@ -106,6 +111,32 @@ describe('the panel', () => {
     expect(container.querySelector('[data-testid="aitl-reply-text"]')!.textContent).toBe(HOSTILE);
     expect(container.querySelector('a[href^="javascript"]')).toBeNull();
     expect((window as { __aitlPwned?: number }).__aitlPwned).toBeUndefined();
+  });
+
+  it('has keyboard shortcuts for the common actions, not while typing in a field', async () => {
+    await render(impression({ displayOrder: ['A', 'B'] }));
+    const panelEl = container.querySelector('[data-testid="aitl-panel"]') as HTMLElement;
+    const key = async (target: Element, k: string) => act(async () => void target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true })));
+    await key(panelEl, 'k');
+    const field = container.querySelector('[data-testid="aitl-missing-description"]')!;
+    await key(field, ']');
+    expect(captured).toHaveLength(0);
+    await key(panelEl, ']');
+    expect(captured[0]!.annotation).toMatchObject({ type: 'preference', payload: { verdict: 'B', strength: 'clear', shownOrder: ['A', 'B'] } });
+  });
+
+  it('records a send without an insert once as not used, and holds a heavy edit for its rationale', async () => {
+    const imp = await render(impression({ displayOrder: ['A', 'B'] }));
+    const sent = (text: string) => act(async () => sendReply({ ticketId: '48213', text, channel: 'public', at: Date.now(), via: 'submit-click' }));
+    await sent('My own reply.');
+    await sent('A follow-up.');
+    expect(captured.map((c) => c.annotation.payload)).toEqual([{ outcome: 'not_used', slot: null, similarity: null, thresholds: DEFAULT_ADOPTION_THRESHOLDS, sentText: 'My own reply.', channel: 'public' }]);
+    await click('[data-testid="aitl-insert"][data-arm="B"]');
+    const armB = (imp.model.impression as { impression: Impression }).impression.arms.find((a) => a.slot === 'B')!.text;
+    await sent(armB.slice(0, Math.round(armB.length * 0.55)) + ' I also cancelled the renewal for you.');
+    expect(captured[1]!.annotation).toMatchObject({ type: 'adoption', payload: { outcome: 'heavy_edit', slot: 'B' } });
+    expect(captured[1]!.holdMs).toBeGreaterThan(0);
+    expect(container.querySelector('[data-testid="aitl-rationale"]')).not.toBeNull();
   });
 
   it('shows one reply without preference controls when the ticket was not sampled for a pair', async () => {
