@@ -153,3 +153,17 @@ test('on Salesforce (native shadow DOM): binds to the active case and records an
   const adoption = await row((r) => r.type === 'adoption' && r.ticket_id === '5005g00000AbCdEAAV');
   expect(adoption.body.payload).toMatchObject({ outcome: 'as_is', slot: order[0], channel: 'internal' });
 });
+
+test('on Salesforce (light DOM): the email body inside the nested CKEditor iframes takes the reply; Send records a public adoption', async () => {
+  await page.goto(`${SALESFORCE}${CASE_PATH}`);
+  await expect(panel(page)).toHaveAttribute('data-ticket-id', '5005g00000AbCdEAAV');
+  await page.locator('.tabContent.active a[role="tab"][data-target-selection-name="Case.SendEmailTab"]').click();
+  const order = await shownOrder();
+  const reply = (await panel(page).locator(`[data-testid="aitl-reply"][data-arm="${order[1]}"] [data-testid="aitl-reply-text"]`).textContent())!;
+  await panel(page).locator(`[data-testid="aitl-insert"][data-arm="${order[1]}"]`).click();
+  const body = page.frameLocator('.tabContent.active iframe[title="CK Editor Container"]').frameLocator('iframe[title="Email Body"]').locator('body');
+  await expect(body).toContainText(reply.split('\n')[0]!.slice(0, 30));
+  await page.locator('.tabContent.active .cuf-publisherShareButton.send').click();
+  const adoption = await row((r) => r.type === 'adoption' && r.ticket_id === '5005g00000AbCdEAAV' && (r.body.payload as { channel?: string }).channel === 'public');
+  expect(adoption.body.payload).toMatchObject({ outcome: 'as_is', slot: order[1] });
+});
