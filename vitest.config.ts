@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,20 @@ export default defineConfig({
           include: ['server/test/**/*.test.ts'],
           environment: 'node',
           // Each file opens its own database (PGlite in memory, or a fresh Postgres database).
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        // The extension's units: adapters against saved fixture pages, the panel, the outbox
+        // (fake IndexedDB, real backend in-process), settings (WXT's fake browser).
+        plugins: [WxtVitest()],
+        test: {
+          name: 'extension',
+          include: ['tests/unit/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          // The Salesforce email body lives in nested same-origin iframes.
+          environmentOptions: { happyDOM: { settings: { enableIframePageLoading: true } } },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,5 +1,7 @@
 import { defineConfig } from 'wxt';
 
+const HELPDESK_ORIGINS = ['https://*.zendesk.com/*', 'https://*.lightning.force.com/*'];
+
 // https://wxt.dev/api/config.html
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
@@ -8,10 +10,20 @@ export default defineConfig({
   manifest: {
     name: 'AITL: Agent-in-the-Loop',
     description: 'Rate and adopt copilot replies inside Zendesk and Salesforce; your feedback retrains the copilot.',
-    permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    // Public half of the key that pins the extension id (aidellcenmenbfdaogiajhhlfppkapll) for
+    // unpacked and self-hosted installs, so enterprise policy can name it. No private key is kept
+    // in the repository; the Chrome Web Store signs with its own.
+    key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAizVJ0JrQLVl4xeMGIkD52Q6uqRvIUgIGxId9mU8urfgfCgdzgsJL0a52qGVnf1ryYpgJC3/q5enqQHrx6oP6OQklDVVOXZvonbXdK+q/xWlilr/oFAbRKoWR81g6foElw8J6qT7bD1cY1Y9euuslHOIOlMAlceeHjCPkyWKhyOh9ZdO3pCM9DBw+LblhkvAKB4GHg6VYVx6nYELGKXHplUKMIv3sWgj55KSQdmVlKUhxdw3eIucKJ6QYx0CPDo37qWGHEBVa/LJ7Ed+zdyX+haUOE2Bttdt39VIpzQZeUrLuA/iaxySPZreJQfvQCNHoJiVkP0Hyab36YzvAlLZjCQIDAQAB',
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting'],
+    // The helpdesks only: the content script's hosts, where the panel's code is injected on a ticket.
+    host_permissions: HELPDESK_ORIGINS,
     // The backend URL is the admin's choice, so it is requested at runtime for that one origin.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Nobody (no web page, no other extension) may message this extension.
     externally_connectable: { ids: [] },
+    // What an admin may set by enterprise policy (3rdparty extension policy); see the README.
+    storage: { managed_schema: 'managed_schema.json' },
+    // The MAIN-world CKEditor bridge must be loadable by the helpdesk pages, and only by them.
+    web_accessible_resources: [{ resources: ['ckeditor-bridge.js'], matches: HELPDESK_ORIGINS }],
   },
 });

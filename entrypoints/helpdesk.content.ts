@@ -1,9 +1,31 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { send } from '../lib/messaging/send';
+import { platformOfHost, ticketIdOf } from '../lib/sites/ticket-urls';
 
-// One content script for both helpdesks; the site adapter is chosen from the URL. It must do no
-// work on pages that are not tickets, so `matches` is as narrow as the helpdesks' routing allows.
+// Runs on every page of the helpdesk apps (they are single-page apps, so a ticket can open
+// without a page load) and does nothing but match URLs. Once a ticket URL shows up it asks the
+// background to inject the panel (entrypoints/overlay.tsx), which takes over from there.
 export default defineContentScript({
   matches: ['https://*.zendesk.com/agent/*', 'https://*.lightning.force.com/lightning/*'],
-  runAt: 'document_idle',
-  main() {},
+  runAt: 'document_end',
+  main(ctx) {
+    performance.mark('aitl:main-start');
+    const platform = platformOfHost(location.hostname);
+    let requested = false;
+    const check = (url: URL) => {
+      if (requested || !platform || !ticketIdOf(platform, url)) return;
+      requested = true;
+      void send({ kind: 'overlay.load' }).then((reply) => {
+        if (!reply.ok) {
+          requested = false;
+          console.warn(`AITL: ${reply.error.message}`);
+        }
+      });
+    };
+    if (platform) {
+      check(new URL(location.href));
+      if (!requested) ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => check(newUrl));
+    }
+    performance.measure('aitl:main', 'aitl:main-start');
+  },
 });

@@ -1,10 +1,129 @@
-import { StrictMode } from 'react';
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { browser } from 'wxt/browser';
+import { Platform, type SettingKey, type SettingsView } from '../../lib/contract';
+import { send } from '../../lib/messaging/send';
+
+const SITE_LABELS: Record<Platform, string> = { zendesk: 'Zendesk Agent Workspace', salesforce: 'Salesforce Service Console' };
+
+/**
+ * The backend URL is the admin's choice, so the extension cannot list it in its manifest: it asks
+ * for that one origin (never all sites) when the agent sets it. The AITL backend also answers CORS
+ * for extensions, so a refusal here still works with an AITL server.
+ */
+async function requestBackendPermission(url: string): Promise<string | null> {
+  if (!url) return null;
+  const origin = `${new URL(url).origin}/*`;
+  try {
+    const granted = await browser.permissions.request({ origins: [origin] });
+    return granted ? null : `Access to ${new URL(url).origin} was not granted; AITL will rely on the backend allowing the extension (CORS).`;
+  } catch (error) {
+    return `Could not ask for access to ${new URL(url).origin}: ${(error as Error).message}`;
+  }
+}
 
 function OptionsPage() {
+  const [view, setView] = useState<SettingsView | null>(null);
+  const [backendUrl, setBackendUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [sites, setSites] = useState<Platform[]>([]);
+  const [rate, setRate] = useState('0.5');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+
+  const load = (v: SettingsView) => {
+    setView(v);
+    setBackendUrl(v.settings.backendUrl);
+    setSites(v.settings.enabledSites);
+    setRate(String(v.settings.pairwiseSamplingRate));
+  };
+  useEffect(() => {
+    void send({ kind: 'settings.get' }).then((reply) => (reply.ok ? load(reply.view) : setMessage({ kind: 'error', text: reply.error.message })));
+  }, []);
+  if (!view) return <main>{message ? <p role="alert">{message.text}</p> : 'Loading…'}</main>;
+
+  const locked = (key: SettingKey) => view.locked.includes(key);
+  const lockNote = (key: SettingKey) =>
+    locked(key) && (
+      <span className="locked" data-testid={`aitl-locked-${key}`}>
+        {' '}
+        🔒 set by your administrator
+      </span>
+    );
+
+  const save = async () => {
+    setMessage(null);
+    const changes: Record<string, unknown> = {};
+    if (!locked('backendUrl') && backendUrl.trim() !== view.settings.backendUrl) changes.backendUrl = backendUrl.trim();
+    if (!locked('token') && token.trim()) changes.token = token.trim();
+    if (!locked('enabledSites')) changes.enabledSites = sites;
+    if (!locked('pairwiseSamplingRate')) changes.pairwiseSamplingRate = Number(rate);
+    let warning: string | null = null;
+    if (typeof changes.backendUrl === 'string') {
+      try {
+        warning = await requestBackendPermission(changes.backendUrl);
+      } catch {
+        return setMessage({ kind: 'error', text: 'The backend URL is not a valid URL (e.g. https://aitl.example.com).' });
+      }
+    }
+    const reply = await send({ kind: 'settings.save', settings: changes });
+    if (!reply.ok) return setMessage({ kind: 'error', text: reply.error.message });
+    load(reply.view);
+    setToken('');
+    setMessage({ kind: 'ok', text: warning ? `Saved. ${warning}` : 'Saved.' });
+  };
+
   return (
     <main>
       <h1>AITL settings</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <label>
+          Backend URL{lockNote('backendUrl')}
+          <input data-testid="aitl-option-backendUrl" type="url" placeholder="https://aitl.example.com" value={backendUrl} disabled={locked('backendUrl')} onChange={(e) => setBackendUrl(e.target.value)} />
+        </label>
+        <label>
+          Agent token{lockNote('token')}
+          <input
+            data-testid="aitl-option-token"
+            type="password"
+            autoComplete="off"
+            placeholder={view.settings.hasToken ? 'A token is saved; paste a new one to replace it' : 'aitl_agent_…'}
+            value={token}
+            disabled={locked('token')}
+            onChange={(e) => setToken(e.target.value)}
+          />
+        </label>
+        <fieldset disabled={locked('enabledSites')}>
+          <legend>Sites{lockNote('enabledSites')}</legend>
+          {Platform.options.map((p) => (
+            <label key={p} className="inline">
+              <input
+                type="checkbox"
+                data-testid={`aitl-option-site-${p}`}
+                checked={sites.includes(p)}
+                onChange={(e) => setSites((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
+              />
+              {SITE_LABELS[p]}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Share of tickets that ask which of two replies is better (0 to 1){lockNote('pairwiseSamplingRate')}
+          <input data-testid="aitl-option-pairwiseSamplingRate" type="number" min={0} max={1} step={0.05} value={rate} disabled={locked('pairwiseSamplingRate')} onChange={(e) => setRate(e.target.value)} />
+        </label>
+        <button type="submit" data-testid="aitl-option-save">
+          Save
+        </button>
+      </form>
+      {message && (
+        <p role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-option-message">
+          {message.text}
+        </p>
+      )}
     </main>
   );
 }

@@ -11,8 +11,9 @@ import {
   nonBlankText,
   text,
 } from './common';
+import { ANNOTATION_SCHEMA_VERSION, KNOWLEDGE_GAP_CATEGORIES, RATIONALE_TAGS, classifyAdoption } from './values';
 
-export const ANNOTATION_SCHEMA_VERSION = 1;
+export { ANNOTATION_SCHEMA_VERSION, DEFAULT_ADOPTION_THRESHOLDS, classifyAdoption } from './values';
 
 /** Fields every annotation carries. Tenant and agent are not here: the server takes them from the token. */
 const envelope = {
@@ -59,18 +60,7 @@ export type PreferencePayload = z.infer<typeof PreferencePayload>;
 export const AdoptionOutcome = z.enum(['as_is', 'light_edit', 'heavy_edit', 'discarded', 'not_used']);
 export type AdoptionOutcome = z.infer<typeof AdoptionOutcome>;
 
-export const RationaleTag = z.enum([
-  'incorrect',
-  'incomplete',
-  'wrong_issue',
-  'outdated_knowledge',
-  'wrong_citation',
-  'tone_style',
-  'too_long',
-  'needs_action',
-  'policy_privacy',
-  'other',
-]);
+export const RationaleTag = z.enum(RATIONALE_TAGS);
 export type RationaleTag = z.infer<typeof RationaleTag>;
 
 /** Similarity cut-offs between the inserted suggestion and the sent text (normalised edit similarity, 0..1). */
@@ -79,19 +69,8 @@ export const AdoptionThresholds = z
   .refine((t) => t.asIs >= t.lightEdit && t.lightEdit >= t.heavyEdit, 'must satisfy asIs >= lightEdit >= heavyEdit');
 export type AdoptionThresholds = z.infer<typeof AdoptionThresholds>;
 
-/**
- * Defaults: a reply counts as sent as-is above 0.98 (signature or whitespace changes), as lightly
- * edited above 0.8, as heavily edited above 0.3; below that the sent text is not derived from it.
- */
-export const DEFAULT_ADOPTION_THRESHOLDS: AdoptionThresholds = { asIs: 0.98, lightEdit: 0.8, heavyEdit: 0.3 };
 
-/** The outcome a similarity implies under the given thresholds. */
-export function classifyAdoption(similarity: number, t: AdoptionThresholds): Exclude<AdoptionOutcome, 'not_used'> {
-  if (similarity >= t.asIs) return 'as_is';
-  if (similarity >= t.lightEdit) return 'light_edit';
-  if (similarity >= t.heavyEdit) return 'heavy_edit';
-  return 'discarded';
-}
+
 
 export const AdoptionPayload = z
   .strictObject({
@@ -147,15 +126,7 @@ export type RelevancePayload = z.infer<typeof RelevancePayload>;
 
 // 4. Missing knowledge ---------------------------------------------------------------------------
 
-export const KnowledgeGapCategory = z.enum([
-  'how_to',
-  'policy',
-  'troubleshooting',
-  'billing',
-  'account',
-  'product_info',
-  'other',
-]);
+export const KnowledgeGapCategory = z.enum(KNOWLEDGE_GAP_CATEGORIES);
 
 export const MissingKnowledgePayload = z.strictObject({
   description: nonBlankText(LIMITS.shortText),

@@ -1,28 +1,7 @@
 import { z } from 'zod';
+import { PLATFORMS } from './values';
 
-/**
- * Size limits shared by the extension (which must never produce anything larger) and the server
- * (which rejects anything larger). Changing one changes both sides.
- */
-export const LIMITS = {
-  /** Annotations per `POST /v1/sync` request. */
-  annotationsPerSync: 500,
-  /** Default HTTP body limit for the API; the extension splits sync batches to stay under it. */
-  syncBodyBytes: 4 * 1024 * 1024,
-  /** A reply, a ticket message, an article body excerpt. */
-  longText: 20_000,
-  /** Rationales, descriptions, snippets. */
-  shortText: 2_000,
-  /** Names, titles, labels. */
-  label: 500,
-  messagesPerTicket: 200,
-  tagsPerTicket: 50,
-  /** Articles shown to the agent and the generator (precision@8). */
-  shownArticles: 8,
-  /** First-stage candidates (recall@75). */
-  candidates: 75,
-  url: 2_048,
-} as const;
+export { LIMITS } from './values';
 
 /**
  * Text that Postgres can store as-is: no NUL characters (text and jsonb reject them) and no lone
@@ -45,7 +24,7 @@ export const Uuid7 = z.uuid({ version: 'v7' });
 export const Uuid = z.uuid();
 export const IsoDateTime = z.iso.datetime({ offset: true });
 
-export const Platform = z.enum(['zendesk', 'salesforce']);
+export const Platform = z.enum(PLATFORMS);
 export type Platform = z.infer<typeof Platform>;
 
 /** Which ticket an event belongs to, as the helpdesk names it. */

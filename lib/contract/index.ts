@@ -14,3 +14,5 @@ export * from './errors';
 export * from './health';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
+export * from './messages';
+export * from './values';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -49,6 +50,16 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   registerErrorHandling(app);
   await registerRateLimit(app, config.rateLimitPerMinute);
   await app.register(helmet, { global: true });
+  // The AITL browser extension calls the API from its service worker (origin chrome-extension://<id>),
+  // and an admin-chosen backend cannot be listed in its manifest. Auth is a bearer token, never a
+  // cookie, so admitting extension origins exposes nothing a caller without a token could use.
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, origin !== undefined && /^chrome-extension:\/\/[a-p]{32}$/.test(origin)),
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
+    maxAge: 600,
+  });
   await app.register(authPlugin, { db });
 
   await app.register(healthRoutes, { db });

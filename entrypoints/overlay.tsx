@@ -1,0 +1,94 @@
+import { createRoot, type Root } from 'react-dom/client';
+import { browser } from 'wxt/browser';
+import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { OverlayRoot } from '../components/OverlayRoot';
+// Inlined, so mounting the panel does not wait for a CSS fetch.
+import panelCss from '../components/panel.css?inline';
+import { send } from '../lib/messaging/send';
+import { OverlayController, type OverlayView } from '../lib/overlay/controller';
+import { panelBox } from '../lib/overlay/layout';
+import type { SessionTransport, TicketSession } from '../lib/overlay/ticket-session';
+import { adapterForHost } from '../lib/sites';
+
+const transport: SessionTransport = {
+  suggest: (context) => send({ kind: 'ticket.suggest', context }),
+  capture: (annotation, holdMs) => send({ kind: 'annotation.capture', annotation, ...(holdMs !== undefined && { holdMs }) }),
+  amend: (id, rationaleTags, rationaleText) => send({ kind: 'annotation.amend', id, rationaleTags, ...(rationaleText !== undefined && { rationaleText }) }),
+};
+
+/** The panel in a shadow root (helpdesk CSS stays out) that swallows key events (no helpdesk hotkeys fire while typing in it). */
+function panelView(ctx: ContentScriptContext): OverlayView {
+  let ui: ShadowRootContentScriptUi<Root> | null = null;
+  let mounting: Promise<ShadowRootContentScriptUi<Root>> | null = null;
+  let shown: TicketSession | null = null;
+  const mount = () =>
+    (mounting ??= createShadowRootUi(ctx, {
+      name: 'aitl-overlay',
+      css: panelCss,
+      position: 'inline',
+      anchor: 'body',
+      append: 'last',
+      isolateEvents: true,
+      onMount: (container) => createRoot(container),
+      onRemove: (root) => root?.unmount(),
+    }).then((created) => {
+      created.mount();
+      ui = created;
+      return created;
+    }));
+  const render = (session: TicketSession) => {
+    const place = (preferredWidth: number) => {
+      const composer = session.adapter.findComposer(session.ticket)?.element;
+      const rect = composer?.ownerDocument === document ? composer.getBoundingClientRect() : (composer?.ownerDocument.defaultView?.frameElement?.getBoundingClientRect() ?? null);
+      return panelBox({ width: window.innerWidth, height: window.innerHeight }, rect && rect.width > 0 ? rect : null, preferredWidth);
+    };
+    ui?.mounted?.render(<OverlayRoot key={`${session.ticket.platform}:${session.ticket.ticketId}`} session={session} place={place} />);
+  };
+  return {
+    show(session) {
+      shown = session;
+      void mount().then(() => shown === session && render(session));
+    },
+    hide() {
+      shown = null;
+      ui?.mounted?.render(null);
+    },
+  };
+}
+
+/**
+ * The panel's code: injected by the background into a helpdesk tab's top frame (isolated world,
+ * like a content script) only after the small helpdesk content script saw a ticket URL, so pages
+ * that never show a ticket never parse React. From then on it follows the agent between tickets.
+ */
+export default defineUnlistedScript(() => {
+  const state = globalThis as { __aitlOverlay?: boolean };
+  if (state.__aitlOverlay) return;
+  state.__aitlOverlay = true;
+  const adapter = adapterForHost(location.hostname);
+  if (!adapter) return;
+  const ctx = new ContentScriptContext('aitl-overlay');
+  const controller = new OverlayController(adapter, document, transport, panelView(ctx), {
+    clientVersion: browser.runtime.getManifest().version,
+    isEnabled: async () => {
+      const reply = await send({ kind: 'overlay.status' });
+      // Unreachable background: show the panel anyway, it will say what is wrong.
+      return !reply.ok || reply.status.enabledSites.includes(adapter.platform);
+    },
+  });
+  ctx.addEventListener(window, 'wxt:locationchange', ({ newUrl }) => void controller.onLocation(newUrl));
+  // Alt+Shift+A jumps to the panel from anywhere in the ticket.
+  ctx.addEventListener(window, 'keydown', (e) => {
+    if (e.altKey && e.shiftKey && e.code === 'KeyA' && controller.current) {
+      const host = document.querySelector('aitl-overlay');
+      (host?.shadowRoot?.querySelector('[data-testid="aitl-panel"]') as HTMLElement | null)?.focus();
+    }
+  });
+  ctx.onInvalidated(() => {
+    controller.dispose();
+    state.__aitlOverlay = false;
+  });
+  void controller.onLocation(new URL(location.href));
+});

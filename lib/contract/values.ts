@@ -1,0 +1,72 @@
+import type { AdoptionOutcome, AdoptionThresholds } from './annotation';
+
+/**
+ * The contract's plain values (no zod): the extension's content script imports only these and
+ * types, so the schema library stays out of the bundle that loads on every helpdesk page. The
+ * schemas build on the same values, so each is still written once.
+ */
+
+/**
+ * Size limits shared by the extension (which must never produce anything larger) and the server
+ * (which rejects anything larger). Changing one changes both sides.
+ */
+export const LIMITS = {
+  /** Annotations per `POST /v1/sync` request. */
+  annotationsPerSync: 500,
+  /** Default HTTP body limit for the API; the extension splits sync batches to stay under it. */
+  syncBodyBytes: 4 * 1024 * 1024,
+  /** A reply, a ticket message, an article body excerpt. */
+  longText: 20_000,
+  /** Rationales, descriptions, snippets. */
+  shortText: 2_000,
+  /** Names, titles, labels. */
+  label: 500,
+  messagesPerTicket: 200,
+  tagsPerTicket: 50,
+  /** Articles shown to the agent and the generator (precision@8). */
+  shownArticles: 8,
+  /** First-stage candidates (recall@75). */
+  candidates: 75,
+  url: 2_048,
+} as const;
+
+export const ANNOTATION_SCHEMA_VERSION = 1;
+
+export const PLATFORMS = ['zendesk', 'salesforce'] as const;
+
+export const RATIONALE_TAGS = [
+  'incorrect',
+  'incomplete',
+  'wrong_issue',
+  'outdated_knowledge',
+  'wrong_citation',
+  'tone_style',
+  'too_long',
+  'needs_action',
+  'policy_privacy',
+  'other',
+] as const;
+
+export const KNOWLEDGE_GAP_CATEGORIES = [
+  'how_to',
+  'policy',
+  'troubleshooting',
+  'billing',
+  'account',
+  'product_info',
+  'other',
+] as const;
+
+/**
+ * Defaults: a reply counts as sent as-is above 0.98 (signature or whitespace changes), as lightly
+ * edited above 0.8, as heavily edited above 0.3; below that the sent text is not derived from it.
+ */
+export const DEFAULT_ADOPTION_THRESHOLDS: AdoptionThresholds = { asIs: 0.98, lightEdit: 0.8, heavyEdit: 0.3 };
+
+/** The outcome a similarity implies under the given thresholds. */
+export function classifyAdoption(similarity: number, t: AdoptionThresholds): Exclude<AdoptionOutcome, 'not_used'> {
+  if (similarity >= t.asIs) return 'as_is';
+  if (similarity >= t.lightEdit) return 'light_edit';
+  if (similarity >= t.heavyEdit) return 'heavy_edit';
+  return 'discarded';
+}

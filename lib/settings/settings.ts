@@ -1,0 +1,73 @@
+import { browser } from 'wxt/browser';
+import { OverlaySettings, SETTING_KEYS, describeIssues, type SettingKey, type SettingsView } from '../contract';
+import type { OverlayDb } from '../outbox/db';
+
+/** Until an admin or the agent says otherwise: both sites, half the tickets ask for a preference. */
+export const DEFAULT_SETTINGS: OverlaySettings = {
+  backendUrl: '',
+  token: '',
+  enabledSites: ['zendesk', 'salesforce'],
+  pairwiseSamplingRate: 0.5,
+};
+
+const LOCAL_KEY = 'settings';
+
+export class SettingsError extends Error {}
+
+/** `https://aitl.example.com/` and `https://aitl.example.com` are the same backend. */
+export function normalizeBackendUrl(url: string): string {
+  if (!url) return '';
+  const u = new URL(url);
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Values an admin set by enterprise policy (`storage.managed`, declared in
+ * public/managed_schema.json). A value that does not validate is ignored, never half-applied.
+ */
+export async function readManaged(): Promise<Partial<OverlaySettings>> {
+  let raw: Record<string, unknown> = {};
+  try {
+    raw = (await browser.storage.managed.get(SETTING_KEYS)) as Record<string, unknown>;
+  } catch {
+    // No policy store on this platform (or no policy): nothing is managed.
+    return {};
+  }
+  const managed: Partial<OverlaySettings> = {};
+  for (const key of SETTING_KEYS) {
+    if (raw[key] === undefined) continue;
+    const parsed = OverlaySettings.shape[key].safeParse(raw[key]);
+    if (parsed.success) Object.assign(managed, { [key]: key === 'backendUrl' ? normalizeBackendUrl(parsed.data as string) : parsed.data });
+    else console.warn(`AITL: ignoring policy value for ${key}: ${describeIssues(parsed.error)}`);
+  }
+  return managed;
+}
+
+/** Settings in force: policy over the agent's own choices over the defaults. */
+export async function effectiveSettings(db: OverlayDb): Promise<{ settings: OverlaySettings; locked: SettingKey[] }> {
+  const local = (await db.getValue<Partial<OverlaySettings>>(LOCAL_KEY)) ?? {};
+  const managed = await readManaged();
+  return { settings: { ...DEFAULT_SETTINGS, ...local, ...managed }, locked: SETTING_KEYS.filter((k) => managed[k] !== undefined) };
+}
+
+/** What extension pages may see: everything but the token itself. */
+export function settingsView({ settings, locked }: { settings: OverlaySettings; locked: SettingKey[] }): SettingsView {
+  const { token, ...rest } = settings;
+  return { settings: { ...rest, hasToken: token.length > 0 }, locked };
+}
+
+/** Saves the agent's choices; keys set by policy are refused with a message saying so. */
+export async function saveSettings(db: OverlayDb, changes: Partial<OverlaySettings>): Promise<void> {
+  const { locked } = await effectiveSettings(db);
+  const refused = (Object.keys(changes) as SettingKey[]).filter((k) => locked.includes(k));
+  if (refused.length > 0) throw new SettingsError(`${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} set by your administrator and cannot be changed here`);
+  const parsed = OverlaySettings.partial().safeParse(changes);
+  if (!parsed.success) throw new SettingsError(`invalid settings: ${describeIssues(parsed.error)}`);
+  const next = { ...parsed.data };
+  if (next.backendUrl !== undefined) next.backendUrl = normalizeBackendUrl(next.backendUrl);
+  if (next.token !== undefined) next.token = next.token.trim();
+  await db.transaction('rw', db.kv, async () => {
+    const local = (await db.getValue<Partial<OverlaySettings>>(LOCAL_KEY)) ?? {};
+    await db.setValue(LOCAL_KEY, { ...local, ...next });
+  });
+}

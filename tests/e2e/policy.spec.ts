@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { launchBrowser } from './harness';
+
+/** The id `manifest.key` pins; the README's policy examples name it. */
+const EXTENSION_ID = 'aidellcenmenbfdaogiajhhlfppkapll';
+const POLICY_DIR = '/etc/chromium/policies/managed';
+const POLICY_FILE = path.join(POLICY_DIR, 'aitl-e2e-test.json');
+
+function canWritePolicy(): boolean {
+  try {
+    fs.mkdirSync(POLICY_DIR, { recursive: true });
+    fs.accessSync(POLICY_DIR, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test.describe('enterprise policy', () => {
+  // Chromium reads machine policy from /etc; CI runs as root. Elsewhere this test cannot set policy.
+  test.skip(!canWritePolicy(), `needs write access to ${POLICY_DIR} (run as root, as CI does)`);
+  // Never leave a policy behind on the machine, whatever happens in the test.
+  test.afterEach(() => fs.rmSync(POLICY_FILE, { force: true }));
+
+  test('the managed policy is read, wins, and locks the options', async () => {
+    fs.writeFileSync(
+      POLICY_FILE,
+      JSON.stringify({
+        '3rdparty': { extensions: { [EXTENSION_ID]: { backendUrl: 'https://aitl.corp.example/', pairwiseSamplingRate: 0.25, enabledSites: ['zendesk'] } } },
+      }),
+    );
+    const { context, extensionId, userDataDir } = await launchBrowser();
+    try {
+      expect(extensionId).toBe(EXTENSION_ID);
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/options.html`);
+      await expect(page.getByTestId('aitl-option-backendUrl')).toHaveValue('https://aitl.corp.example');
+      await expect(page.getByTestId('aitl-option-backendUrl')).toBeDisabled();
+      await expect(page.getByTestId('aitl-locked-backendUrl')).toBeVisible();
+      await expect(page.getByTestId('aitl-option-pairwiseSamplingRate')).toHaveValue('0.25');
+      await expect(page.getByTestId('aitl-option-pairwiseSamplingRate')).toBeDisabled();
+      await expect(page.getByTestId('aitl-option-site-salesforce')).not.toBeChecked();
+      await expect(page.getByTestId('aitl-option-site-salesforce')).toBeDisabled();
+      // Not set by policy: still the agent's to set.
+      await expect(page.getByTestId('aitl-option-token')).toBeEnabled();
+      // A page that tries anyway is refused by the background.
+      const reply = await page.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ kind: 'settings.save', settings: { backendUrl: 'https://elsewhere.example' } }));
+      expect(reply).toMatchObject({ ok: false, error: { message: expect.stringMatching(/administrator/) } });
+    } finally {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    }
+  });
+});
