@@ -9,4 +9,5 @@ export * from './annotation';
 export * from './sync';
 export * from './errors';
 export * from './health';
+export * from './batch';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
