@@ -212,7 +212,7 @@ export const BatchManifest = z.strictObject({
 });
 export type BatchManifest = z.infer<typeof BatchManifest>;
 
-export const BatchStatus = z.enum(['building', 'complete', 'failed']);
+export const BatchStatus = z.enum(['building', 'complete']);
 
 /** A batch as `GET /v1/batches` lists it. */
 export const BatchSummary = z.strictObject({
@@ -224,7 +224,6 @@ export const BatchSummary = z.strictObject({
   /** Rows per file, once complete. */
   rows: z.record(z.string(), z.int()),
   warnings: z.array(z.string()),
-  error: z.string().nullable(),
 });
 export type BatchSummary = z.infer<typeof BatchSummary>;
 export const BatchList = z.strictObject({ batches: z.array(BatchSummary) });

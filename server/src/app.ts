@@ -8,10 +8,11 @@ import { authPlugin } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimit } from './plugins/rate-limit';
 import healthRoutes from './routes/healthz';
+import batchRoutes from './routes/batches';
 import syncRoutes from './routes/sync';
 
 export interface AppOptions {
-  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy'>;
+  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'batchLeaseSeconds'>;
   db: Database;
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
@@ -50,5 +51,6 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 
   await app.register(healthRoutes, { db });
   await app.register(syncRoutes, { db });
+  await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
   return app;
 }

@@ -24,6 +24,14 @@ const Env = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Seconds a batch build holds its tenant's lease without renewing it (it renews every third of
+   * that). A replica killed mid-build blocks the next build of its tenant for at most this long.
+   */
+  AITL_BATCH_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** `aitl batches pull`: the server to pull from, and the operator token (or use --server/--token). */
+  AITL_SERVER_URL: z.url().optional(),
+  AITL_TOKEN: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -35,6 +43,9 @@ export interface Config {
   rateLimitPerMinute: number;
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
+  batchLeaseSeconds: number;
+  serverUrl: string | undefined;
+  token: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -52,5 +63,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
+    batchLeaseSeconds: e.AITL_BATCH_LEASE_SECONDS,
+    serverUrl: e.AITL_SERVER_URL,
+    token: e.AITL_TOKEN,
   };
 }

@@ -5,11 +5,11 @@
 CREATE TABLE batches (
   tenant_id text NOT NULL REFERENCES tenants (id),
   number integer NOT NULL CHECK (number >= 1),
-  status text NOT NULL CHECK (status IN ('building', 'complete', 'failed')),
+  -- 'building' rows are never listed; a build that fails or dies is deleted, so numbers stay contiguous.
+  status text NOT NULL CHECK (status IN ('building', 'complete')),
   spec jsonb NOT NULL,
   -- manifest.json exactly as served (the bytes hashed into nothing else); set when complete.
   manifest text,
-  error text,
   created_at timestamptz NOT NULL DEFAULT now(),
   completed_at timestamptz,
   PRIMARY KEY (tenant_id, number)

@@ -1,0 +1,307 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_DATA_FILES, BATCH_ROW_SCHEMAS, BatchDetail, BatchList, BatchManifest, SourceRow, type BatchBuildRequest } from '../../lib/contract';
+import { buildBatch, startBatchBuild } from '../src/batches/builder';
+import { BatchBuildBusyError, acquireBuildLease } from '../src/batches/lease';
+import type { Database } from '../src/db/database';
+import { testApp, tokenFor } from './helpers/app';
+import { testDatabases } from './helpers/databases';
+import { Flywheel, type ArticleRef } from './helpers/flywheel';
+
+const OPTS = { holder: 'test-builder', leaseSeconds: 60 };
+type Files = Record<string, Record<string, unknown>[]>;
+
+describe.each(testDatabases())('retraining batches on $name', (testDb) => {
+  let db: Database;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    db = await testDb.open();
+    ({ app } = await testApp(db));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await testDb.cleanup();
+  });
+
+  async function operatorOf(fw: Flywheel) {
+    return tokenFor(db, 'operator', { tenant: fw.tenantId, name: 'ml-team' });
+  }
+
+  async function files(headers: Record<string, string>, number: number): Promise<{ files: Files; manifest: BatchManifest; raw: Record<string, string> }> {
+    const out: Files = {};
+    const raw: Record<string, string> = {};
+    for (const name of BATCH_DATA_FILES) {
+      const res = await app.inject({ method: 'GET', url: `/v1/batches/${number}/files/${name}`, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['x-aitl-sha256']).toBe(createHash('sha256').update(res.rawPayload).digest('hex'));
+      raw[name] = res.body;
+      out[name] = res.body === '' ? [] : res.body.trimEnd().split('\n').map((l) => JSON.parse(l));
+    }
+    const m = await app.inject({ method: 'GET', url: `/v1/batches/${number}/files/manifest.json`, headers });
+    return { files: out, manifest: BatchManifest.parse(m.json()), raw };
+  }
+
+  /** Two articles and a ticket seen by both arms. */
+  async function ticket(fw: Flywheel, n: number, articles: ArticleRef[], customer = `My invoice ${n} shows a double charge, please help.`) {
+    return fw.impression({
+      ticketId: `T${n}`,
+      customer,
+      arms: { A: `Reply A for ticket ${n}: we refunded the duplicate charge on invoice ${n}.`, B: `Reply B for ticket ${n}: the second charge is a pending authorisation.` },
+      articles,
+    });
+  }
+
+  it('writes every file in its consumer format, each row traceable to its annotation', async () => {
+    const fw = await Flywheel.create(db);
+    const op = await operatorOf(fw);
+    const refunds = await fw.article('Refunds', 'Refunds reach the card in 5-10 business days. Contact billing@acme-corp.com for help.');
+    const cycles = await fw.article('Billing cycles', 'Switch between monthly and annual billing in Settings.');
+    const imp = await ticket(fw, 1, [refunds, cycles], 'I was charged twice! Email me at dana.whitfield@gmail.com or call +44 20 7946 0958.');
+    await fw.sync(
+      fw.adoption(imp, 'light_edit', 'Hi Dana, we refunded the duplicate charge; it reaches you in 5-10 days. Write to dana.whitfield@gmail.com if not.', 'A'),
+      fw.adoption(imp, 'heavy_edit', 'Hello, I cancelled the second charge myself and emailed you a receipt at dana.whitfield@gmail.com.', 'B'),
+      fw.adoption(imp, 'as_is', 'Reply A for ticket 1: we refunded the duplicate charge on invoice 1.', 'A'),
+      fw.adoption(imp, 'discarded', 'Sorry for the trouble, our billing team will call you today about it.', 'B'),
+      fw.preference(imp, 'B', 'strong'),
+      fw.preference(imp, 'tie'),
+      fw.relevance(imp, refunds, 'relevant'),
+      fw.relevance(imp, cycles, 'irrelevant'),
+      fw.missing(imp, 'No article explains how to reverse a duplicate card authorisation.', 'billing'),
+    );
+    const built = await buildBatch(db, fw.tenantId, { evalShare: 0 }, OPTS);
+    expect(built.number).toBe(1);
+    const { files: f, manifest } = await files(op.headers, 1);
+
+    for (const name of BATCH_DATA_FILES) for (const row of f[name]!) BATCH_ROW_SCHEMAS[name].parse(row);
+    expect(Object.keys(f['retrieval_triplets.jsonl']![0]!)).toEqual(['anchor', 'positive', 'negative']);
+    expect(f['sft.jsonl']).toHaveLength(4); // light, heavy, as_is, discarded(agent written)
+    expect(f['kto.jsonl']!.map((r) => r.label)).toEqual([true, true, false]);
+    expect(f['dpo.jsonl']).toHaveLength(3); // heavy edit, discarded, preference B over A
+    expect(f['rerank_pairs.jsonl']!.map((r) => r.label)).toEqual([1, 0]);
+    expect(f['knowledge_gaps.jsonl']).toHaveLength(1);
+
+    // The prompt is rebuilt from the impression: articles at the shown version, then the conversation.
+    const sft = f['sft.jsonl']![0]!.messages as { role: string; content: string }[];
+    expect(sft[0]!.role).toBe('system');
+    expect(sft[0]!.content).toContain('[1] Refunds\nRefunds reach the card in 5-10 business days.');
+    expect(sft[0]!.content).toContain('Internal note: Checked the account');
+    expect(sft.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
+
+    // PII: typed placeholders, the same address is the same placeholder everywhere in the row.
+    const text = JSON.stringify(f);
+    expect(text).not.toContain('dana.whitfield@gmail.com');
+    expect(text).not.toContain('7946 0958');
+    expect(sft[1]!.content).toContain('[EMAIL_2]'); // [EMAIL_1] is billing@acme-corp.com in the article
+    expect(sft[2]!.content).toContain('[EMAIL_2]');
+    expect(sft[1]!.content).toContain('[PHONE_1]');
+    expect(manifest.redaction.EMAIL).toBeGreaterThan(0);
+
+    // sources.jsonl: one entry per row of every other file, pointing back at the annotations.
+    const sources = f['sources.jsonl']!.map((r) => SourceRow.parse(r));
+    for (const name of BATCH_DATA_FILES.filter((n) => n !== 'sources.jsonl')) {
+      expect(sources.filter((s) => s.file === name).map((s) => s.line)).toEqual(f[name]!.map((_, i) => i));
+    }
+    const stored = await db.query<{ id: string; type: string }>('SELECT id::text AS id, type FROM annotations WHERE tenant_id = $1', [fw.tenantId]);
+    const typeOf = new Map(stored.rows.map((r) => [r.id, r.type]));
+    const traced = new Set(sources.flatMap((s) => s.annotationIds.map((id) => typeOf.get(id))));
+    expect(traced).toEqual(new Set(['adoption', 'preference', 'relevance', 'missing_knowledge']));
+    expect(sources.every((s) => s.impressionIds.every((id) => id === imp.id))).toBe(true);
+    expect(sources.find((s) => s.file === 'sft.jsonl' && s.line === 0)).toMatchObject({ provenance: 'model_light_edit', signal: 'light_edit' });
+
+    expect(manifest.files.map((x) => x.name)).toEqual([...BATCH_DATA_FILES]);
+    expect(manifest.provenance['sft.jsonl']).toEqual({ agent_written: 1, model_heavy_edit: 1, model_light_edit: 1, model_unedited: 1 });
+    expect(manifest.excluded['dpo.no_winner']).toBe(1);
+    expect(manifest.versions.arms.map((a) => a.armId)).toEqual(['extractive', 'gpt-support']);
+  });
+
+  it('builds byte-identical files from the same spec over the same data', async () => {
+    const fw = await Flywheel.create(db);
+    const op = await operatorOf(fw);
+    const art = await fw.article('Shipping', 'Parcels ship within 2 days.');
+    for (let n = 0; n < 12; n++) {
+      const imp = await ticket(fw, n, [art]);
+      await fw.sync(fw.adoption(imp, n % 3 === 0 ? 'heavy_edit' : 'as_is', `We shipped order ${n} today, tracking follows by mail to buyer${n}@shop.example.org.`), fw.preference(imp, n % 2 ? 'A' : 'B'));
+    }
+    const spec: BatchBuildRequest = { syntheticCap: 0.4, seed: 'repeat' };
+    await buildBatch(db, fw.tenantId, spec, OPTS);
+    await buildBatch(db, fw.tenantId, spec, OPTS);
+    const one = await files(op.headers, 1);
+    const two = await files(op.headers, 2);
+    expect(two.manifest.files).toEqual(one.manifest.files);
+    expect(two.raw).toEqual(one.raw);
+    expect({ ...two.manifest.spec, fromSeq: 0 }).toEqual({ ...one.manifest.spec, fromSeq: 0 });
+  });
+
+  it('caps the synthetic share of SFT targets by deterministic downsampling', async () => {
+    const fw = await Flywheel.create(db);
+    const op = await operatorOf(fw);
+    const art = await fw.article('Passwords', 'Reset your password from the sign-in page.');
+    for (let n = 0; n < 40; n++) {
+      const imp = await ticket(fw, n, [art]);
+      // 32 adopted unchanged (synthetic), 8 written by the agent.
+      const own = n % 5 === 0;
+      await fw.sync(fw.adoption(imp, own ? 'discarded' : 'as_is', own ? `Agent ${n}: I reset the password for account ${n} and sent a link.` : `Model reply ${n}: use the reset link on the sign-in page for account ${n}.`));
+    }
+    const { manifest } = await buildBatch(db, fw.tenantId, { syntheticCap: 0.5, evalShare: 0 }, OPTS);
+    expect(manifest.sft.candidates).toEqual({ human: 8, synthetic: 32 });
+    expect(manifest.sft.kept).toEqual({ human: 8, synthetic: 8, anchors: 0 });
+    expect(manifest.sft.syntheticShare).toBe(0.5);
+    expect(manifest.excluded['sft.synthetic_cap']).toBe(24);
+    const { files: f } = await files(op.headers, 1);
+    expect(f['sft.jsonl']).toHaveLength(16);
+    const prov = f['sources.jsonl']!.filter((s) => s.file === 'sft.jsonl').map((s) => s.provenance);
+    expect(prov.filter((p) => p === 'model_unedited')).toHaveLength(8);
+
+    // A cap of 0.2 keeps 2 synthetic targets next to 8 human ones; the API refuses a cap of 1.
+    const { manifest: tight } = await buildBatch(db, fw.tenantId, { syntheticCap: 0.2, evalShare: 0 }, OPTS);
+    expect(tight.sft.kept.synthetic).toBe(2);
+    const refused = await app.inject({ method: 'POST', url: '/v1/batches', headers: op.headers, payload: { syntheticCap: 1 } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.paths).toEqual(['syntheticCap']);
+  });
+
+  it('accumulates over three batches and expires examples tied to a superseded article version', async () => {
+    const fw = await Flywheel.create(db);
+    const refunds = await fw.article('Refunds', 'Refunds within 14 days.');
+    const other = await fw.article('Shipping', 'Ships in 2 days.');
+    const round = async (from: number, to: number, article: ArticleRef) => {
+      for (let n = from; n < to; n++) {
+        const imp = await ticket(fw, n, [article, other]);
+        await fw.sync(fw.adoption(imp, 'heavy_edit', `Agent reply ${n}: refunds for order ${n} take 30 days now, sorry.`), fw.relevance(imp, article, 'relevant'), fw.relevance(imp, other, 'irrelevant'));
+      }
+    };
+    await round(0, 5, refunds);
+    const own = await ticket(fw, 99, [refunds, other]);
+    await fw.sync(fw.adoption(own, 'discarded', 'Agent reply 99: I refunded the order myself and confirmed it by email.'));
+    const b1 = await buildBatch(db, fw.tenantId, { evalShare: 0 }, OPTS);
+    await round(5, 10, refunds);
+    const b2 = await buildBatch(db, fw.tenantId, { evalShare: 0 }, OPTS);
+    // The refunds article changes: everything resting on version 1 expires.
+    const refunds2 = await fw.supersede(refunds, 'Refunds within 30 days.');
+    await round(10, 14, refunds2);
+    const b3 = await buildBatch(db, fw.tenantId, { evalShare: 0 }, OPTS);
+    const rows = (m: BatchManifest, name: string) => m.files.find((x) => x.name === name)!.rows;
+
+    expect([rows(b1.manifest, 'dpo.jsonl'), rows(b2.manifest, 'dpo.jsonl'), rows(b3.manifest, 'dpo.jsonl')]).toEqual([6, 11, 4]);
+    expect([rows(b1.manifest, 'retrieval_triplets.jsonl'), rows(b2.manifest, 'retrieval_triplets.jsonl'), rows(b3.manifest, 'retrieval_triplets.jsonl')]).toEqual([5, 10, 4]);
+    expect(b3.manifest.excluded['adoption.superseded_article']).toBe(11);
+    expect(b3.manifest.excluded['relevance.superseded_article']).toBe(10);
+    // Heavy edits started from the model's reply on the old version and expire with it; a reply
+    // the agent wrote from scratch does not rest on the article text and stays.
+    expect([rows(b1.manifest, 'sft.jsonl'), rows(b2.manifest, 'sft.jsonl'), rows(b3.manifest, 'sft.jsonl')]).toEqual([6, 11, 5]);
+    expect(b3.manifest.excluded['sft.superseded_article']).toBe(10);
+    expect(b2.manifest.spec.fromSeq).toBe(b1.manifest.spec.watermark);
+    expect(b3.manifest.drift.history.map((h) => h.batch)).toEqual([1, 2]);
+  });
+
+  it('latest-only takes only new data, re-samples human anchors from before, and is marked risky', async () => {
+    const fw = await Flywheel.create(db);
+    const art = await fw.article('Accounts', 'Delete an account from Settings.');
+    for (let n = 0; n < 10; n++) {
+      const imp = await ticket(fw, n, [art]);
+      await fw.sync(fw.adoption(imp, 'discarded', `Human answer ${n}: I deleted account number ${n * 7} for you and confirmed by phone.`));
+    }
+    await buildBatch(db, fw.tenantId, { evalShare: 0 }, OPTS);
+    for (let n = 10; n < 20; n++) {
+      const imp = await ticket(fw, n, [art]);
+      await fw.sync(fw.adoption(imp, 'as_is', `Model answer ${n}: go to Settings and pick delete for account ${n * 11} there.`));
+    }
+    const { manifest } = await buildBatch(db, fw.tenantId, { policy: 'latest-only', evalShare: 0, anchorShare: 0.3, syntheticCap: 0.9 }, OPTS);
+    expect(manifest.sft.candidates).toEqual({ human: 0, synthetic: 10 });
+    // 5 anchors are needed so that humans are 30% of 15 rows... and the cap lets 0.7/0.3 x 5 synthetic stay.
+    expect(manifest.sft.kept.anchors).toBe(5);
+    expect(manifest.sft.kept.synthetic).toBe(10);
+    expect(manifest.sft.humanShare).toBeGreaterThanOrEqual(0.3);
+    expect(manifest.warnings[0]).toContain('latest-only is risky');
+  });
+
+  it('warns when a share keeps growing for three generations', async () => {
+    const fw = await Flywheel.create(db);
+    const art = await fw.article('Plans', 'Upgrade plans from Billing.');
+    let n = 0;
+    const add = async (asIs: number, own: number) => {
+      for (let i = 0; i < asIs + own; i++, n++) {
+        const imp = await ticket(fw, n, [art]);
+        await fw.sync(fw.adoption(imp, i < asIs ? 'as_is' : 'discarded', `Reply number ${n} about upgrading plan ${n} from the billing page.`));
+      }
+    };
+    await add(1, 4);
+    const g1 = await buildBatch(db, fw.tenantId, { evalShare: 0, syntheticCap: 0.9, anchorShare: 0 }, OPTS);
+    expect(g1.manifest.drift.warnings).toEqual([]);
+    await add(4, 0);
+    await buildBatch(db, fw.tenantId, { evalShare: 0, syntheticCap: 0.9, anchorShare: 0 }, OPTS);
+    await add(6, 0);
+    const g3 = await buildBatch(db, fw.tenantId, { evalShare: 0, syntheticCap: 0.9, anchorShare: 0 }, OPTS);
+    expect(g3.manifest.drift.warnings.some((w) => w.startsWith('share of adoption outcome as_is grew for 3 generations'))).toBe(true);
+    expect(g3.manifest.drift.warnings.some((w) => w.startsWith('synthetic share of SFT replies grew'))).toBe(true);
+    expect(g3.manifest.warnings).toEqual(expect.arrayContaining(g3.manifest.drift.warnings));
+  });
+
+  it('holds eval tickets out of every training file', async () => {
+    const fw = await Flywheel.create(db);
+    const op = await operatorOf(fw);
+    const art = await fw.article('Invoices', 'Download invoices from Billing.');
+    for (let n = 0; n < 30; n++) {
+      const imp = await ticket(fw, n, [art]);
+      await fw.sync(fw.adoption(imp, 'heavy_edit', `Agent wrote ${n}: your invoice ${n} is under Billing, Invoices.`), fw.preference(imp, 'A'), fw.relevance(imp, art, 'relevant'));
+    }
+    await buildBatch(db, fw.tenantId, { evalShare: 0.3 }, OPTS);
+    const { files: f } = await files(op.headers, 1);
+    const sources = f['sources.jsonl']!.map((s) => SourceRow.parse(s));
+    const evalTickets = new Set(sources.filter((s) => s.file === 'eval.jsonl').map((s) => s.ticket));
+    const trainTickets = new Set(sources.filter((s) => s.file !== 'eval.jsonl').map((s) => s.ticket));
+    expect(evalTickets.size).toBeGreaterThan(0);
+    expect([...evalTickets].filter((t) => trainTickets.has(t))).toEqual([]);
+    expect(new Set(f['eval.jsonl']!.map((r) => r.task))).toEqual(new Set(['reply', 'preference', 'relevance']));
+  });
+
+  it('refuses a second build of the same tenant while one runs, and takes over a dead build lease', async () => {
+    const fw = await Flywheel.create(db);
+    const op = await operatorOf(fw);
+    const art = await fw.article('Refunds', 'Refunds within 14 days.');
+    const imp = await ticket(fw, 1, [art]);
+    await fw.sync(fw.adoption(imp, 'discarded', 'I refunded it myself, you will see it on Friday.'));
+
+    // A build in progress elsewhere (another replica) holds the lease.
+    const elsewhere = await acquireBuildLease(db, fw.tenantId, 'replica-b', 60);
+    await expect(startBatchBuild(db, fw.tenantId, {}, OPTS)).rejects.toBeInstanceOf(BatchBuildBusyError);
+    const res = await app.inject({ method: 'POST', url: '/v1/batches', headers: op.headers, payload: {} });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.message).toContain('is being built');
+    // Its half-built batch is not listed.
+    expect(BatchList.parse((await app.inject({ method: 'GET', url: '/v1/batches', headers: op.headers })).json()).batches).toEqual([]);
+
+    // That replica dies: its lease runs out, the next build takes over and reuses the number.
+    await db.query(`UPDATE batch_build_leases SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [fw.tenantId]);
+    const started = await app.inject({ method: 'POST', url: '/v1/batches', headers: op.headers, payload: {} });
+    expect(started.statusCode).toBe(202);
+    expect(started.headers.location).toBe(`/v1/batches/${elsewhere.number}`);
+    let detail;
+    for (let i = 0; i < 100; i++) {
+      detail = BatchDetail.parse((await app.inject({ method: 'GET', url: `/v1/batches/${elsewhere.number}`, headers: op.headers })).json());
+      if (detail.batch.status === 'complete') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(detail!.batch.status).toBe('complete');
+    expect(detail!.manifest!.files.find((x) => x.name === 'sft.jsonl')!.rows).toBe(1);
+    // The dead replica's lease is gone: it cannot complete its batch any more.
+    expect(await elsewhere.renew()).toBe(false);
+  });
+
+  it('serves batches only to operators of their own tenant', async () => {
+    const fw = await Flywheel.create(db);
+    await buildBatch(db, fw.tenantId, {}, OPTS);
+    const mine = await operatorOf(fw);
+    const stranger = await tokenFor(db, 'operator');
+    const agent = await tokenFor(db, 'agent', { tenant: fw.tenantId });
+    expect((await app.inject({ method: 'GET', url: '/v1/batches/1', headers: mine.headers })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches/1', headers: stranger.headers })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches/1/files/sft.jsonl', headers: stranger.headers })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches', headers: agent.headers })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches/abc', headers: mine.headers })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches/1/files/secrets.txt', headers: mine.headers })).statusCode).toBe(404);
+  });
+});
