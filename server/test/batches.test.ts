@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_DATA_FILES, BATCH_ROW_SCHEMAS, BatchDetail, BatchList, BatchManifest, SourceRow, type BatchBuildRequest } from '../../lib/contract';
+import { BATCH_DATA_FILES, BATCH_ROW_SCHEMAS, BatchDetail, BatchList, BatchManifest, SourceRow, contractJsonSchema, type BatchBuildRequest } from '../../lib/contract';
 import { buildBatch, startBatchBuild } from '../src/batches/builder';
 import { BatchBuildBusyError, acquireBuildLease } from '../src/batches/lease';
 import type { Database } from '../src/db/database';
 import { testApp, tokenFor } from './helpers/app';
-import { testDatabases } from './helpers/databases';
+import { openDatabase } from '../src/db/open';
+import { IN_MEMORY } from '../src/db/pglite';
+import { POSTGRES_URL, createPostgresDatabase, testDatabases } from './helpers/databases';
 import { Flywheel, type ArticleRef } from './helpers/flywheel';
 
 const OPTS = { holder: 'test-builder', leaseSeconds: 60 };
@@ -112,6 +116,11 @@ describe.each(testDatabases())('retraining batches on $name', (testDb) => {
     expect(sources.find((s) => s.file === 'sft.jsonl' && s.line === 0)).toMatchObject({ provenance: 'model_light_edit', signal: 'light_edit' });
 
     expect(manifest.files.map((x) => x.name)).toEqual([...BATCH_DATA_FILES]);
+    // Consumers in other languages can check the manifest against `aitl schema`.
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    ajv.addSchema(contractJsonSchema(), 'contract');
+    expect(ajv.validate('contract#/$defs/BatchManifest', manifest), ajv.errorsText()).toBe(true);
     expect(manifest.provenance['sft.jsonl']).toEqual({ agent_written: 1, model_heavy_edit: 1, model_light_edit: 1, model_unedited: 1 });
     expect(manifest.excluded['dpo.no_winner']).toBe(1);
     expect(manifest.versions.arms.map((a) => a.armId)).toEqual(['extractive', 'gpt-support']);
@@ -303,5 +312,50 @@ describe.each(testDatabases())('retraining batches on $name', (testDb) => {
     expect((await app.inject({ method: 'GET', url: '/v1/batches', headers: agent.headers })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: '/v1/batches/abc', headers: mine.headers })).statusCode).toBe(400);
     expect((await app.inject({ method: 'GET', url: '/v1/batches/1/files/secrets.txt', headers: mine.headers })).statusCode).toBe(404);
+  });
+});
+
+describe.runIf(POSTGRES_URL)('retraining batches with two replicas on one Postgres', () => {
+  let pgdb: { url: string; drop(): Promise<void> };
+  let dbs: Database[] = [];
+  let apps: FastifyInstance[] = [];
+
+  beforeAll(async () => {
+    pgdb = await createPostgresDatabase(POSTGRES_URL!);
+    dbs = [await openDatabase({ databaseUrl: pgdb.url, dataDir: IN_MEMORY }), await openDatabase({ databaseUrl: pgdb.url, dataDir: IN_MEMORY })];
+    apps = [(await testApp(dbs[0]!)).app, (await testApp(dbs[1]!)).app];
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    for (const db of dbs) await db.close();
+    await pgdb?.drop();
+  });
+
+  it('refuses a build on one replica while another builds, and serves a file built by the other', async () => {
+    const [a, b] = apps as [FastifyInstance, FastifyInstance];
+    const fw = await Flywheel.create(dbs[0]!);
+    const op = await tokenFor(dbs[0]!, 'operator', { tenant: fw.tenantId });
+    const art = await fw.article('Refunds', 'Refunds within 14 days.');
+    for (let n = 0; n < 6; n++) {
+      const imp = await fw.impression({ ticketId: `R${n}`, customer: `Refund order ${n} please`, arms: { A: `Refunded order ${n}.` }, articles: [art] });
+      await fw.sync(fw.adoption(imp, 'discarded', `I refunded order ${n} and emailed the receipt.`));
+    }
+    const held = await acquireBuildLease(dbs[0]!, fw.tenantId, 'replica-a', 60);
+    expect((await b.inject({ method: 'POST', url: '/v1/batches', headers: op.headers, payload: {} })).statusCode).toBe(409);
+    await held.release();
+
+    expect((await a.inject({ method: 'POST', url: '/v1/batches', headers: op.headers, payload: {} })).statusCode).toBe(202);
+    let status = 'building';
+    for (let i = 0; i < 100 && status !== 'complete'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = BatchDetail.parse((await b.inject({ method: 'GET', url: `/v1/batches/${held.number}`, headers: op.headers })).json()).batch.status;
+    }
+    expect(status).toBe('complete');
+    const fromA = await a.inject({ method: 'GET', url: `/v1/batches/${held.number}/files/sft.jsonl`, headers: op.headers });
+    const fromB = await b.inject({ method: 'GET', url: `/v1/batches/${held.number}/files/sft.jsonl`, headers: op.headers });
+    expect(fromB.statusCode).toBe(200);
+    expect(fromB.body.trimEnd().split('\n')).toHaveLength(6);
+    expect(fromB.rawPayload.equals(fromA.rawPayload)).toBe(true);
+    expect(fromB.headers['x-aitl-sha256']).toBe(fromA.headers['x-aitl-sha256']);
   });
 });
