@@ -9,26 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DEFAULT_ADOPTION_THRESHOLDS, classifyAdoption, type Annotation, type Impression, type TicketContext } from '../lib/contract';
+import { SENTENCES, rng } from './realistic-annotations';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
-
-const SENTENCES = [
-  'Thanks for reaching out about your order.',
-  'I have checked your account and can see the charge from last Tuesday.',
-  'Refunds to a card usually take five to ten business days to appear.',
-  'You can change the delivery address from the Orders page until the parcel ships.',
-  'I have escalated this to our billing team and they will reply within one business day.',
-  'Could you send me a screenshot of the error message you see?',
-  'Your subscription renews on the first of each month; you can cancel at any time before that.',
-  'The workspace owner can transfer ownership from Settings, then Members.',
-  'Please try signing out and back in after clearing the cache of the app.',
-  'I am sorry for the trouble this has caused.',
-  'Our records show the parcel left the warehouse yesterday evening.',
-  'The discount code only applies to annual plans bought this month.',
-];
 const GAPS = ['How to move a subscription between workspaces', 'Refund rules for gift cards', 'Exporting invoices as CSV', 'Changing the account owner email', 'Shipping to PO boxes'];
 
 // COPY text format: backslash, tab and newline must be escaped.

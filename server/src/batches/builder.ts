@@ -75,32 +75,42 @@ const bump = (m: Record<string, number>, key: string, n = 1): void => {
   m[key] = (m[key] ?? 0) + n;
 };
 
-/** Admits examples into one file: at most `maxPerTicket` per ticket and, optionally, no near-duplicate completions. */
+/**
+ * Admits examples into one file: at most `maxPerTicket` per ticket and, optionally, no
+ * near-duplicate completions. What it turns away is counted in `excluded` as `<file>.<reason>`.
+ */
 class Gate {
   private readonly perTicket = new Map<number, number>();
   private readonly index: MinHashIndex | null;
 
   constructor(
+    private readonly file: string,
+    private readonly excluded: Excluded,
     private readonly maxPerTicket: number,
-    nearDuplicate: number | null,
+    nearDuplicate: number | null = null,
   ) {
     this.index = nearDuplicate === null ? null : new MinHashIndex({ bands: 8, rows: 4, threshold: nearDuplicate });
   }
 
-  admit(ticketKey: string, completion?: string): 'ok' | 'per_ticket_cap' | 'near_duplicate' {
+  /** `count: false` for rows outside the batch's window, whose exclusion is not this batch's news. */
+  admit(ticketKey: string, completion?: string, count = true): boolean {
     const key = hashRank('ticket', ticketKey);
     const n = this.perTicket.get(key) ?? 0;
-    if (n >= this.maxPerTicket) return 'per_ticket_cap';
-    if (this.index && completion !== undefined) {
+    let refused: string | null = n >= this.maxPerTicket ? 'per_ticket_cap' : null;
+    if (!refused && this.index && completion !== undefined) {
       const grams = shingles(completion, 3);
       if (grams.length > 0) {
         const sig = this.index.signature(grams);
-        if (this.index.find(sig) >= 0) return 'near_duplicate';
-        this.index.add(sig);
+        if (this.index.find(sig) >= 0) refused = 'near_duplicate';
+        else this.index.add(sig);
       }
     }
+    if (refused) {
+      if (count) bump(this.excluded, `${this.file}.${refused}`);
+      return false;
+    }
     this.perTicket.set(key, n + 1);
-    return 'ok';
+    return true;
   }
 }
 
@@ -289,7 +299,8 @@ class BatchBuild {
   // Phase 1: how many SFT targets of each kind survive, so the caps can be met by sampling -------
 
   private async sftCensus(): Promise<void> {
-    const gate = new Gate(this.spec.maxPerTicket, this.spec.nearDuplicate);
+    // A dry run of the generation pass's SFT gate: same rows, same order, same decisions.
+    const gate = new Gate('sft', {}, this.spec.maxPerTicket, this.spec.nearDuplicate);
     const syntheticRanks: number[] = [];
     const anchorRanks: number[] = [];
     let human = 0;
@@ -299,7 +310,7 @@ class BatchBuild {
         const c = this.sftCandidate(row);
         const ticketKey = `${row.annotation.ticket.platform}:${row.annotation.ticket.ticketId}`;
         if (typeof c === 'string' || this.isEval(ticketKey)) continue;
-        if (gate.admit(ticketKey, c.text) !== 'ok') continue;
+        if (!gate.admit(ticketKey, c.text)) continue;
         if (this.inScope(row.seq)) {
           if (c.synthetic) syntheticRanks.push(hashRank(this.spec.seed, 'synthetic', row.annotation.id));
           else human++;
@@ -325,9 +336,9 @@ class BatchBuild {
   // Phase 2: sft, dpo, kto and the reply/preference part of eval ----------------------------------
 
   private async generationFiles(): Promise<void> {
-    const sftGate = new Gate(this.spec.maxPerTicket, this.spec.nearDuplicate);
-    const dpoGate = new Gate(this.spec.maxPerTicket, null);
-    const ktoGate = new Gate(this.spec.maxPerTicket, null);
+    const sftGate = new Gate('sft', this.excluded, this.spec.maxPerTicket, this.spec.nearDuplicate);
+    const dpoGate = new Gate('dpo', this.excluded, this.spec.maxPerTicket);
+    const ktoGate = new Gate('kto', this.excluded, this.spec.maxPerTicket);
     this.options.progress?.phase('replies and preferences', await this.count(['adoption', 'preference']));
     for await (const page of streamAnnotations(this.db, this.tenantId, { types: ['adoption', 'preference'], fromSeq: 0, toSeq: this.spec.watermark, withContext: true })) {
       await this.knowledge.load(page.flatMap((r) => r.impression?.articles ?? []));
@@ -354,17 +365,11 @@ class BatchBuild {
         this.drift.adoption(a.payload.outcome, a.payload.slot === null ? null : (arm?.armId ?? 'unknown'));
       }
       if (typeof c !== 'string' && !held) {
-        const verdict = sftGate.admit(ticketKey, c.text);
-        let anchor = false;
-        let keep = false;
-        if (verdict !== 'ok') {
-          if (inScope) bump(this.excluded, `sft.${verdict}`);
-        } else if (inScope) {
-          keep = !c.synthetic || hashRank(this.spec.seed, 'synthetic', a.id) <= this.syntheticThreshold;
-          if (!keep) bump(this.excluded, 'sft.synthetic_cap');
-        } else if (!c.synthetic && hashRank(this.spec.seed, 'anchor', a.id) <= this.anchorThreshold) {
-          keep = anchor = true;
-        }
+        const admitted = sftGate.admit(ticketKey, c.text, inScope);
+        // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
+        const anchor = admitted && !inScope && !c.synthetic && hashRank(this.spec.seed, 'anchor', a.id) <= this.anchorThreshold;
+        const keep = anchor || (admitted && inScope && (!c.synthetic || hashRank(this.spec.seed, 'synthetic', a.id) <= this.syntheticThreshold));
+        if (admitted && inScope && !keep) bump(this.excluded, 'sft.synthetic_cap');
         if (keep) {
           const r = this.redaction.row();
           const messages = promptMessages(await prompt(), r);
@@ -392,9 +397,7 @@ class BatchBuild {
       const outcome = a.payload.outcome;
       if (outcome === 'as_is' || outcome === 'light_edit' || outcome === 'discarded') {
         // KTO judges the model's own reply: adopted (as is or lightly edited) or discarded.
-        const verdict = ktoGate.admit(ticketKey);
-        if (verdict !== 'ok') bump(this.excluded, `kto.${verdict}`);
-        else {
+        if (ktoGate.admit(ticketKey)) {
           const r = this.redaction.row();
           const messages = promptMessages(await prompt(), r);
           const completion = await this.redactWith(r, arm.text);
@@ -404,8 +407,7 @@ class BatchBuild {
       if ((outcome === 'heavy_edit' || outcome === 'discarded') && a.payload.sentText && a.payload.channel !== 'internal') {
         // What the agent sent instead, preferred over the suggestion it replaced.
         if (normalised(a.payload.sentText) === normalised(arm.text)) return bump(this.excluded, 'dpo.identical_pair');
-        const verdict = dpoGate.admit(ticketKey);
-        if (verdict !== 'ok') return bump(this.excluded, `dpo.${verdict}`);
+        if (!dpoGate.admit(ticketKey)) return;
         const r = this.redaction.row();
         const messages = promptMessages(await prompt(), r);
         const chosen = await this.redactWith(r, a.payload.sentText);
@@ -430,16 +432,15 @@ class BatchBuild {
     const chosen = await this.redactWith(r, winner.text);
     const rejected = await this.redactWith(r, loser.text);
     if (held) return this.writeEval({ task: 'preference', prompt: messages, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
-    const gate = dpoGate.admit(ticketKey);
-    if (gate !== 'ok') return bump(this.excluded, `dpo.${gate}`);
+    if (!dpoGate.admit(ticketKey)) return;
     await this.write('dpo.jsonl', dpoRow(messages, chosen, rejected), row, ticket, 'model_unedited', 'model_unedited', strength ?? null, false);
   }
 
   // Phase 3: retrieval_triplets, rerank_pairs and the relevance part of eval ----------------------
 
   private async retrievalFiles(): Promise<void> {
-    const tripletGate = new Gate(this.spec.maxPerTicket, null);
-    const rerankGate = new Gate(this.spec.maxPerTicket, null);
+    const tripletGate = new Gate('triplets', this.excluded, this.spec.maxPerTicket);
+    const rerankGate = new Gate('rerank', this.excluded, this.spec.maxPerTicket);
     this.options.progress?.phase('relevance labels', await this.count(['relevance']));
     let pending = 0;
     for await (const group of streamRelevanceByImpression(this.db, this.tenantId, this.spec.watermark)) {
@@ -495,11 +496,7 @@ class BatchBuild {
       return;
     }
     for (const row of labels) {
-      const verdict = rerankGate.admit(ticketKey);
-      if (verdict !== 'ok') {
-        bump(this.excluded, `rerank.${verdict}`);
-        continue;
-      }
+      if (!rerankGate.admit(ticketKey)) continue;
       const r = this.redaction.row();
       const q = await this.redactWith(r, query);
       const p = await this.redactWith(r, passage(row));
@@ -510,11 +507,7 @@ class BatchBuild {
     const negatives = labels.filter((row) => row.annotation.payload.label === 'irrelevant' || row.annotation.payload.label === 'outdated');
     for (const pos of positives) {
       for (const neg of negatives) {
-        const verdict = tripletGate.admit(ticketKey);
-        if (verdict !== 'ok') {
-          bump(this.excluded, `triplets.${verdict}`);
-          continue;
-        }
+        if (!tripletGate.admit(ticketKey)) continue;
         const r = this.redaction.row();
         const row = { anchor: await this.redactWith(r, query), positive: await this.redactWith(r, passage(pos)), negative: await this.redactWith(r, passage(neg)) };
         await this.writeRow('retrieval_triplets.jsonl', row, {

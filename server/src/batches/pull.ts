@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BATCH_MANIFEST, BatchList, BatchManifest, type BatchSummary } from '../../../lib/contract';
+import { processAlive } from '../db/data-dir-lock';
 import type { BuildProgress } from './builder';
 
 /** A pull that cannot go on (server answer, checksum); printed without a stack trace. */
@@ -13,15 +14,6 @@ export class PullError extends Error {
 
 export const batchDirName = (n: number) => `batch-${String(n).padStart(4, '0')}`;
 const TEMP = /^\.batch-\d+\.tmp-(\d+)-[0-9a-f]+$/;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface PullOptions {
   server: string;
@@ -46,7 +38,7 @@ export async function pullBatches(opts: PullOptions): Promise<PullResult> {
   fs.mkdirSync(opts.out, { recursive: true });
   for (const entry of fs.readdirSync(opts.out)) {
     const m = TEMP.exec(entry);
-    if (m && !alive(Number(m[1]))) fs.rmSync(path.join(opts.out, entry), { recursive: true, force: true });
+    if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(opts.out, entry), { recursive: true, force: true });
   }
 
   const get = async (url: string) => {
