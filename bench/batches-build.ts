@@ -19,6 +19,7 @@ const WORKER = fileURLToPath(new URL('./batches-worker.ts', import.meta.url));
 
 interface Measured {
   ms: number;
+  cpuS: number;
   maxRssMb: number;
   produced: Record<string, number>;
 }
@@ -46,8 +47,8 @@ for (const size of SIZES) {
     const copy = await measure('copy', database.url);
     const build = await measure('build', database.url);
     const rows = Object.entries(build.produced).filter(([k]) => k !== 'bytes').map(([k, v]) => `${k.replace('.jsonl', '')} ${v}`).join(', ');
-    console.log(`  COPY (SELECT annotation, impression, context) TO STDOUT: ${s(copy.ms)}, peak RSS ${mb(copy.maxRssMb)}, ${mb(copy.produced.bytes! / 1e6)} streamed`);
-    console.log(`  batch build:                                              ${s(build.ms)}, peak RSS ${mb(build.maxRssMb)} (target < 512 MB), ${mb(build.produced.bytes! / 1e6)} written`);
+    console.log(`  COPY (SELECT annotation, impression, context) TO STDOUT: ${s(copy.ms)} (client CPU ${copy.cpuS.toFixed(1)} s), peak RSS ${mb(copy.maxRssMb)}, ${mb(copy.produced.bytes! / 1e6)} streamed`);
+    console.log(`  batch build:                                              ${s(build.ms)} (client CPU ${build.cpuS.toFixed(1)} s), peak RSS ${mb(build.maxRssMb)} (target < 512 MB), ${mb(build.produced.bytes! / 1e6)} written`);
     console.log(`  build / COPY time: ${(build.ms / copy.ms).toFixed(1)}x; files: ${rows}`);
   } finally {
     await database.drop();

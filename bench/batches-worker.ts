@@ -1,7 +1,7 @@
 /**
  * One measured job of bench/batches-build.ts, in a process of its own so that its peak RSS is its
  * own: `build` builds a batch; `copy` streams the same rows out with a plain COPY ... TO STDOUT.
- * Prints one JSON line: wall time, peak RSS, and what it produced.
+ * Prints one JSON line: wall time, CPU time, peak RSS, and what it produced.
  */
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -40,4 +40,6 @@ if (mode === 'copy') {
   produced.bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
 }
 const ms = performance.now() - started;
-console.log(JSON.stringify({ mode, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, produced }));
+const usage = process.resourceUsage();
+// CPU seconds next to wall time: the machine may be shared, and CPU time is what load does not inflate.
+console.log(JSON.stringify({ mode, ms, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024, produced }));

@@ -4,7 +4,7 @@
  * never the texts, so a million completions fit in tens of megabytes.
  */
 
-const fnv1a = (s: string): number => {
+export const fnv1a = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
@@ -14,7 +14,7 @@ const fnv1a = (s: string): number => {
 };
 
 // murmur3's finaliser: a cheap, well-mixed 32-bit permutation.
-const mix = (h: number): number => {
+export const mix = (h: number): number => {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

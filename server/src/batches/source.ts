@@ -13,18 +13,17 @@ export const PAGE_SIZE = 500;
 
 /**
  * Annotations of the given types with seq in (fromSeq, toSeq], in arrival order, a page at a time.
- * Keyset pagination on `seq` works the same on Postgres and PGlite and holds one page in memory.
+ * Keyset pagination on `seq` works the same on Postgres and PGlite; at most two pages are in memory.
  */
 export async function* streamAnnotations(
   db: Database,
   tenantId: string,
   opts: { types: AnnotationType[]; fromSeq: number; toSeq: number; withContext: boolean; withImpression?: boolean },
 ): AsyncGenerator<SourceRow[]> {
-  let after = opts.fromSeq;
   const impression = opts.withImpression === false ? 'NULL::jsonb' : 'i.body';
   const context = opts.withContext ? 'i.context' : 'NULL::jsonb';
-  for (;;) {
-    const { rows } = await db.query<{ seq: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
+  const page = (after: number) =>
+    db.query<{ seq: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
       `SELECT a.seq::text AS seq, a.body AS annotation, ${impression} AS impression, ${context} AS context
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
@@ -33,10 +32,21 @@ export async function* streamAnnotations(
         LIMIT ${PAGE_SIZE}`,
       [tenantId, opts.types, after, opts.toSeq],
     );
+  // The next page is fetched while the caller works on this one (two pages in memory at most).
+  // A prefetch the caller never reaches (it stopped early) must not become an unhandled rejection.
+  const prefetch = (after: number) => {
+    const p = page(after);
+    p.catch(() => {});
+    return p;
+  };
+  let next = prefetch(opts.fromSeq);
+  for (;;) {
+    const { rows } = await next;
     if (rows.length === 0) return;
+    const full = rows.length === PAGE_SIZE;
+    if (full) next = prefetch(Number(rows.at(-1)!.seq));
     yield rows.map((r) => ({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context }));
-    after = Number(rows.at(-1)!.seq);
-    if (rows.length < PAGE_SIZE) return;
+    if (!full) return;
   }
 }
 
