@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdoptionThresholds } from './annotation';
 import { IsoDateTime, Probability } from './common';
 
 /**
@@ -193,6 +194,8 @@ export const BatchManifest = z.strictObject({
     retriever: z.array(z.string()),
     reranker: z.array(z.string()),
     arms: z.array(z.strictObject({ armId: z.string(), model: z.string(), promptVersion: z.string() })),
+    /** The adoption thresholds the extension classified the batch's replies with. */
+    adoptionThresholds: z.array(AdoptionThresholds),
   }),
   files: z.array(BatchFileEntry),
   provenance: z.record(z.string(), z.record(z.string(), z.int())),

@@ -124,6 +124,7 @@ describe.each(testDatabases())('retraining batches on $name', (testDb) => {
     expect(manifest.provenance['sft.jsonl']).toEqual({ agent_written: 1, model_heavy_edit: 1, model_light_edit: 1, model_unedited: 1 });
     expect(manifest.excluded['dpo.no_winner']).toBe(1);
     expect(manifest.versions.arms.map((a) => a.armId)).toEqual(['extractive', 'gpt-support']);
+    expect(manifest.versions.adoptionThresholds).toEqual([{ asIs: 0.98, lightEdit: 0.8, heavyEdit: 0.3 }]);
   });
 
   it('builds byte-identical files from the same spec over the same data', async () => {
@@ -298,6 +299,20 @@ describe.each(testDatabases())('retraining batches on $name', (testDb) => {
     expect(detail!.manifest!.files.find((x) => x.name === 'sft.jsonl')!.rows).toBe(1);
     // The dead replica's lease is gone: it cannot complete its batch any more.
     expect(await elsewhere.renew()).toBe(false);
+  });
+
+  it('throws a failed build away and frees the tenant for the next one', async () => {
+    const fw = await Flywheel.create(db);
+    const op = await operatorOf(fw);
+    const art = await fw.article('Refunds', 'Refunds within 14 days.');
+    await fw.sync(fw.adoption(await ticket(fw, 1, [art]), 'discarded', 'Refunded by hand.'));
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(buildBatch(db, fw.tenantId, {}, { ...OPTS, signal: cancelled.signal })).rejects.toThrow('cancelled');
+    const left = await db.query('SELECT 1 FROM batches WHERE tenant_id = $1 UNION ALL SELECT 1 FROM batch_build_leases WHERE tenant_id = $1', [fw.tenantId]);
+    expect(left.rows).toEqual([]);
+    expect((await buildBatch(db, fw.tenantId, {}, OPTS)).number).toBe(1);
+    expect((await app.inject({ method: 'GET', url: '/v1/batches/2', headers: op.headers })).statusCode).toBe(404);
   });
 
   it('serves batches only to operators of their own tenant', async () => {

@@ -174,7 +174,7 @@ class BatchBuild {
   private readonly excluded: Excluded = {};
   private readonly provenance: Record<string, Record<string, number>> = {};
   private readonly drift = new DriftCollector();
-  private readonly versions = { kb: new Set<string>(), retriever: new Set<string>(), reranker: new Set<string>(), arms: new Map<string, { armId: string; model: string; promptVersion: string }>() };
+  private readonly versions = { kb: new Set<string>(), retriever: new Set<string>(), reranker: new Set<string>(), arms: new Map<string, { armId: string; model: string; promptVersion: string }>(), thresholds: new Set<string>() };
   private readonly window = { annotations: 0, first: null as string | null, last: null as string | null };
   private writers!: Writers;
   private lastRenewal = Date.now();
@@ -365,6 +365,8 @@ class BatchBuild {
         if (row.impression) this.noteVersions(row.impression);
         const arm = row.impression?.arms.find((x) => x.slot === a.payload.slot);
         this.drift.adoption(a.payload.outcome, a.payload.slot === null ? null : (arm?.armId ?? 'unknown'));
+        const t = a.payload.thresholds;
+        this.versions.thresholds.add(JSON.stringify({ asIs: t.asIs, lightEdit: t.lightEdit, heavyEdit: t.heavyEdit }));
       }
       if (typeof c !== 'string' && !held) {
         const admitted = sftGate.admit(ticketKey, c.text, inScope);
@@ -657,6 +659,7 @@ class BatchBuild {
         retriever: sorted(this.versions.retriever),
         reranker: sorted(this.versions.reranker),
         arms: [...this.versions.arms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v),
+        adoptionThresholds: sorted(this.versions.thresholds).map((t) => JSON.parse(t)),
       },
       files: files.map(({ name, rows, bytes, sha256 }) => ({ name, rows, bytes, sha256 })),
       provenance: this.provenance,
