@@ -175,7 +175,8 @@ class BatchBuild {
   private readonly provenance: Record<string, Record<string, number>> = {};
   private readonly drift = new DriftCollector();
   private readonly versions = { kb: new Set<string>(), retriever: new Set<string>(), reranker: new Set<string>(), arms: new Map<string, { armId: string; model: string; promptVersion: string }>(), thresholds: new Set<string>() };
-  private readonly window = { annotations: 0, first: null as string | null, last: null as string | null };
+  // Times as epoch ms: createdAt strings may carry different offsets, so they do not sort as text.
+  private readonly window = { annotations: 0, first: Infinity, last: -Infinity };
   private writers!: Writers;
   private lastRenewal = Date.now();
   // SFT composition, decided by the census.
@@ -279,9 +280,9 @@ class BatchBuild {
 
   private noteWindow(row: SourceRow): void {
     this.window.annotations++;
-    const at = row.annotation.createdAt;
-    if (this.window.first === null || at < this.window.first) this.window.first = at;
-    if (this.window.last === null || at > this.window.last) this.window.last = at;
+    const at = Date.parse(row.annotation.createdAt);
+    this.window.first = Math.min(this.window.first, at);
+    this.window.last = Math.max(this.window.last, at);
   }
 
   /** The SFT target an adoption offers, or why it offers none. */
@@ -532,7 +533,7 @@ class BatchBuild {
   private async knowledgeGaps(): Promise<void> {
     const index = new MinHashIndex({ bands: 16, rows: 2, threshold: this.spec.gapSimilarity });
     // Per gap only counters and the seqs of its first reports; the texts are fetched again to write.
-    const gaps: { count: number; first: string; last: string; categories: Record<string, number>; evidence: number[] }[] = [];
+    const gaps: { count: number; first: number; last: number; categories: Record<string, number>; evidence: number[] }[] = [];
     const from = this.spec.policy === 'accumulate' ? 0 : this.spec.fromSeq;
     this.options.progress?.phase('knowledge gaps', await this.count(['missing_knowledge'], from));
     for await (const page of streamAnnotations(this.db, this.tenantId, { types: ['missing_knowledge'], fromSeq: from, toSeq: this.spec.watermark, withContext: false, withImpression: false })) {
@@ -545,12 +546,13 @@ class BatchBuild {
         let id = index.find(sig);
         if (id < 0) {
           id = index.add(sig);
-          gaps.push({ count: 0, first: a.createdAt, last: a.createdAt, categories: {}, evidence: [] });
+          gaps.push({ count: 0, first: Infinity, last: -Infinity, categories: {}, evidence: [] });
         }
         const gap = gaps[id]!;
+        const at = Date.parse(a.createdAt);
         gap.count++;
-        if (a.createdAt < gap.first) gap.first = a.createdAt;
-        if (a.createdAt > gap.last) gap.last = a.createdAt;
+        gap.first = Math.min(gap.first, at);
+        gap.last = Math.max(gap.last, at);
         bump(gap.categories, a.payload.category ?? 'uncategorised');
         if (gap.evidence.length < GAP_EVIDENCE) gap.evidence.push(row.seq);
       }
@@ -558,6 +560,7 @@ class BatchBuild {
     }
     for (let start = 0; start < gaps.length; start += GAP_CHUNK) {
       const chunk = gaps.slice(start, start + GAP_CHUNK);
+      await this.checkpoint(0);
       const rows = await annotationsBySeq(this.db, this.tenantId, chunk.flatMap((g) => g.evidence));
       for (const [i, gap] of chunk.entries()) {
         const r = this.redaction.row();
@@ -576,7 +579,15 @@ class BatchBuild {
           });
         }
         const categories = Object.fromEntries(Object.entries(gap.categories).sort(([x], [y]) => (x < y ? -1 : 1)));
-        const line = { gap: start + i + 1, reportCount: gap.count, description: reports[0]!.description, categories, firstReportedAt: gap.first, lastReportedAt: gap.last, reports };
+        const line = {
+          gap: start + i + 1,
+          reportCount: gap.count,
+          description: reports[0]!.description,
+          categories,
+          firstReportedAt: new Date(gap.first).toISOString(),
+          lastReportedAt: new Date(gap.last).toISOString(),
+          reports,
+        };
         await this.writeRow('knowledge_gaps.jsonl', line, {
           annotationIds: reports.map((x) => x.annotationId),
           impressionIds: [...new Set(gap.evidence.map((seq) => rows.get(seq)!.annotation.impressionId))],
@@ -651,8 +662,8 @@ class BatchBuild {
         fromSeq: this.spec.policy === 'accumulate' ? 0 : this.spec.fromSeq,
         toSeq: this.spec.watermark,
         annotations: this.window.annotations,
-        firstAnnotationAt: this.window.first,
-        lastAnnotationAt: this.window.last,
+        firstAnnotationAt: this.window.annotations ? new Date(this.window.first).toISOString() : null,
+        lastAnnotationAt: this.window.annotations ? new Date(this.window.last).toISOString() : null,
       },
       versions: {
         kb: sorted(this.versions.kb),

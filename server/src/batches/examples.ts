@@ -33,22 +33,42 @@ export interface ArticleText {
   body: string;
 }
 
-/** A small least-recently-used cache: repeated texts (articles, ticket threads) are looked up and scanned once. */
+/**
+ * A least-recently-used cache: repeated texts (articles, ticket threads) are looked up and scanned
+ * once. Bounded by entries and by a weight (e.g. characters), so long texts cannot blow memory up.
+ */
 export class Lru<V> {
-  private readonly map = new Map<string, V>();
-  constructor(private readonly max: number) {}
+  private readonly map = new Map<string, { value: V; weight: number }>();
+  private weight = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxWeight = Infinity,
+    private readonly weigh: (key: string, value: V) => number = () => 0,
+  ) {}
+
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-  set(key: string, v: V): void {
+    const hit = this.map.get(key);
+    if (hit === undefined) return undefined;
     this.map.delete(key);
-    this.map.set(key, v);
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, hit);
+    return hit.value;
+  }
+
+  set(key: string, value: V): void {
+    const old = this.map.get(key);
+    if (old) {
+      this.weight -= old.weight;
+      this.map.delete(key);
+    }
+    const weight = this.weigh(key, value);
+    this.map.set(key, { value, weight });
+    this.weight += weight;
+    while (this.map.size > this.maxEntries || (this.weight > this.maxWeight && this.map.size > 1)) {
+      const [oldest, entry] = this.map.entries().next().value!;
+      this.map.delete(oldest);
+      this.weight -= entry.weight;
+    }
   }
 }
 
@@ -57,7 +77,7 @@ export class Lru<V> {
  * (the impression only carries a snippet). Falls back to the snippet when the version is unknown.
  */
 export class KnowledgeTexts {
-  private readonly cache = new Lru<ArticleText>(4000);
+  private readonly cache = new Lru<ArticleText>(4000, 16_000_000, (_key, t) => t.title.length + t.body.length);
   constructor(
     private readonly db: Database,
     private readonly tenantId: string,
@@ -109,7 +129,8 @@ interface Scanned {
 /** Scans texts for PII, caching the ones that repeat across rows (ticket threads, articles, arm replies). */
 export class Redaction {
   readonly counts: Record<string, number> = {};
-  private readonly cache = new Lru<PiiSpan[]>(8000);
+  // Keyed by the text itself; at most ~16M characters of keys (~32 MB) are kept.
+  private readonly cache = new Lru<PiiSpan[]>(8000, 16_000_000, (text) => text.length);
 
   async scan(text: string, cache = true): Promise<Scanned> {
     if (!cache) return { text, spans: await detectPii(text) };
