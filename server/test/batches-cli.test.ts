@@ -52,6 +52,9 @@ describe('aitl batches build / list / pull against a running server', () => {
     const bad = await runCli(['batches', 'build', '--tenant', 'acme', '--synthetic-cap', '2'], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('syntheticCap');
+    const unknown = await runCli(['batches', 'build', '--tenant', 'nobody'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no tenant "nobody"');
   });
 
   it('pulls every batch once, verified and atomically, and is safe to re-run', async () => {

@@ -113,7 +113,7 @@ batches
 
 program
   .command('schema')
-  .description('print the contract (annotations, suggestions, sync) as JSON Schema')
+  .description('print the contract (annotations, suggestions, sync, batches) as JSON Schema')
   .action(() => {
     process.stdout.write(JSON.stringify(contractJsonSchema(), null, 2) + '\n');
   });

@@ -77,6 +77,8 @@ export const operations = {
 
   async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
     const { tenant, json, ...spec } = args;
+    const known = await db.query('SELECT 1 FROM tenants WHERE id = $1', [tenant]);
+    if (known.rows.length === 0) throw new OperationError(`no tenant "${tenant}"; tenants are created with their first token (see aitl tokens list)`);
     const request = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
     let built;
     try {

@@ -12,9 +12,14 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): B
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  const finish = () => {
+    // A phase is over when the next begins: show it complete (counts may be estimates).
+    bar.update(bar.getTotal());
+    bar.stop();
+  };
   return {
     phase(name, total) {
-      if (started) bar.stop();
+      if (started) finish();
       bar.start(Math.max(total, 1), 0, { phase: name.padEnd(24) });
       started = true;
     },
@@ -22,7 +27,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): B
       bar.increment(n);
     },
     done() {
-      if (started) bar.stop();
+      if (started) finish();
       started = false;
     },
   };
