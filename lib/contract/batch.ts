@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdoptionThresholds } from './annotation';
 import { IsoDateTime, Probability } from './common';
+import { ChatMessage } from './impression-record';
 
 /**
  * Retraining batches: what an operator builds and pulls. Each file is JSONL in the exact shape its
@@ -76,8 +77,6 @@ export type BatchSpec = z.infer<typeof BatchSpec>;
 
 // Rows, one schema per file ----------------------------------------------------------------------
 
-export const ChatMessage = z.strictObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
-export type ChatMessage = z.infer<typeof ChatMessage>;
 const Assistant = z.tuple([ChatMessage.extend({ role: z.literal('assistant') })]);
 
 /** TRL conversational language modelling: the prompt messages, then the reply as the last assistant turn. */

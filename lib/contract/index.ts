@@ -5,9 +5,13 @@
 export * from './common';
 export * from './ticket';
 export * from './impression';
+export * from './impression-record';
+export * from './external-arm';
+export * from './evaluation';
 export * from './annotation';
 export * from './sync';
 export * from './errors';
 export * from './health';
 export * from './batch';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
+export * from './metrics';

@@ -3,7 +3,11 @@ import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload
 import { ApiError } from './errors';
 import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalRow, KnowledgeGapRow, KtoRow, RerankRow, SftRow, SourceRow, TripletRow } from './batch';
 import { Health } from './health';
+import { MetricsResponse } from './metrics';
+import { EvalReport, LabelledTicket } from './evaluation';
+import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
 import { Impression, SuggestionRequest } from './impression';
+import { ImpressionRecord } from './impression-record';
 import { SyncRequest, SyncResponse } from './sync';
 import { TicketContext } from './ticket';
 
@@ -17,6 +21,11 @@ export const PUBLISHED_SCHEMAS = {
   TicketContext,
   SuggestionRequest,
   Impression,
+  ImpressionRecord,
+  ExternalArmRequest,
+  ExternalArmResponse,
+  LabelledTicket,
+  EvalReport,
   SyncRequest,
   SyncResponse,
   ApiError,
@@ -33,6 +42,7 @@ export const PUBLISHED_SCHEMAS = {
   KnowledgeGapRow,
   EvalRow,
   SourceRow,
+  MetricsResponse,
 } as const;
 
 /**

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS, describeIssues } from '../../lib/contract';
+import { RerankerWeightsError, readRerankerWeights, type RerankerWeights } from './knowledge/reranker';
+import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
 
 /**
  * All server configuration, read from the environment once. Defaults are documented here and in
@@ -18,6 +20,8 @@ const Env = z.object({
   AITL_BODY_LIMIT: z.coerce.number().int().min(1024).default(LIMITS.syncBodyBytes),
   /** Requests per minute per token (or per IP without a token), per server process. */
   AITL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** A preference decided faster than this after the impression was shown counts as too fast. */
+  AITL_TOO_FAST_MS: z.coerce.number().int().min(0).default(3000),
   AITL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-* from a reverse proxy (client IPs for rate limiting and logs). */
   AITL_TRUST_PROXY: z
@@ -32,7 +36,23 @@ const Env = z.object({
   /** `aitl batches pull`: the server to pull from, and the operator token (or use --server/--token). */
   AITL_SERVER_URL: z.url().optional(),
   AITL_TOKEN: z.string().min(1).optional(),
+  /**
+   * Reply arms: a JSON file (AITL_ARMS_FILE) or inline JSON (AITL_ARMS); see the README. Unset:
+   * two embedded extractive arms, which need no network.
+   */
+  AITL_ARMS_FILE: z.string().min(1).optional(),
+  AITL_ARMS: z.string().min(1).optional(),
+  /** Default time an arm gets before the suggestion goes on without it, in milliseconds. */
+  AITL_ARM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** A reranker weights file (from `aitl rerank train`); unset: the shipped weights. */
+  AITL_RERANKER_WEIGHTS: z.string().min(1).optional(),
 });
+
+export interface SuggestionsConfig {
+  arms: Arm[];
+  /** The reranker's weights: from AITL_RERANKER_WEIGHTS, or the shipped ones. */
+  reranker: RerankerWeights;
+}
 
 export interface Config {
   databaseUrl: string | undefined;
@@ -46,6 +66,8 @@ export interface Config {
   batchLeaseSeconds: number;
   serverUrl: string | undefined;
   token: string | undefined;
+  tooFastMs: number;
+  suggestions: SuggestionsConfig;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +76,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeIssues(parsed.error)}`);
   const e = parsed.data;
+  let arms: Arm[];
+  let reranker: RerankerWeights;
+  try {
+    arms = loadArms(env, e.AITL_ARM_TIMEOUT_MS);
+    reranker = e.AITL_RERANKER_WEIGHTS ? readRerankerWeights(path.resolve(e.AITL_RERANKER_WEIGHTS)) : readRerankerWeights();
+  } catch (error) {
+    if (error instanceof ArmsConfigError) throw new ConfigError(error.message);
+    if (error instanceof RerankerWeightsError) throw new ConfigError(`AITL_RERANKER_WEIGHTS: ${error.message}; unset it to use the shipped weights`);
+    throw error;
+  }
   return {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.AITL_DATA_DIR === 'memory://' ? e.AITL_DATA_DIR : path.resolve(e.AITL_DATA_DIR),
@@ -66,5 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     batchLeaseSeconds: e.AITL_BATCH_LEASE_SECONDS,
     serverUrl: e.AITL_SERVER_URL,
     token: e.AITL_TOKEN,
+    tooFastMs: e.AITL_TOO_FAST_MS,
+    suggestions: { arms, reranker },
   };
 }

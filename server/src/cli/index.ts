@@ -1,13 +1,20 @@
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { contractJsonSchema } from '../../../lib/contract';
 import { ROLES, TokenError } from '../auth/tokens';
+import { SOURCE_FORMATS } from '../knowledge/sources/read-source';
+import type { SourceFormat } from '../knowledge/sources/source-article';
 import { ConfigError, loadConfig } from '../config';
+import { DEMO_KB_DIR, DEMO_TICKETS } from '../demo';
+import { KbImportError } from '../knowledge/sources/source-article';
+import { withScratchKnowledgeBase } from '../knowledge/scratch-kb';
+import type { TicketSplit } from '../knowledge/evaluation';
 import { DataDirBusyError, DatabaseUnavailableError } from '../db/database';
 import { serve } from '../serve';
 import { VERSION } from '../version';
 import { PullError, pullBatches } from '../batches/pull';
 import type { BuildProgress } from '../batches/builder';
-import { OperationError, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
+import { OperationError, operations, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
 import { terminalProgress } from './progress';
 import { runOperation } from './run-operation';
 
@@ -35,7 +42,10 @@ Environment:
   AITL_RATE_LIMIT  requests per minute per token (default 600)
   AITL_BODY_LIMIT  largest request body in bytes (default 4 MiB)
   AITL_BATCH_LEASE_SECONDS  how long a dead batch build blocks the next one (default 120)
-  AITL_SERVER_URL, AITL_TOKEN  server and operator token for aitl batches pull`,
+  AITL_SERVER_URL, AITL_TOKEN  server and operator token for aitl batches pull
+  AITL_ARMS_FILE   reply arms configuration (JSON); AITL_ARMS for inline JSON; default: two extractive arms
+  AITL_ARM_TIMEOUT_MS  time an arm gets before the suggestion goes on without it (default 10000)
+  AITL_RERANKER_WEIGHTS  reranker weights file from aitl rerank train (default: the shipped weights)`,
   );
 
 program
@@ -110,6 +120,75 @@ batches
     }
     if (result.pulled.length === 0) process.stdout.write(`nothing new: ${result.alreadyThere.length} batch(es) already in ${opts.out}\n`);
   });
+const kb = program.command('kb').description('import and inspect knowledge bases');
+kb.command('import')
+  .description('import a Zendesk Help Center export (JSON), a folder of Markdown files or a CSV; re-imports update and retire')
+  .argument('<path>', 'file or folder to import')
+  .option('--tenant <tenant>', 'tenant (created if new)', 'default')
+  .option('--source <name>', 'name of this knowledge base within the tenant (default: the format); a re-import of a source replaces it')
+  .addOption(new Option('--format <format>', 'format, when it cannot be told from the file names').choices(SOURCE_FORMATS))
+  .option('--json', 'machine-readable output')
+  .action((target: string, opts: { tenant: string; source?: string; format?: SourceFormat; json?: boolean }) =>
+    runAndPrint('kb.import', { path: path.resolve(target), ...opts }),
+  );
+kb.command('status')
+  .description("show a tenant's knowledge base: version, sources, live and retired articles")
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .option('--json', 'machine-readable output')
+  .action((opts: { tenant: string; json?: boolean }) => runAndPrint('kb.status', opts));
+
+const SPLITS = ['all', 'training', 'held-out'] as const satisfies readonly TicketSplit[];
+interface KbChoice {
+  tickets?: string;
+  tenant?: string;
+  kb?: string;
+  format?: SourceFormat;
+  split: TicketSplit;
+}
+
+/**
+ * Runs an evaluation-like operation against a tenant's knowledge base in the configured database
+ * (--tenant), or against a knowledge base read from files into a throwaway database (--kb, by
+ * default the demo help centre), so `aitl eval` works out of the box.
+ */
+async function onKnowledgeBase<N extends 'eval' | 'rerank.train'>(name: N, opts: KbChoice, extra: Omit<OperationArgs<N>, 'tickets' | 'tenant' | 'split' | 'label'>) {
+  const tickets = path.resolve(opts.tickets ?? DEMO_TICKETS);
+  if (opts.tenant && opts.kb) throw new OperationError('use --tenant (a knowledge base in the database) or --kb (files), not both');
+  if (opts.tenant) return runAndPrint(name, { ...extra, tickets, tenant: opts.tenant, split: opts.split } as OperationArgs<N>);
+  const kbPath = path.resolve(opts.kb ?? DEMO_KB_DIR);
+  const config = loadConfig();
+  const output = await withScratchKnowledgeBase(kbPath, opts.format, (db, tenant) => {
+    const run = operations[name] as (ctx: { db: typeof db; config: typeof config }, args: OperationArgs<N>) => Promise<string>;
+    return run({ db, config }, { ...extra, tickets, tenant, split: opts.split, label: `knowledge base ${kbPath}` } as OperationArgs<N>);
+  });
+  process.stdout.write(output);
+}
+
+const kbOptions = (command: Command) =>
+  command
+    .option('--tickets <file>', 'labelled tickets, JSONL: {"ticketId","subject","messages":[{"role","text"}],"relevant":[external ids]} (default: the demo tickets)')
+    .option('--tenant <tenant>', "use this tenant's knowledge base in the database")
+    .option('--kb <path>', 'use a knowledge base read from these files instead (default: the demo help centre)')
+    .addOption(new Option('--format <format>', 'format of --kb, when it cannot be told from the file names').choices(SOURCE_FORMATS))
+    .addOption(new Option('--split <split>', 'which tickets: all, or the training / held-out split by hashed ticket id').choices(SPLITS).default('all'));
+
+kbOptions(
+  program
+    .command('eval')
+    .description('recall@75 and precision@8 of retrieval and reranking on labelled tickets, with the component versions'),
+)
+  .option('--json', 'one JSON object: {"recall@75", "precision@8", "tickets", "versions"}')
+  .action((opts: KbChoice & { json?: boolean }) => onKnowledgeBase('eval', opts, { json: opts.json }));
+
+const rerank = program.command('rerank').description('the second-stage reranker');
+kbOptions(
+  rerank
+    .command('train')
+    .description('fit reranker weights on labelled tickets and write them to a file (use with AITL_RERANKER_WEIGHTS)'),
+)
+  .requiredOption('--out <file>', 'where to write the weights (JSON)')
+  .requiredOption('--name <version>', 'the reranker version impressions will record, e.g. rerank-lr-2')
+  .action((opts: KbChoice & { out: string; name: string }) => onKnowledgeBase('rerank.train', opts, { out: path.resolve(opts.out), version: opts.name }));
 
 program
   .command('schema')
@@ -118,7 +197,7 @@ program
     process.stdout.write(JSON.stringify(contractJsonSchema(), null, 2) + '\n');
   });
 
-const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, TokenError, OperationError, PullError];
+const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, TokenError, OperationError, KbImportError, PullError];
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (EXPECTED.some((E) => error instanceof E)) {

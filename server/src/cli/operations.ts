@@ -6,6 +6,14 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { loadMigrations } from '../db/migrate';
 import { ROLES, createToken, listTokens, revokeToken, type Role } from '../auth/tokens';
+import fs from 'node:fs';
+import { EvalInputError, evaluateRetrieval, formatEvalResult, labelledRetrievalSets, readLabelledTickets, selectSplit, type TicketSplit } from '../knowledge/evaluation';
+import { importKnowledgeBase } from '../knowledge/import';
+import { Reranker, RerankerWeights } from '../knowledge/reranker';
+import { trainReranker } from '../knowledge/reranker-training';
+import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/knowledge-base';
+import { readSource } from '../knowledge/sources/read-source';
+import { KbImportError, type SourceFormat } from '../knowledge/sources/source-article';
 
 /** A failure the person at the terminal can act on; printed without a stack trace. */
 export class OperationError extends Error {}
@@ -108,7 +116,71 @@ export const operations = {
     const warnings = batches.flatMap((b) => b.warnings.map((w) => `batch ${b.number}: warning: ${w}`));
     return table(header, rows) + warnings.map((w) => w + '\n').join('');
   },
+
+  /** `path` is absolute: the operation may run inside a server with another working directory. */
+  async 'kb.import'({ db }: OperationContext, args: { path: string; tenant: string; source?: string; format?: SourceFormat; json?: boolean }): Promise<string> {
+    try {
+      const parsed = readSource(args.path, args.format);
+      const summary = await importKnowledgeBase(db, { tenantId: args.tenant, source: args.source ?? parsed.format, origin: args.path, parsed });
+      if (args.json) return JSON.stringify(summary, null, 2) + '\n';
+      const lines = [
+        `imported ${parsed.articles.length} article(s) from ${args.path} into tenant ${summary.tenantId}, source ${summary.source} (${summary.format}):`,
+        `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
+        `  knowledge base is now ${kbVersion(summary.revision)}`,
+      ];
+      if (summary.skipped.length > 0) lines.push(`skipped ${summary.skipped.length}:`, ...summary.skipped.map((s) => `  ${s}`));
+      return lines.join('\n') + '\n';
+    } catch (error) {
+      if (error instanceof KbImportError) throw new OperationError(error.message);
+      throw error;
+    }
+  },
+
+  async 'kb.status'({ db }: OperationContext, args: { tenant: string; json?: boolean }): Promise<string> {
+    const state = await knowledgeBaseState(db, args.tenant);
+    const sources = await knowledgeSources(db, args.tenant);
+    if (args.json) return JSON.stringify({ tenant: args.tenant, version: kbVersion(state.revision), liveArticles: state.liveArticles, sources }, null, 2) + '\n';
+    if (sources.length === 0) return `tenant ${args.tenant} has no knowledge base; import one with: aitl kb import PATH --tenant ${args.tenant}\n`;
+    const lines = [`tenant ${args.tenant}: ${kbVersion(state.revision)}, ${state.liveArticles} live article(s)`];
+    for (const s of sources) lines.push(`  source ${s.source}: ${s.live} live, ${s.retired} retired, last imported ${s.lastImport ?? '-'}`);
+    return lines.join('\n') + '\n';
+  },
+
+  /** recall@75 and precision@8 of a tenant's knowledge base on labelled tickets (`tickets` is an absolute path). */
+  async eval({ db, config }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; json?: boolean; label?: string }): Promise<string> {
+    const tickets = selectSplit(readTickets(args.tickets), args.split);
+    const result = await evaluateRetrieval(db, args.tenant, tickets, new Reranker(config.suggestions.reranker));
+    if (args.json) return JSON.stringify(result.report) + '\n';
+    return formatEvalResult(result, `${args.label ?? `tenant ${args.tenant}`}, ${args.split === 'all' ? 'all tickets' : `${args.split} split`} of ${args.tickets}`);
+  },
+
+  /** Fits reranker weights on labelled tickets and writes them to `out` (absolute path). */
+  async 'rerank.train'({ db }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; out: string; version: string; label?: string }): Promise<string> {
+    if (!RerankerWeights.shape.version.safeParse(args.version).success) {
+      throw new OperationError(`--name ${args.version}: use lowercase letters, digits, ., - and _`);
+    }
+    const tickets = selectSplit(readTickets(args.tickets), args.split);
+    const sets = await labelledRetrievalSets(db, args.tenant, tickets);
+    if (sets.length === 0) throw new OperationError(`${args.tickets} (${args.split}) has no tickets with relevant articles to learn from`);
+    let weights: RerankerWeights;
+    try {
+      weights = trainReranker(sets, { version: args.version, trainedOn: `${args.tickets} (${args.split}), ${args.label ?? `tenant ${args.tenant}`}` });
+    } catch (error) {
+      throw new OperationError((error as Error).message);
+    }
+    fs.writeFileSync(args.out, JSON.stringify(weights, null, 2) + '\n');
+    return `wrote reranker ${weights.version} to ${args.out} (${weights.trainedOn})\nuse it with AITL_RERANKER_WEIGHTS=${args.out}; compare first with aitl eval\n`;
+  },
 } satisfies Record<string, (ctx: OperationContext, args: never) => Promise<string>>;
+
+function readTickets(file: string) {
+  try {
+    return readLabelledTickets(file);
+  } catch (error) {
+    if (error instanceof EvalInputError) throw new OperationError(error.message);
+    throw error;
+  }
+}
 
 export type OperationName = keyof typeof operations;
 export type OperationArgs<N extends OperationName> = Parameters<(typeof operations)[N]>[1];

@@ -5,12 +5,13 @@ import { createToken, type Role } from '../../src/auth/tokens';
 import type { Config } from '../../src/config';
 import type { Database } from '../../src/db/database';
 
-export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'batchLeaseSeconds'> = {
+export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> = {
   bodyLimit: 4 * 1024 * 1024,
   rateLimitPerMinute: 10_000,
   logLevel: 'info',
   trustProxy: false,
   batchLeaseSeconds: 120,
+  tooFastMs: 3000,
 };
 
 /** An app on `db` whose log lines are collected in `logs`. */

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { IsoDateTime } from './common';
+
+/** A share with the counts behind it, so a reader can judge how much to trust it. Null rate: nothing to divide by. */
+export const Rate = z.strictObject({
+  rate: z.number().min(0).max(1).nullable(),
+  numerator: z.int().min(0),
+  denominator: z.int().min(0),
+});
+export type Rate = z.infer<typeof Rate>;
+
+/** Identifies an arm as the impression recorded it. */
+export const ArmKey = z.strictObject({ armId: z.string(), model: z.string(), promptVersion: z.string() });
+export type ArmKey = z.infer<typeof ArmKey>;
+
+export const ArmMetrics = ArmKey.extend({
+  /** Impressions that showed this arm. */
+  shown: z.int().min(0),
+  /** strict: sent as-is / shown; lenient: (as-is + light edit) / shown. */
+  adoptionStrict: Rate,
+  adoptionLenient: Rate,
+  /** Pairwise comparisons this arm took part in (ties included, both-bad excluded). */
+  comparisons: z.int().min(0),
+  /** Strength-weighted share of comparisons won (slight 1, clear 2, strong 3; a tie is half a win at weight 1). */
+  winRate: z.number().min(0).max(1).nullable(),
+  /** Bradley–Terry strength, normalised so the arms' strengths sum to 1 within the period. */
+  bradleyTerry: z.number().min(0).max(1).nullable(),
+});
+export type ArmMetrics = z.infer<typeof ArmMetrics>;
+
+export const PeriodMetrics = z.strictObject({
+  /** Start of the ISO week (Monday, UTC) the impressions fall in. */
+  week: IsoDateTime,
+  impressions: z.int().min(0),
+  adoptionStrict: Rate,
+  adoptionLenient: Rate,
+  /** Online precision@8: labelled shown articles marked relevant or partial / labelled. */
+  precisionAt8: Rate,
+  /** Precision@8 per reranker version, for comparing versions within the week. */
+  precisionAt8ByReranker: z.array(z.strictObject({ reranker: z.string(), precisionAt8: Rate })),
+  /** Preferences where the agent judged both replies bad. */
+  bothBad: Rate,
+  arms: z.array(ArmMetrics),
+  quality: z.strictObject({
+    /** Among A/B verdicts: the reply shown on the left won. 0.5 is unbiased. */
+    leftWins: Rate,
+    /** Preference decisions made faster than the threshold after the impression was shown. */
+    tooFast: Rate,
+    /** Impressions with both an A/B verdict and an inserted reply: the inserted reply was the preferred one. */
+    preferenceMatchesAdoption: Rate,
+  }),
+});
+export type PeriodMetrics = z.infer<typeof PeriodMetrics>;
+
+export const MetricsQuery = z.strictObject({
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+});
+
+export const MetricsResponse = z.strictObject({
+  from: IsoDateTime,
+  to: IsoDateTime,
+  /** Decisions faster than this many milliseconds count as too fast. */
+  tooFastMs: z.int().min(0),
+  weeks: z.array(PeriodMetrics),
+});
+export type MetricsResponse = z.infer<typeof MetricsResponse>;

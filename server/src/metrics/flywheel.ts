@@ -1,0 +1,232 @@
+import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/contract';
+import type { Sql } from '../db/database';
+import { bradleyTerry } from './bradley-terry';
+
+/**
+ * The online flywheel metrics of DESIGN.md ("Metrics"), by ISO week of the impression (when the
+ * agent saw the suggestion) and by arm. Annotations are immutable events, so where an agent
+ * judged the same thing twice the latest judgement counts; for adoption the first send counts
+ * (that is the reply the customer got).
+ */
+export interface MetricsOptions {
+  from: Date;
+  to: Date;
+  tooFastMs: number;
+}
+
+const STRENGTH_WEIGHT: Record<string, number> = { slight: 1, clear: 2, strong: 3 };
+
+const rate = (numerator: number, denominator: number): Rate => ({
+  rate: denominator > 0 ? numerator / denominator : null,
+  numerator,
+  denominator,
+});
+
+// The week an impression falls in, as an ISO timestamp (Monday 00:00 UTC).
+const WEEK = `to_char(date_trunc('week', i.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"00:00:00.000"Z"')`;
+const IN_RANGE = 'i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3';
+
+const armKey = (a: ArmKey) => JSON.stringify([a.armId, a.model, a.promptVersion]);
+
+export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOptions): Promise<MetricsResponse> {
+  const params = [tenantId, opts.from.toISOString(), opts.to.toISOString()];
+
+  const [impressions, armsShown, adoptions, relevance, preferences, consistency] = await Promise.all([
+    db.query<{ week: string; n: number }>(`SELECT ${WEEK} AS week, count(*)::int AS n FROM impressions i WHERE ${IN_RANGE} GROUP BY 1`, params),
+    db.query<{ week: string; armId: string; model: string; promptVersion: string; n: number }>(
+      `SELECT ${WEEK} AS week, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
+         FROM impressions i CROSS JOIN LATERAL jsonb_array_elements(i.body->'arms') AS arm
+        WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4`,
+      params,
+    ),
+    db.query<{ week: string; outcome: string; armId: string | null; model: string | null; promptVersion: string | null; n: number }>(
+      `WITH first_send AS (
+         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.outcome, a.body #>> '{payload,slot}' AS slot
+           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'adoption'
+          ORDER BY a.impression_id, a.created_at, a.seq)
+       SELECT ${WEEK} AS week, f.outcome, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
+         FROM first_send f
+         JOIN impressions i ON i.tenant_id = $1 AND i.id = f.impression_id
+         LEFT JOIN LATERAL (SELECT x AS arm FROM jsonb_array_elements(i.body->'arms') x WHERE x->>'slot' = f.slot) s ON true
+        WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4, 5`,
+      params,
+    ),
+    db.query<{ week: string; reranker: string; good: number; labelled: number }>(
+      `WITH latest AS (
+         SELECT DISTINCT ON (a.impression_id, a.article_id) a.impression_id, a.label
+           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'relevance'
+          ORDER BY a.impression_id, a.article_id, a.created_at DESC, a.seq DESC)
+       SELECT ${WEEK} AS week, i.reranker_version AS reranker,
+              count(*) FILTER (WHERE l.label IN ('relevant', 'partial'))::int AS good, count(*)::int AS labelled
+         FROM latest l JOIN impressions i ON i.tenant_id = $1 AND i.id = l.impression_id
+        WHERE ${IN_RANGE} GROUP BY 1, 2`,
+      params,
+    ),
+    db.query<{ week: string; verdict: string; strength: string | null; left: string; fast: boolean; a: ArmKey | null; b: ArmKey | null; n: number }>(
+      `WITH latest AS (
+         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.verdict, a.strength,
+                a.body #>> '{payload,shownOrder,0}' AS "left", coalesce((a.body->>'elapsedMs')::bigint < $4, false) AS fast
+           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'preference'
+          ORDER BY a.impression_id, a.created_at DESC, a.seq DESC)
+       SELECT ${WEEK} AS week, p.verdict, p.strength, p."left", p.fast,
+              (SELECT jsonb_build_object('armId', x->>'armId', 'model', x->>'model', 'promptVersion', x->>'promptVersion')
+                 FROM jsonb_array_elements(i.body->'arms') x WHERE x->>'slot' = 'A') AS a,
+              (SELECT jsonb_build_object('armId', x->>'armId', 'model', x->>'model', 'promptVersion', x->>'promptVersion')
+                 FROM jsonb_array_elements(i.body->'arms') x WHERE x->>'slot' = 'B') AS b,
+              count(*)::int AS n
+         FROM latest p JOIN impressions i ON i.tenant_id = $1 AND i.id = p.impression_id
+        WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+      [...params, opts.tooFastMs],
+    ),
+    db.query<{ week: string; both: number; matching: number }>(
+      `WITH pref AS (
+         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.verdict
+           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'preference'
+          ORDER BY a.impression_id, a.created_at DESC, a.seq DESC),
+       sent AS (
+         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.body #>> '{payload,slot}' AS slot
+           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'adoption'
+          ORDER BY a.impression_id, a.created_at, a.seq)
+       SELECT ${WEEK} AS week, count(*)::int AS both, count(*) FILTER (WHERE p.verdict = s.slot)::int AS matching
+         FROM pref p JOIN sent s USING (impression_id) JOIN impressions i ON i.tenant_id = $1 AND i.id = p.impression_id
+        WHERE ${IN_RANGE} AND p.verdict IN ('A', 'B') AND s.slot IS NOT NULL GROUP BY 1`,
+      params,
+    ),
+  ]);
+
+  const weeks = new Map<string, PeriodMetrics & { _arms: Map<string, ArmAccumulator> }>();
+  const weekOf = (week: string) => {
+    let w = weeks.get(week);
+    if (!w) {
+      w = {
+        week,
+        impressions: 0,
+        adoptionStrict: rate(0, 0),
+        adoptionLenient: rate(0, 0),
+        precisionAt8: rate(0, 0),
+        precisionAt8ByReranker: [],
+        bothBad: rate(0, 0),
+        arms: [],
+        quality: { leftWins: rate(0, 0), tooFast: rate(0, 0), preferenceMatchesAdoption: rate(0, 0) },
+        _arms: new Map(),
+      };
+      weeks.set(week, w);
+    }
+    return w;
+  };
+  const armOf = (w: ReturnType<typeof weekOf>, key: ArmKey) => {
+    const k = armKey(key);
+    let a = w._arms.get(k);
+    if (!a) w._arms.set(k, (a = { key: { armId: key.armId, model: key.model, promptVersion: key.promptVersion }, shown: 0, asIs: 0, light: 0, weightedWins: 0, weightedGames: 0, comparisons: 0 }));
+    return a;
+  };
+
+  for (const r of impressions.rows) weekOf(r.week).impressions = r.n;
+  for (const r of armsShown.rows) armOf(weekOf(r.week), r).shown += r.n;
+
+  const counts = new Map<string, { asIs: number; light: number }>();
+  for (const r of adoptions.rows) {
+    const c = counts.get(r.week) ?? { asIs: 0, light: 0 };
+    if (r.outcome === 'as_is') c.asIs += r.n;
+    if (r.outcome === 'light_edit') c.light += r.n;
+    counts.set(r.week, c);
+    if (r.armId !== null) {
+      const arm = armOf(weekOf(r.week), { armId: r.armId, model: r.model!, promptVersion: r.promptVersion! });
+      if (r.outcome === 'as_is') arm.asIs += r.n;
+      if (r.outcome === 'light_edit') arm.light += r.n;
+    }
+  }
+  for (const [week, c] of counts) {
+    const w = weekOf(week);
+    w.adoptionStrict = rate(c.asIs, w.impressions);
+    w.adoptionLenient = rate(c.asIs + c.light, w.impressions);
+  }
+
+  for (const r of relevance.rows) {
+    const w = weekOf(r.week);
+    w.precisionAt8 = rate(w.precisionAt8.numerator + r.good, w.precisionAt8.denominator + r.labelled);
+    w.precisionAt8ByReranker.push({ reranker: r.reranker, precisionAt8: rate(r.good, r.labelled) });
+  }
+
+  const wins = new Map<string, Map<string, Map<string, number>>>(); // week -> winner -> loser -> weight
+  const addWin = (week: string, winner: string, loser: string, weight: number) => {
+    const byWeek = wins.get(week) ?? new Map<string, Map<string, number>>();
+    const row = byWeek.get(winner) ?? new Map<string, number>();
+    row.set(loser, (row.get(loser) ?? 0) + weight);
+    byWeek.set(winner, row);
+    wins.set(week, byWeek);
+  };
+  const quality = new Map<string, { left: number; decided: number; fast: number; prefs: number; bothBad: number }>();
+  for (const r of preferences.rows) {
+    const q = quality.get(r.week) ?? { left: 0, decided: 0, fast: 0, prefs: 0, bothBad: 0 };
+    q.prefs += r.n;
+    if (r.fast) q.fast += r.n;
+    if (r.verdict === 'both_bad') q.bothBad += r.n;
+    if (r.verdict === 'A' || r.verdict === 'B') {
+      q.decided += r.n;
+      if (r.verdict === r.left) q.left += r.n;
+    }
+    quality.set(r.week, q);
+    if (!r.a || !r.b || r.verdict === 'both_bad') continue;
+    const w = weekOf(r.week);
+    const a = armOf(w, r.a);
+    const b = armOf(w, r.b);
+    a.comparisons += r.n;
+    b.comparisons += r.n;
+    const ka = armKey(r.a);
+    const kb = armKey(r.b);
+    if (r.verdict === 'tie') {
+      a.weightedWins += 0.5 * r.n;
+      b.weightedWins += 0.5 * r.n;
+      a.weightedGames += r.n;
+      b.weightedGames += r.n;
+      addWin(r.week, ka, kb, 0.5 * r.n);
+      addWin(r.week, kb, ka, 0.5 * r.n);
+    } else {
+      const weight = (STRENGTH_WEIGHT[r.strength ?? 'slight'] ?? 1) * r.n;
+      const [winner, loser, kw, kl] = r.verdict === 'A' ? [a, b, ka, kb] : [b, a, kb, ka];
+      winner.weightedWins += weight;
+      winner.weightedGames += weight;
+      loser.weightedGames += weight;
+      addWin(r.week, kw, kl, weight);
+    }
+  }
+  for (const [week, q] of quality) {
+    const w = weekOf(week);
+    w.bothBad = rate(q.bothBad, q.prefs);
+    w.quality.leftWins = rate(q.left, q.decided);
+    w.quality.tooFast = rate(q.fast, q.prefs);
+  }
+  for (const r of consistency.rows) weekOf(r.week).quality.preferenceMatchesAdoption = rate(r.matching, r.both);
+
+  const result: PeriodMetrics[] = [];
+  for (const [week, w] of [...weeks].sort(([a], [b]) => a.localeCompare(b))) {
+    const compared = [...w._arms].filter(([, a]) => a.comparisons > 0).map(([k]) => k);
+    const strengths = compared.length > 1 ? bradleyTerry(compared, wins.get(week) ?? new Map()) : new Map<string, number>();
+    const { _arms, ...period } = w;
+    period.precisionAt8ByReranker.sort((a, b) => a.reranker.localeCompare(b.reranker));
+    period.arms = [..._arms]
+      .map(([k, a]) => ({
+        ...a.key,
+        shown: a.shown,
+        adoptionStrict: rate(a.asIs, a.shown),
+        adoptionLenient: rate(a.asIs + a.light, a.shown),
+        comparisons: a.comparisons,
+        winRate: a.weightedGames > 0 ? a.weightedWins / a.weightedGames : null,
+        bradleyTerry: strengths.get(k) ?? null,
+      }))
+      .sort((x, y) => armKey(x).localeCompare(armKey(y)));
+    result.push(period);
+  }
+  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result };
+}
+
+interface ArmAccumulator {
+  key: ArmKey;
+  shown: number;
+  asIs: number;
+  light: number;
+  weightedWins: number;
+  weightedGames: number;
+  comparisons: number;
+}

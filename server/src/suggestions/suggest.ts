@@ -1,0 +1,128 @@
+import { v7 as uuidv7 } from 'uuid';
+import {
+  Impression,
+  type ArmReply,
+  type ArmRun,
+  type GroundingArticle,
+  type ShownArticle,
+  type Slot,
+  type SuggestionRequest,
+} from '../../../lib/contract';
+import type { Auth } from '../auth/tokens';
+import type { Database } from '../db/database';
+import { snippet } from '../knowledge/article-text';
+import { kbVersion } from '../knowledge/knowledge-base';
+import type { Reranker } from '../knowledge/reranker';
+import { RETRIEVER_VERSION, articleTexts, retrieveCandidates } from '../knowledge/retrieval';
+import { termSet } from '../knowledge/terms';
+import { queryText, ticketQuery } from '../knowledge/ticket-query';
+import { armOrder, displayOrder } from './arm-selection';
+import type { Arm } from './arms-config';
+import { runArm, type ArmAttempt } from './generate';
+import { storeImpression } from './impressions';
+
+export interface SuggestionEngine {
+  arms: Arm[];
+  reranker: Reranker;
+}
+
+const SLOTS: Slot[] = ['A', 'B'];
+
+/**
+ * One suggestion for one ticket: stage one (75 candidates), the reranker (8 shown), the arms
+ * (two when the ticket was sampled for a pairwise preference, else one), the display order, all
+ * stored as an impression before it is returned, so every annotation can be joined to exactly
+ * what the agent saw.
+ */
+export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth, request: SuggestionRequest): Promise<Impression> {
+  const id = uuidv7();
+  const createdAt = new Date().toISOString();
+  const { context } = request;
+  const query = ticketQuery(context);
+  const retrieval = await retrieveCandidates(db, auth.tenantId, query);
+  const top = engine.reranker.rerank(retrieval);
+  const texts = await articleTexts(db, auth.tenantId, top);
+  const terms = termSet(queryText(query));
+
+  const grounding: GroundingArticle[] = top.map((c, i) => ({
+    id: c.id,
+    externalId: c.externalId,
+    version: c.version,
+    title: c.title,
+    url: c.url,
+    score: Number(c.relevance.toFixed(4)),
+    rank: i + 1,
+    body: texts.get(c.id)?.body ?? '',
+  }));
+  const articles: ShownArticle[] = grounding.map(({ body, ...a }) => ({ ...a, snippet: snippet(body, terms) }));
+
+  const degraded: { armId?: string; reason: string }[] = [];
+  if (retrieval.liveArticles === 0) degraded.push({ reason: 'the knowledge base is empty; import articles with aitl kb import' });
+  else if (articles.length === 0) degraded.push({ reason: 'no article matched this ticket' });
+
+  const input = { impressionId: id, context, articles: grounding };
+  const order = armOrder(engine.arms, id);
+  const attempts: { slot: Slot | null; attempt: ArmAttempt }[] = [];
+  if (request.pairwise) {
+    const pair = order.slice(0, 2);
+    if (pair.length < 2) degraded.push({ reason: 'only one reply arm is configured, so no pairwise comparison is possible' });
+    const results = await Promise.all(pair.map((arm) => runArm(arm, input)));
+    results.forEach((attempt, i) => attempts.push({ slot: attempt.status === 'ok' ? SLOTS[i]! : null, attempt }));
+  } else {
+    // One arm; if it fails, the next arm in this impression's order stands in.
+    for (const arm of order.slice(0, 2)) {
+      const attempt = await runArm(arm, input);
+      attempts.push({ slot: attempt.status === 'ok' ? 'A' : null, attempt });
+      if (attempt.status === 'ok') break;
+    }
+  }
+  for (const { attempt } of attempts) {
+    if (attempt.status !== 'ok') degraded.push({ armId: attempt.arm.id, reason: `arm ${attempt.arm.id} ${attempt.status === 'timeout' ? '' : 'failed: '}${attempt.error}` });
+  }
+
+  const arms: ArmReply[] = attempts
+    .filter((a): a is { slot: Slot; attempt: ArmAttempt & { output: NonNullable<ArmAttempt['output']> } } => a.slot !== null && !!a.attempt.output)
+    .map(({ slot, attempt }) => ({
+      slot,
+      armId: attempt.arm.id,
+      provider: attempt.arm.provider,
+      model: attempt.arm.model,
+      promptVersion: attempt.arm.promptVersion,
+      text: attempt.output.text,
+      citedArticleIds: attempt.output.citedArticleIds,
+      latencyMs: attempt.latencyMs,
+    }));
+  if (arms.length === 0 && attempts.length > 0) degraded.push({ reason: 'no reply could be generated; showing the articles only' });
+
+  const impression = Impression.parse({
+    id,
+    createdAt,
+    ticket: { platform: context.platform, ticketId: context.ticketId },
+    pairwise: request.pairwise,
+    arms,
+    displayOrder: displayOrder(id, arms.map((a) => a.slot)),
+    articles,
+    versions: { retriever: RETRIEVER_VERSION, reranker: engine.reranker.version, kb: kbVersion(retrieval.revision) },
+    degraded: degraded.slice(0, 4),
+  });
+
+  const generation: ArmRun[] = attempts.map(({ slot, attempt }) => ({
+    slot,
+    armId: attempt.arm.id,
+    provider: attempt.arm.provider,
+    model: attempt.arm.model,
+    promptVersion: attempt.arm.promptVersion,
+    status: attempt.status,
+    latencyMs: attempt.latencyMs,
+    ...(attempt.error !== undefined && { error: attempt.error }),
+    ...(attempt.output?.prompt && { prompt: attempt.output.prompt }),
+  }));
+  await storeImpression(db, auth, {
+    impression,
+    context,
+    query: queryText(query),
+    candidates: retrieval.candidates.map((c) => ({ id: c.id, version: c.version, score: c.score })),
+    generation,
+  });
+  return impression;
+}

@@ -1,0 +1,197 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database';
+import { importKnowledgeBase } from '../src/knowledge/import';
+import { retrieveCandidates } from '../src/knowledge/retrieval';
+import { readSource } from '../src/knowledge/sources/read-source';
+import { KbImportError, type ParsedSource, type SourceArticle } from '../src/knowledge/sources/source-article';
+import { testDatabases } from './helpers/databases';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/kb/', import.meta.url));
+const fixture = (p: string) => `${FIXTURES}${p}`;
+
+function problemsOf(target: string): string[] {
+  try {
+    readSource(fixture(target));
+  } catch (error) {
+    if (error instanceof KbImportError) return error.problems;
+    throw error;
+  }
+  throw new Error(`${target} was expected to fail`);
+}
+
+describe('reading knowledge-base exports', () => {
+  it('reads a folder of Zendesk Help Center pages: ids kept, HTML cleaned, drafts skipped', () => {
+    const { format, articles, skipped } = readSource(fixture('zendesk'));
+    expect(format).toBe('zendesk');
+    expect(articles.map((a) => a.externalId)).toEqual(['360001234501', '360001234502', '360001234504']);
+    const router = articles[0]!;
+    expect(router).toMatchObject({
+      title: 'Reset your router',
+      url: 'https://acme.zendesk.com/hc/en-us/articles/360001234501-Reset-your-router',
+      sourceUpdatedAt: '2026-03-02T10:15:00.000Z',
+      at: 'articles-page-1.json:3',
+    });
+    // Entities decoded, tags, scripts and images gone, list structure kept as text.
+    expect(router.body).toContain('Resetting erases your Wi‑Fi name & password.');
+    expect(router.body).toMatch(/1\. Press and hold Reset for 10 seconds\.\n\s*2\. Wait for the light to turn green\./);
+    expect(router.body).not.toMatch(/<|alert|diagram|&amp;|&nbsp;/);
+    expect(articles[1]!.body).toContain('Basic   $5');
+    expect(skipped).toEqual(['articles-page-2.json:3: "Upcoming feature (draft)" is a draft']);
+  });
+
+  it('reads a folder of Markdown files with front matter, recursively, ignoring other files', () => {
+    const { format, articles } = readSource(fixture('markdown'));
+    expect(format).toBe('markdown');
+    const byId = Object.fromEntries(articles.map((a) => [a.externalId, a]));
+    expect(Object.keys(byId).sort()).toEqual(['KB-100', 'KB-200']);
+    expect(byId['KB-100']).toMatchObject({ title: 'Reset your password', url: 'https://help.acme.example/kb-100', at: 'reset-password.md:1' });
+    expect(byId['KB-100']!.body).toContain('Open Sign in and choose Forgot password.');
+    expect(byId['KB-100']!.body).not.toMatch(/\*\*|\]\(/);
+    expect(byId['KB-200']).toMatchObject({ title: 'Refunds: how long they take', url: null, sourceUpdatedAt: '2026-04-01T00:00:00.000Z' });
+  });
+
+  it('reads CSV with quoted multi-line bodies, HTML or plain, skipping empty bodies', () => {
+    const { format, articles, skipped } = readSource(fixture('csv/articles.csv'));
+    expect(format).toBe('csv');
+    expect(articles.map((a) => [a.externalId, a.at.split('/').at(-1)])).toEqual([
+      ['c-1', 'articles.csv:2'],
+      ['c-2', 'articles.csv:5'],
+    ]);
+    expect(articles[0]!.body).toBe('You can change the address until the parcel ships.\n\nOpen Orders, pick the order and choose "Change address".');
+    expect(articles[1]!.body).toBe('Gift cards never expire.');
+    expect(skipped).toEqual([expect.stringMatching(/articles\.csv:6: "Empty one" has an empty body$/)]);
+  });
+
+  it('names file and line for broken JSON, bad fields, bad front matter, duplicate ids and broken CSV', () => {
+    expect(problemsOf('zendesk-broken/syntax.json')).toEqual([expect.stringMatching(/syntax\.json:11: not valid JSON \(CommaExpected\)$/)]);
+    expect(problemsOf('zendesk-broken/invalid.json')).toEqual([
+      expect.stringMatching(/invalid\.json:9: the article has no title$/),
+      expect.stringMatching(/invalid\.json:13: url "javascript:alert\(1\)" is not an http\(s\) URL/),
+    ]);
+    // Every problem of every file, not just the first.
+    expect(problemsOf('markdown-broken')).toEqual([
+      expect.stringMatching(/^bad-yaml\.md:4: front matter is not valid YAML/),
+      expect.stringMatching(/^no-front-matter\.md:1: no front matter/),
+      'dup-b.md:1: id "KB-9" is already used by the article at dup-a.md:1',
+    ]);
+    expect(problemsOf('csv/unclosed.csv')).toEqual([expect.stringMatching(/unclosed\.csv:4: not valid CSV: Quote Not Closed/)]);
+    expect(problemsOf('csv/missing-column.csv')).toEqual([expect.stringMatching(/missing-column\.csv:1: the header lacks column\(s\) title, body/)]);
+    expect(problemsOf('csv/bad-rows.csv')).toEqual([
+      expect.stringMatching(/bad-rows\.csv:3: the article has no title$/),
+      expect.stringMatching(/bad-rows\.csv:4: url "not a url"/),
+    ]);
+    expect(problemsOf('no-such-folder')).toEqual([expect.stringMatching(/no-such-folder: no such file or folder$/)]);
+  });
+
+  it('says "nothing was imported" and lists the problems in its message', () => {
+    expect(() => readSource(fixture('csv/bad-rows.csv'))).toThrow(/^nothing was imported; fix these and run the import again:\n {2}.*bad-rows\.csv:3/);
+  });
+});
+
+const article = (externalId: string, title: string, body: string): SourceArticle => ({
+  externalId,
+  title,
+  body,
+  url: `https://help.acme.example/${externalId}`,
+  sourceUpdatedAt: null,
+  at: `${externalId}.md:1`,
+});
+const source = (...articles: SourceArticle[]): ParsedSource => ({ format: 'markdown', articles, skipped: [] });
+
+describe.each(testDatabases())('importing into $name', (testDb) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await testDb.open();
+  });
+  afterAll(async () => {
+    await db?.close();
+    await testDb.cleanup();
+  });
+
+  async function articles(tenantId: string) {
+    const { rows } = await db.query<{ external_id: string; version: number; title: string; retired: boolean; versions: number }>(
+      `SELECT a.external_id, a.version, a.title, a.retired_at IS NOT NULL AS retired,
+              (SELECT count(*)::int FROM knowledge_article_versions v WHERE v.tenant_id = a.tenant_id AND v.article_id = a.id) AS versions
+         FROM knowledge_articles a WHERE a.tenant_id = $1 ORDER BY a.external_id`,
+      [tenantId],
+    );
+    return rows;
+  }
+  const search = async (tenantId: string, text: string) =>
+    (await retrieveCandidates(db, tenantId, { subject: '', body: text })).candidates.map((c) => `${c.externalId}@${c.version}`);
+
+  it('imports each format and is searchable at once', async () => {
+    for (const [name, path] of [['zendesk', 'zendesk'], ['markdown', 'markdown'], ['csv', 'csv/articles.csv']] as const) {
+      const summary = await importKnowledgeBase(db, { tenantId: `fmt-${name}`, source: name, origin: path, parsed: readSource(fixture(path)) });
+      expect(summary).toMatchObject({ added: name === 'markdown' ? 2 : name === 'csv' ? 2 : 3, updated: 0, retired: 0, revision: 1, format: name });
+    }
+    expect(await search('fmt-zendesk', 'how do I reset the router')).toEqual(['360001234501@1']);
+    expect(await search('fmt-markdown', 'forgot my password')).toEqual(['KB-100@1']);
+    expect(await search('fmt-csv', 'gift card expiry')).toEqual(['c-2@1']);
+  });
+
+  it('bumps the version of changed articles only, keeps every version, retires removed ones and restores them', async () => {
+    const tenantId = 'versions';
+    const a = article('a', 'Pairing a speaker', 'Hold the pairing button for five seconds.');
+    const b = article('b', 'Speaker warranty', 'Speakers carry a two year warranty.');
+    const c = article('c', 'Cleaning the speaker grille', 'Use a dry cloth on the grille.');
+    const first = await importKnowledgeBase(db, { tenantId, source: 'md', origin: 'x', parsed: source(a, b, c) });
+    expect(first).toMatchObject({ added: 3, revision: 1 });
+
+    const same = await importKnowledgeBase(db, { tenantId, source: 'md', origin: 'x', parsed: source(c, b, a) });
+    expect(same).toMatchObject({ added: 0, updated: 0, unchanged: 3, retired: 0, revision: 1 });
+
+    const b2 = { ...b, body: 'Speakers carry a three year warranty from the date of purchase.' };
+    const second = await importKnowledgeBase(db, { tenantId, source: 'md', origin: 'x', parsed: source(a, b2) });
+    expect(second).toMatchObject({ added: 0, updated: 1, unchanged: 1, retired: 1, revision: 2 });
+    expect(await articles(tenantId)).toEqual([
+      { external_id: 'a', version: 1, title: a.title, retired: false, versions: 1 },
+      { external_id: 'b', version: 2, title: b.title, retired: false, versions: 2 },
+      { external_id: 'c', version: 1, title: c.title, retired: true, versions: 1 },
+    ]);
+    // Retired articles are never suggested; old versions stay readable for batches.
+    expect(await search(tenantId, 'clean the grille')).toEqual([]);
+    const { rows } = await db.query<{ version: number; body: string }>(
+      `SELECT v.version, v.body FROM knowledge_article_versions v JOIN knowledge_articles k ON k.tenant_id = v.tenant_id AND k.id = v.article_id
+        WHERE v.tenant_id = $1 AND k.external_id = 'b' ORDER BY v.version`,
+      [tenantId],
+    );
+    expect(rows).toEqual([{ version: 1, body: b.body }, { version: 2, body: b2.body }]);
+
+    const third = await importKnowledgeBase(db, { tenantId, source: 'md', origin: 'x', parsed: source(a, b2, c) });
+    expect(third).toMatchObject({ restored: 1, added: 0, updated: 0, revision: 3 });
+    expect(await search(tenantId, 'clean the grille')).toEqual(['c@1']);
+  });
+
+  it('keeps sources of one tenant apart and tenants apart', async () => {
+    await importKnowledgeBase(db, { tenantId: 'sources', source: 'help', origin: 'x', parsed: source(article('1', 'Returns', 'Return within thirty days.')) });
+    await importKnowledgeBase(db, { tenantId: 'sources', source: 'internal', origin: 'x', parsed: source(article('1', 'Returns for staff', 'Staff return within ninety days.')) });
+    await importKnowledgeBase(db, { tenantId: 'sources-other', source: 'help', origin: 'x', parsed: source(article('9', 'Returns elsewhere', 'Other tenant return rules.')) });
+    // Re-importing one source retires nothing of the other.
+    await importKnowledgeBase(db, { tenantId: 'sources', source: 'help', origin: 'x', parsed: source(article('2', 'Shipping', 'Ships in two days.')) });
+    expect((await articles('sources')).map((r) => [r.external_id, r.title, r.retired])).toEqual([
+      ['1', 'Returns', true],
+      ['1', 'Returns for staff', false],
+      ['2', 'Shipping', false],
+    ]);
+    expect(await search('sources', 'return')).toEqual(['1@1']);
+  });
+
+  it('imports nothing when the database rejects any row: one transaction', async () => {
+    const tenantId = 'atomic';
+    await importKnowledgeBase(db, { tenantId, source: 'md', origin: 'x', parsed: source(article('keep', 'Kept article', 'Stays as it is.')) });
+    // 600 new articles (more than one insert chunk), the last with a date Postgres rejects.
+    const many = Array.from({ length: 600 }, (_, i) => article(`n${i}`, `New ${i}`, `Body ${i}`));
+    many[599] = { ...many[599]!, sourceUpdatedAt: 'not a date' };
+    await expect(importKnowledgeBase(db, { tenantId, source: 'md', origin: 'x', parsed: source(...many) })).rejects.toThrow();
+    expect((await articles(tenantId)).map((r) => [r.external_id, r.retired])).toEqual([['keep', false]]);
+    const { rows } = await db.query<{ revision: number }>('SELECT revision FROM knowledge_bases WHERE tenant_id = $1', [tenantId]);
+    expect(rows).toEqual([{ revision: 1 }]);
+  });
+
+  it('refuses bad tenant and source names before touching the database', async () => {
+    await expect(importKnowledgeBase(db, { tenantId: 'Bad Tenant', source: 'md', origin: 'x', parsed: source() })).rejects.toThrow(/invalid tenant "Bad Tenant"/);
+    await expect(importKnowledgeBase(db, { tenantId: 'ok', source: 'No Spaces', origin: 'x', parsed: source() })).rejects.toThrow(/invalid source "No Spaces"/);
+  });
+});
