@@ -124,6 +124,15 @@ interface SftCandidate {
 
 type Writers = Record<BatchDataFile, BatchFileWriter>;
 
+/** Where one annotation stands: in the batch's window, which ticket, held out for eval, its prompt. */
+interface RowAt {
+  inScope: boolean;
+  ticketKey: string;
+  ticket: string;
+  held: boolean;
+  prompt: () => Promise<PromptParts>;
+}
+
 /** A build that holds its tenant's lease: `finished` settles when the batch is complete or thrown away. */
 export interface StartedBuild {
   number: number;
@@ -352,77 +361,89 @@ class BatchBuild {
 
   private async generationRow(row: SourceRow, sftGate: Gate, dpoGate: Gate, ktoGate: Gate): Promise<void> {
     const a = row.annotation;
-    const inScope = this.inScope(row.seq);
     const ticketKey = `${a.ticket.platform}:${a.ticket.ticketId}`;
-    const ticket = ticketPseudonym(this.tenantId, a.ticket.platform, a.ticket.ticketId);
-    const held = this.isEval(ticketKey);
     let parts: PromptParts | null = null;
-    const prompt = async () => (parts ??= await promptParts(this.redaction, this.knowledge, row.impression!, row.context, this.spec.articleChars));
+    const at: RowAt = {
+      inScope: this.inScope(row.seq),
+      ticketKey,
+      ticket: ticketPseudonym(this.tenantId, a.ticket.platform, a.ticket.ticketId),
+      held: this.isEval(ticketKey),
+      // The prompt is rebuilt once per annotation, and only if a row needs it.
+      prompt: async () => (parts ??= await promptParts(this.redaction, this.knowledge, row.impression!, row.context, this.spec.articleChars)),
+    };
+    if (a.type === 'adoption') await this.adoptionRow(row as SourceRow & { annotation: typeof a }, at, sftGate, dpoGate, ktoGate);
+    else if (a.type === 'preference' && at.inScope) await this.preferenceRow(row as SourceRow & { annotation: typeof a }, at, dpoGate);
+  }
 
-    if (a.type === 'adoption') {
-      const c = this.sftCandidate(row);
-      if (inScope) {
-        this.noteWindow(row);
-        if (row.impression) this.noteVersions(row.impression);
-        const arm = row.impression?.arms.find((x) => x.slot === a.payload.slot);
-        this.drift.adoption(a.payload.outcome, a.payload.slot === null ? null : (arm?.armId ?? 'unknown'));
-        const t = a.payload.thresholds;
-        this.versions.thresholds.add(JSON.stringify({ asIs: t.asIs, lightEdit: t.lightEdit, heavyEdit: t.heavyEdit }));
-      }
-      if (typeof c !== 'string' && !held) {
-        const admitted = sftGate.admit(ticketKey, c.text, inScope);
-        // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
-        const anchor = admitted && !inScope && !c.synthetic && hashRank(this.spec.seed, 'anchor', a.id) <= this.anchorThreshold;
-        const keep = anchor || (admitted && inScope && (!c.synthetic || hashRank(this.spec.seed, 'synthetic', a.id) <= this.syntheticThreshold));
-        if (admitted && inScope && !keep) bump(this.excluded, 'sft.synthetic_cap');
-        if (keep) {
-          const r = this.redaction.row();
-          const messages = promptMessages(await prompt(), r);
-          const reply = r.apply(c.text, (await this.redaction.scan(c.text, false)).spans);
-          await this.write('sft.jsonl', { messages: [...messages, { role: 'assistant', content: reply }] }, row, ticket, c.provenance, null, a.payload.outcome, anchor);
-          if (anchor) this.sftKept.anchors++;
-          else if (c.synthetic) this.sftKept.synthetic++;
-          else this.sftKept.human++;
-          this.drift.sftReply(reply, c.synthetic, hashRank('diversity', a.id));
-        }
-      } else if (typeof c === 'string' && inScope && c !== 'not_adoption') {
-        bump(this.excluded, `sft.${c}`);
-      }
-      if (!inScope || !row.impression || a.payload.slot === null) return;
-      const arm = row.impression.arms.find((x) => x.slot === a.payload.slot);
-      if (!arm) return bump(this.excluded, 'adoption.unknown_arm');
-      if (held) {
-        if (typeof c !== 'string' && !c.synthetic) {
-          const r = this.redaction.row();
-          await this.writeEval({ task: 'reply', prompt: promptMessages(await prompt(), r), reference: await this.redactWith(r, c.text), label: a.payload.outcome }, row, ticket, c.provenance);
-        }
-        return;
-      }
-      if (this.armSuperseded(row.impression, arm)) return bump(this.excluded, 'adoption.superseded_article');
-      const outcome = a.payload.outcome;
-      if (outcome === 'as_is' || outcome === 'light_edit' || outcome === 'discarded') {
-        // KTO judges the model's own reply: adopted (as is or lightly edited) or discarded.
-        if (ktoGate.admit(ticketKey)) {
-          const r = this.redaction.row();
-          const messages = promptMessages(await prompt(), r);
-          const completion = await this.redactWith(r, arm.text);
-          await this.write('kto.jsonl', { prompt: messages, completion: [{ role: 'assistant', content: completion }], label: outcome !== 'discarded' }, row, ticket, 'model_unedited', null, outcome, false);
-        }
-      }
-      if ((outcome === 'heavy_edit' || outcome === 'discarded') && a.payload.sentText && a.payload.channel !== 'internal') {
-        // What the agent sent instead, preferred over the suggestion it replaced.
-        if (normalised(a.payload.sentText) === normalised(arm.text)) return bump(this.excluded, 'dpo.identical_pair');
-        if (!dpoGate.admit(ticketKey)) return;
+  /** SFT (the sent reply), KTO (the model's reply, adopted or not), DPO (the agent's reply over the model's). */
+  private async adoptionRow(row: SourceRow & { annotation: Extract<Annotation, { type: 'adoption' }> }, at: RowAt, sftGate: Gate, dpoGate: Gate, ktoGate: Gate): Promise<void> {
+    const a = row.annotation;
+    const { inScope, ticketKey, ticket, held, prompt } = at;
+    const c = this.sftCandidate(row);
+    if (inScope) {
+      this.noteWindow(row);
+      if (row.impression) this.noteVersions(row.impression);
+      const arm = row.impression?.arms.find((x) => x.slot === a.payload.slot);
+      this.drift.adoption(a.payload.outcome, a.payload.slot === null ? null : (arm?.armId ?? 'unknown'));
+      const t = a.payload.thresholds;
+      this.versions.thresholds.add(JSON.stringify({ asIs: t.asIs, lightEdit: t.lightEdit, heavyEdit: t.heavyEdit }));
+    }
+    if (typeof c !== 'string' && !held) {
+      const admitted = sftGate.admit(ticketKey, c.text, inScope);
+      // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
+      const anchor = admitted && !inScope && !c.synthetic && hashRank(this.spec.seed, 'anchor', a.id) <= this.anchorThreshold;
+      const keep = anchor || (admitted && inScope && (!c.synthetic || hashRank(this.spec.seed, 'synthetic', a.id) <= this.syntheticThreshold));
+      if (admitted && inScope && !keep) bump(this.excluded, 'sft.synthetic_cap');
+      if (keep) {
         const r = this.redaction.row();
         const messages = promptMessages(await prompt(), r);
-        const chosen = await this.redactWith(r, a.payload.sentText);
-        const rejected = await this.redactWith(r, arm.text);
-        await this.write('dpo.jsonl', dpoRow(messages, chosen, rejected), row, ticket, replyProvenance(outcome), 'model_unedited', outcome, false);
+        const reply = r.apply(c.text, (await this.redaction.scan(c.text, false)).spans);
+        await this.write('sft.jsonl', { messages: [...messages, { role: 'assistant', content: reply }] }, row, ticket, c.provenance, null, a.payload.outcome, anchor);
+        if (anchor) this.sftKept.anchors++;
+        else if (c.synthetic) this.sftKept.synthetic++;
+        else this.sftKept.human++;
+        this.drift.sftReply(reply, c.synthetic, hashRank('diversity', a.id));
+      }
+    } else if (typeof c === 'string' && inScope && c !== 'not_adoption') {
+      bump(this.excluded, `sft.${c}`);
+    }
+    if (!inScope || !row.impression || a.payload.slot === null) return;
+    const arm = row.impression.arms.find((x) => x.slot === a.payload.slot);
+    if (!arm) return bump(this.excluded, 'adoption.unknown_arm');
+    if (held) {
+      if (typeof c !== 'string' && !c.synthetic) {
+        const r = this.redaction.row();
+        await this.writeEval({ task: 'reply', prompt: promptMessages(await prompt(), r), reference: await this.redactWith(r, c.text), label: a.payload.outcome }, row, ticket, c.provenance);
       }
       return;
     }
+    if (this.armSuperseded(row.impression, arm)) return bump(this.excluded, 'adoption.superseded_article');
+    const outcome = a.payload.outcome;
+    if (outcome === 'as_is' || outcome === 'light_edit' || outcome === 'discarded') {
+      // KTO judges the model's own reply: adopted (as is or lightly edited) or discarded.
+      if (ktoGate.admit(ticketKey)) {
+        const r = this.redaction.row();
+        const messages = promptMessages(await prompt(), r);
+        const completion = await this.redactWith(r, arm.text);
+        await this.write('kto.jsonl', { prompt: messages, completion: [{ role: 'assistant', content: completion }], label: outcome !== 'discarded' }, row, ticket, 'model_unedited', null, outcome, false);
+      }
+    }
+    if ((outcome === 'heavy_edit' || outcome === 'discarded') && a.payload.sentText && a.payload.channel !== 'internal') {
+      // What the agent sent instead, preferred over the suggestion it replaced.
+      if (normalised(a.payload.sentText) === normalised(arm.text)) return bump(this.excluded, 'dpo.identical_pair');
+      if (!dpoGate.admit(ticketKey)) return;
+      const r = this.redaction.row();
+      const messages = promptMessages(await prompt(), r);
+      const chosen = await this.redactWith(r, a.payload.sentText);
+      const rejected = await this.redactWith(r, arm.text);
+      await this.write('dpo.jsonl', dpoRow(messages, chosen, rejected), row, ticket, replyProvenance(outcome), 'model_unedited', outcome, false);
+    }
+  }
 
-    if (a.type !== 'preference' || !inScope) return;
+  /** DPO: the arm the agent preferred over the other. */
+  private async preferenceRow(row: SourceRow & { annotation: Extract<Annotation, { type: 'preference' }> }, at: RowAt, dpoGate: Gate): Promise<void> {
+    const a = row.annotation;
+    const { ticketKey, ticket, held, prompt } = at;
     this.noteWindow(row);
     if (!row.impression) return bump(this.excluded, 'dpo.no_impression');
     this.noteVersions(row.impression);
@@ -432,12 +453,12 @@ class BatchBuild {
     const loser = row.impression.arms.find((x) => x.slot !== verdict);
     if (!winner || !loser) return bump(this.excluded, 'dpo.unknown_arm');
     if (this.armSuperseded(row.impression, winner) || this.armSuperseded(row.impression, loser)) return bump(this.excluded, 'dpo.superseded_article');
+    if (!held && !dpoGate.admit(ticketKey)) return;
     const r = this.redaction.row();
     const messages = promptMessages(await prompt(), r);
     const chosen = await this.redactWith(r, winner.text);
     const rejected = await this.redactWith(r, loser.text);
     if (held) return this.writeEval({ task: 'preference', prompt: messages, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
-    if (!dpoGate.admit(ticketKey)) return;
     await this.write('dpo.jsonl', dpoRow(messages, chosen, rejected), row, ticket, 'model_unedited', 'model_unedited', strength ?? null, false);
   }
 
