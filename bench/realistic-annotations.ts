@@ -2,12 +2,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { DEFAULT_ADOPTION_THRESHOLDS, classifyAdoption, type Annotation } from '../lib/contract';
 
 // Deterministic pseudo-random numbers so every run ingests comparable data.
-function rng(seed: number) {
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-const SENTENCES = [
+export const SENTENCES = [
   'Thanks for reaching out about your order.',
   'I have checked your account and can see the charge from last Tuesday.',
   'Refunds to a card usually take five to ten business days to appear.',

@@ -16,8 +16,9 @@
  * - /v1/suggestions over HTTP: auth, retrieval, reranking, both extractive arms, storing the impression.
  */
 import type { AddressInfo } from 'node:net';
-import { LIMITS, type SuggestionRequest, type TicketContext } from '../lib/contract';
+import type { SuggestionRequest, TicketContext } from '../lib/contract';
 import { buildApp } from '../server/src/app';
+import { loadConfig } from '../server/src/config';
 import { createToken } from '../server/src/auth/tokens';
 import type { Database } from '../server/src/db/database';
 import { openDatabase } from '../server/src/db/open';
@@ -62,7 +63,7 @@ async function runOn(name: string, db: Database, articles: SourceArticle[]) {
   await importKnowledgeBase(db, { tenantId: TENANT, source: 'bench', origin: 'bench', parsed: { format: 'markdown', articles, skipped: [] } });
   const importMs = performance.now() - t0;
   const agent = await createToken(db, { tenantId: TENANT, role: 'agent', name: 'bench-agent' });
-  const app = await buildApp({ config: { bodyLimit: LIMITS.syncBodyBytes, rateLimitPerMinute: 1_000_000, logLevel: 'silent', trustProxy: false, tooFastMs: 3000 }, db });
+  const app = await buildApp({ config: { ...loadConfig({}), rateLimitPerMinute: 1_000_000, logLevel: 'silent' }, db });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

@@ -12,6 +12,7 @@ export * from './annotation';
 export * from './sync';
 export * from './errors';
 export * from './health';
+export * from './batch';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './messages';

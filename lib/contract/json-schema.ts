@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload, RelevancePayload } from './annotation';
 import { ApiError } from './errors';
+import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalRow, KnowledgeGapRow, KtoRow, RerankRow, SftRow, SourceRow, TripletRow } from './batch';
 import { Health } from './health';
 import { MetricsResponse } from './metrics';
 import { EvalReport, LabelledTicket } from './evaluation';
@@ -29,6 +30,18 @@ export const PUBLISHED_SCHEMAS = {
   SyncResponse,
   ApiError,
   Health,
+  BatchBuildRequest,
+  BatchList,
+  BatchDetail,
+  BatchManifest,
+  SftRow,
+  DpoRow,
+  KtoRow,
+  TripletRow,
+  RerankRow,
+  KnowledgeGapRow,
+  EvalRow,
+  SourceRow,
   MetricsResponse,
 } as const;
 

@@ -9,13 +9,14 @@ import { authPlugin } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimit } from './plugins/rate-limit';
 import healthRoutes from './routes/healthz';
+import batchRoutes from './routes/batches';
 import metricsRoutes from './routes/metrics';
 import suggestionRoutes from './routes/suggestions';
 import syncRoutes from './routes/sync';
 import { suggestionEngine } from './suggestions/engine';
 
 export interface AppOptions {
-  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs'> & { suggestions?: Partial<SuggestionsConfig> };
+  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & { suggestions?: Partial<SuggestionsConfig> };
   db: Database;
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
@@ -64,6 +65,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 
   await app.register(healthRoutes, { db });
   await app.register(syncRoutes, { db });
+  await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
   await app.register(suggestionRoutes, { db, engine: suggestionEngine(config.suggestions) });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
   return app;

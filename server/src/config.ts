@@ -30,6 +30,14 @@ const Env = z.object({
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
   /**
+   * Seconds a batch build holds its tenant's lease without renewing it (it renews every third of
+   * that). A replica killed mid-build blocks the next build of its tenant for at most this long.
+   */
+  AITL_BATCH_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /** `aitl batches pull`: the server to pull from, and the operator token (or use --server/--token). */
+  AITL_SERVER_URL: z.url().optional(),
+  AITL_TOKEN: z.string().min(1).optional(),
+  /**
    * Reply arms: a JSON file (AITL_ARMS_FILE) or inline JSON (AITL_ARMS); see the README. Unset:
    * two embedded extractive arms, which need no network.
    */
@@ -66,6 +74,9 @@ export interface Config {
   rateLimitPerMinute: number;
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
+  batchLeaseSeconds: number;
+  serverUrl: string | undefined;
+  token: string | undefined;
   tooFastMs: number;
   suggestions: SuggestionsConfig;
 }
@@ -101,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
+    batchLeaseSeconds: e.AITL_BATCH_LEASE_SECONDS,
+    serverUrl: e.AITL_SERVER_URL,
+    token: e.AITL_TOKEN,
     tooFastMs: e.AITL_TOO_FAST_MS,
     suggestions: { arms, reranker, embeddings },
   };

@@ -1,3 +1,7 @@
+import os from 'node:os';
+import { buildBatch, BatchSpecError, type BuildProgress } from '../batches/builder';
+import { BatchBuildBusyError } from '../batches/lease';
+import { listBatches } from '../batches/store';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { loadMigrations } from '../db/migrate';
@@ -19,6 +23,27 @@ export class OperationError extends Error {}
 export interface OperationContext {
   db: Database;
   config: Config;
+  /** A progress bar, when the operation runs in the CLI process on a terminal. */
+  progress?: BuildProgress;
+}
+
+/** Options of `aitl batches build`, as the command line gives them (numbers already parsed). */
+export interface BatchBuildArgs {
+  tenant: string;
+  policy?: string;
+  watermark?: number;
+  syntheticCap?: number;
+  anchorShare?: number;
+  evalShare?: number;
+  maxPerTicket?: number;
+  seed?: string;
+  json?: boolean;
+}
+
+/** A table with a header row, columns padded to their widest cell. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 /**
@@ -52,13 +77,46 @@ export const operations = {
     if (tokens.length === 0) return 'no tokens; create one with: aitl tokens create --role agent --name NAME\n';
     const header = ['ID', 'TENANT', 'ROLE', 'NAME', 'ENDS WITH', 'CREATED', 'LAST USED', 'STATUS'];
     const rows = tokens.map((t) => [t.id, t.tenantId, t.role, t.name, `…${t.hint}`, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ? `revoked ${t.revokedAt}` : 'active']);
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+    return table(header, rows);
   },
 
   async 'tokens.revoke'({ db }: OperationContext, args: { id: string }): Promise<string> {
     if (!(await revokeToken(db, args.id))) throw new OperationError(`no token with id ${args.id}; see aitl tokens list`);
     return `revoked token ${args.id}\n`;
+  },
+
+  async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
+    const { tenant, json, ...spec } = args;
+    const known = await db.query('SELECT 1 FROM tenants WHERE id = $1', [tenant]);
+    if (known.rows.length === 0) throw new OperationError(`no tenant "${tenant}"; tenants are created with their first token (see aitl tokens list)`);
+    const request = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
+    let built;
+    try {
+      built = await buildBatch(db, tenant, request, { holder: `cli:${os.hostname()}:${process.pid}`, leaseSeconds: config.batchLeaseSeconds, progress });
+    } catch (error) {
+      if (error instanceof BatchSpecError || error instanceof BatchBuildBusyError) throw new OperationError(error.message);
+      throw error;
+    }
+    if (json) return JSON.stringify(built.manifest, null, 2) + '\n';
+    const m = built.manifest;
+    const lines = [
+      `built batch ${built.number} of tenant ${tenant} (${m.spec.policy}, annotations up to seq ${m.spec.watermark})`,
+      ...m.files.map((f) => `  ${f.name.padEnd(26)} ${String(f.rows).padStart(8)} rows  sha256 ${f.sha256}`),
+      `  SFT synthetic share ${m.sft.syntheticShare} (cap ${m.sft.syntheticCap}), human share ${m.sft.humanShare} (anchors re-sampled: ${m.sft.kept.anchors})`,
+      ...m.warnings.map((w) => `warning: ${w}`),
+    ];
+    return lines.join('\n') + '\n';
+  },
+
+  async 'batches.list'({ db }: OperationContext, args: { tenant: string; json?: boolean }): Promise<string> {
+    const batches = await listBatches(db, args.tenant);
+    if (args.json) return JSON.stringify(batches, null, 2) + '\n';
+    if (batches.length === 0) return `no batches in tenant ${args.tenant}; build one with: aitl batches build --tenant ${args.tenant}\n`;
+    const short = { 'sft.jsonl': 'SFT', 'dpo.jsonl': 'DPO', 'kto.jsonl': 'KTO', 'retrieval_triplets.jsonl': 'TRIPLETS', 'rerank_pairs.jsonl': 'RERANK', 'knowledge_gaps.jsonl': 'GAPS', 'eval.jsonl': 'EVAL' };
+    const header = ['BATCH', 'BUILT', 'POLICY', ...Object.values(short), 'WARNINGS'];
+    const rows = batches.map((b) => [String(b.number), b.completedAt ?? '-', b.policy, ...Object.keys(short).map((f) => String(b.rows[f] ?? 0)), String(b.warnings.length)]);
+    const warnings = batches.flatMap((b) => b.warnings.map((w) => `batch ${b.number}: warning: ${w}`));
+    return table(header, rows) + warnings.map((w) => w + '\n').join('');
   },
 
   /** `path` is absolute: the operation may run inside a server with another working directory. */

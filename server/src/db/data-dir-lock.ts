@@ -14,7 +14,8 @@ export const lockPath = (dataDir: string) => path.join(dataDir, 'aitl.lock');
 /** The running server's admin socket, through which CLI commands reach its database. */
 export const adminSocketPath = (dataDir: string) => path.join(dataDir, 'aitl.sock');
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,11 +5,12 @@ import { createToken, type Role } from '../../src/auth/tokens';
 import type { Config } from '../../src/config';
 import type { Database } from '../../src/db/database';
 
-export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs'> = {
+export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> = {
   bodyLimit: 4 * 1024 * 1024,
   rateLimitPerMinute: 10_000,
   logLevel: 'info',
   trustProxy: false,
+  batchLeaseSeconds: 120,
   tooFastMs: 3000,
 };
 

@@ -1,0 +1,56 @@
+/**
+ * Batch build time and peak memory for 100k and 1M synthetic annotations, next to a plain
+ * `COPY (SELECT ...) TO STDOUT` of the same rows (annotation + impression + ticket context) in the
+ * same run. Each measured job runs in its own process, so its peak RSS is its own.
+ *
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:batches
+ *   SIZES=100000 npm run bench:batches
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../server/src/db/open';
+import { createPostgresDatabase } from '../server/test/helpers/databases';
+import { loadBenchData } from './batches-data';
+
+const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
+const TENANT = 'bench';
+const WORKER = fileURLToPath(new URL('./batches-worker.ts', import.meta.url));
+
+interface Measured {
+  ms: number;
+  cpuS: number;
+  maxRssMb: number;
+  produced: Record<string, number>;
+}
+
+function measure(mode: 'build' | 'copy', url: string): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, mode, url, TENANT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${mode} exited with ${code}`))));
+  });
+}
+
+const mb = (n: number) => `${n.toFixed(0)} MB`;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+for (const size of SIZES) {
+  const database = await createPostgresDatabase(BASE_URL);
+  try {
+    const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
+    await db.close();
+    const loadStarted = performance.now();
+    await loadBenchData(database.url, TENANT, size);
+    console.log(`${size} annotations (${Math.ceil(size / 4)} impressions) loaded with COPY in ${s(performance.now() - loadStarted)}`);
+    const copy = await measure('copy', database.url);
+    const build = await measure('build', database.url);
+    const rows = Object.entries(build.produced).filter(([k]) => k !== 'bytes').map(([k, v]) => `${k.replace('.jsonl', '')} ${v}`).join(', ');
+    console.log(`  COPY (SELECT annotation, impression, context) TO STDOUT: ${s(copy.ms)} (client CPU ${copy.cpuS.toFixed(1)} s), peak RSS ${mb(copy.maxRssMb)}, ${mb(copy.produced.bytes! / 1e6)} streamed`);
+    console.log(`  batch build:                                              ${s(build.ms)} (client CPU ${build.cpuS.toFixed(1)} s), peak RSS ${mb(build.maxRssMb)} (target < 512 MB), ${mb(build.produced.bytes! / 1e6)} written`);
+    console.log(`  build / COPY time: ${(build.ms / copy.ms).toFixed(1)}x; files: ${rows}`);
+  } finally {
+    await database.drop();
+  }
+}

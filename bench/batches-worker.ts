@@ -1,0 +1,45 @@
+/**
+ * One measured job of bench/batches-build.ts, in a process of its own so that its peak RSS is its
+ * own: `build` builds a batch; `copy` streams the same rows out with a plain COPY ... TO STDOUT.
+ * Prints one JSON line: wall time, CPU time, peak RSS, and what it produced.
+ */
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { buildBatch } from '../server/src/batches/builder';
+import { openPostgres } from '../server/src/db/postgres';
+
+const [mode, url, tenant] = process.argv.slice(2) as ['build' | 'copy', string, string];
+const started = performance.now();
+let produced: Record<string, number> = {};
+
+if (mode === 'copy') {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let bytes = 0;
+  await pipeline(
+    client.query(
+      copyTo(`COPY (SELECT a.seq, a.body, i.body, i.context FROM annotations a LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
+                    WHERE a.tenant_id = '${tenant}' ORDER BY a.seq) TO STDOUT`),
+    ),
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        done();
+      },
+    }),
+  );
+  await client.end();
+  produced = { bytes };
+} else {
+  const db = await openPostgres(url, { max: 2 });
+  const { manifest } = await buildBatch(db, tenant, { seed: 'bench' }, { holder: 'bench', leaseSeconds: 600 });
+  await db.close();
+  produced = Object.fromEntries(manifest.files.map((f) => [f.name, f.rows]));
+  produced.bytes = manifest.files.reduce((n, f) => n + f.bytes, 0);
+}
+const ms = performance.now() - started;
+const usage = process.resourceUsage();
+// CPU seconds next to wall time: the machine may be shared, and CPU time is what load does not inflate.
+console.log(JSON.stringify({ mode, ms, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, maxRssMb: usage.maxRSS / 1024, produced }));

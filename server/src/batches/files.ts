@@ -1,0 +1,94 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { BatchDataFile } from '../../../lib/contract';
+import type { Database, Sql } from '../db/database';
+
+/** About 1 MiB per stored chunk: few rows per file, little memory per streamed read. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+export interface WrittenFile {
+  name: BatchDataFile;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  chunks: number;
+}
+
+/**
+ * Appends JSONL rows to a batch file stored in chunks. Only one chunk is held in memory; the
+ * file's sha256 is computed on the way. Rows become visible only when the batch is completed.
+ */
+export class BatchFileWriter {
+  private readonly hash: Hash = createHash('sha256');
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private rows = 0;
+  private bytes = 0;
+  private chunks = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly tenantId: string,
+    private readonly number: number,
+    readonly name: BatchDataFile,
+  ) {}
+
+  /** The 0-based line the next row will have. */
+  get line(): number {
+    return this.rows;
+  }
+
+  async writeRow(json: string): Promise<void> {
+    const buf = Buffer.from(json + '\n', 'utf8');
+    this.hash.update(buf);
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    this.rows++;
+    this.bytes += buf.length;
+    if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.db.query('INSERT INTO batch_file_chunks (tenant_id, number, name, chunk, data) VALUES ($1, $2, $3, $4, $5)', [
+      this.tenantId,
+      this.number,
+      this.name,
+      this.chunks++,
+      data,
+    ]);
+  }
+
+  async close(): Promise<WrittenFile> {
+    await this.flush();
+    return { name: this.name, rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), chunks: this.chunks };
+  }
+}
+
+export async function recordFiles(tx: Sql, tenantId: string, number: number, files: WrittenFile[]): Promise<void> {
+  for (const f of files) {
+    await tx.query('INSERT INTO batch_files (tenant_id, number, name, rows, bytes, sha256, chunks) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      tenantId,
+      number,
+      f.name,
+      f.rows,
+      f.bytes,
+      f.sha256,
+      f.chunks,
+    ]);
+  }
+}
+
+/** A stored file's chunks, read one query at a time (never the whole file in memory). */
+export async function* readBatchFile(db: Database, tenantId: string, number: number, name: string, chunks: number): AsyncGenerator<Buffer> {
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    const { rows } = await db.query<{ data: Uint8Array }>(
+      'SELECT data FROM batch_file_chunks WHERE tenant_id = $1 AND number = $2 AND name = $3 AND chunk = $4',
+      [tenantId, number, name, chunk],
+    );
+    if (!rows[0]) throw new Error(`batch ${number} file ${name} is missing chunk ${chunk}`);
+    yield Buffer.from(rows[0].data.buffer, rows[0].data.byteOffset, rows[0].data.byteLength);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Near-duplicate detection in bounded memory: MinHash signatures with locality-sensitive hashing.
+ * The index keeps only each item's signature (a few dozen 32-bit numbers) and its band buckets,
+ * never the texts, so a million completions fit in tens of megabytes.
+ */
+
+export const fnv1a = (s: string): number => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+};
+
+// murmur3's finaliser: a cheap, well-mixed 32-bit permutation.
+export const mix = (h: number): number => {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+};
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** Lower-cased words; placeholders such as [EMAIL_1] and digits count as words too. */
+export const words = (text: string): string[] => text.toLowerCase().match(WORD) ?? [];
+
+/** Word n-grams as hashes (a text shorter than n is one gram). */
+export function shingles(text: string, n: number): number[] {
+  const w = words(text);
+  if (w.length === 0) return [];
+  if (w.length <= n) return [fnv1a(w.join(' '))];
+  const out: number[] = [];
+  for (let i = 0; i + n <= w.length; i++) out.push(fnv1a(w.slice(i, i + n).join(' ')));
+  return out;
+}
+
+export interface MinHashOptions {
+  bands: number;
+  rows: number;
+  /** Estimated Jaccard similarity at or above which two items are the same. */
+  threshold: number;
+}
+
+export class MinHashIndex {
+  private readonly size: number;
+  private readonly salts: Uint32Array;
+  private signatures: Uint32Array;
+  private count = 0;
+  private readonly buckets: Map<number, number | number[]>[];
+
+  constructor(private readonly options: MinHashOptions) {
+    this.size = options.bands * options.rows;
+    this.salts = new Uint32Array(this.size).map((_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
+    this.signatures = new Uint32Array(this.size * 1024);
+    this.buckets = Array.from({ length: options.bands }, () => new Map());
+  }
+
+  get items(): number {
+    return this.count;
+  }
+
+  signature(grams: readonly number[]): Uint32Array {
+    const sig = new Uint32Array(this.size).fill(0xffffffff);
+    for (const g of grams) {
+      for (let i = 0; i < this.size; i++) {
+        const h = mix(g ^ this.salts[i]!);
+        if (h < sig[i]!) sig[i] = h;
+      }
+    }
+    return sig;
+  }
+
+  /** The item an earlier `add` stored that `sig` matches at the threshold, or -1. */
+  find(sig: Uint32Array): number {
+    let best = -1;
+    let bestScore = -1;
+    for (let b = 0; b < this.options.bands; b++) {
+      const hit = this.buckets[b]!.get(this.bandKey(sig, b));
+      if (hit === undefined) continue;
+      for (const id of typeof hit === 'number' ? [hit] : hit) {
+        const score = this.similarity(sig, id);
+        // The earliest item wins ties, so the outcome does not depend on bucket order.
+        if (score >= this.options.threshold && (score > bestScore || (score === bestScore && id < best))) {
+          best = id;
+          bestScore = score;
+        }
+      }
+    }
+    return best;
+  }
+
+  add(sig: Uint32Array): number {
+    const id = this.count++;
+    if (this.signatures.length < this.count * this.size) {
+      const grown = new Uint32Array(this.signatures.length * 2);
+      grown.set(this.signatures);
+      this.signatures = grown;
+    }
+    this.signatures.set(sig, id * this.size);
+    for (let b = 0; b < this.options.bands; b++) {
+      const key = this.bandKey(sig, b);
+      const bucket = this.buckets[b]!;
+      const hit = bucket.get(key);
+      if (hit === undefined) bucket.set(key, id);
+      else if (typeof hit === 'number') bucket.set(key, [hit, id]);
+      else hit.push(id);
+    }
+    return id;
+  }
+
+  private bandKey(sig: Uint32Array, band: number): number {
+    let h = band;
+    for (let r = 0; r < this.options.rows; r++) h = mix(h ^ sig[band * this.options.rows + r]!);
+    return h;
+  }
+
+  private similarity(sig: Uint32Array, id: number): number {
+    let same = 0;
+    const base = id * this.size;
+    for (let i = 0; i < this.size; i++) if (this.signatures[base + i] === sig[i]) same++;
+    return same / this.size;
+  }
+}

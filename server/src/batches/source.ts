@@ -1,0 +1,92 @@
+import type { Annotation, AnnotationType, Impression, TicketContext } from '../../../lib/contract';
+import type { Database } from '../db/database';
+
+/** One annotation with the impression it points at (null when the impression is unknown). */
+export interface SourceRow {
+  seq: number;
+  annotation: Annotation;
+  impression: Impression | null;
+  context: TicketContext | null;
+}
+
+export const PAGE_SIZE = 500;
+
+/**
+ * Annotations of the given types with seq in (fromSeq, toSeq], in arrival order, a page at a time.
+ * Keyset pagination on `seq` works the same on Postgres and PGlite; at most two pages are in memory.
+ */
+export async function* streamAnnotations(
+  db: Database,
+  tenantId: string,
+  opts: { types: AnnotationType[]; fromSeq: number; toSeq: number; withContext: boolean; withImpression?: boolean },
+): AsyncGenerator<SourceRow[]> {
+  const impression = opts.withImpression === false ? 'NULL::jsonb' : 'i.body';
+  const context = opts.withContext ? 'i.context' : 'NULL::jsonb';
+  const page = (after: number) =>
+    db.query<{ seq: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
+      `SELECT a.seq::text AS seq, a.body AS annotation, ${impression} AS impression, ${context} AS context
+         FROM annotations a
+         LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
+        WHERE a.tenant_id = $1 AND a.type = ANY($2::text[]) AND a.seq > $3 AND a.seq <= $4
+        ORDER BY a.seq
+        LIMIT ${PAGE_SIZE}`,
+      [tenantId, opts.types, after, opts.toSeq],
+    );
+  // The next page is fetched while the caller works on this one (two pages in memory at most).
+  // A prefetch the caller never reaches (it stopped early) must not become an unhandled rejection.
+  const prefetch = (after: number) => {
+    const p = page(after);
+    p.catch(() => {});
+    return p;
+  };
+  let next = prefetch(opts.fromSeq);
+  for (;;) {
+    const { rows } = await next;
+    if (rows.length === 0) return;
+    const full = rows.length === PAGE_SIZE;
+    if (full) next = prefetch(Number(rows.at(-1)!.seq));
+    yield rows.map((r) => ({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context }));
+    if (!full) return;
+  }
+}
+
+/** Relevance labels grouped by impression (for triplets), impression by impression, in bounded pages. */
+export async function* streamRelevanceByImpression(db: Database, tenantId: string, toSeq: number): AsyncGenerator<SourceRow[]> {
+  let afterImpression = '00000000-0000-0000-0000-000000000000';
+  let afterSeq = 0;
+  let group: SourceRow[] = [];
+  for (;;) {
+    const { rows } = await db.query<{ seq: string; impression_id: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
+      `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, i.body AS impression, i.context AS context
+         FROM annotations a
+         LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
+        WHERE a.tenant_id = $1 AND a.type = 'relevance' AND a.seq <= $2 AND (a.impression_id, a.seq) > ($3::uuid, $4::bigint)
+        ORDER BY a.impression_id, a.seq
+        LIMIT ${PAGE_SIZE}`,
+      [tenantId, toSeq, afterImpression, afterSeq],
+    );
+    for (const r of rows) {
+      if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== r.impression_id) {
+        yield group;
+        group = [];
+      }
+      group.push({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context });
+    }
+    if (rows.length < PAGE_SIZE) break;
+    afterImpression = rows.at(-1)!.impression_id;
+    afterSeq = Number(rows.at(-1)!.seq);
+  }
+  if (group.length > 0) yield group;
+}
+
+/** Specific annotations by seq (knowledge-gap evidence). */
+export async function annotationsBySeq(db: Database, tenantId: string, seqs: number[]): Promise<Map<number, SourceRow>> {
+  const { rows } = await db.query<{ seq: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
+    `SELECT a.seq::text AS seq, a.body AS annotation, i.body AS impression, i.context AS context
+       FROM annotations a
+       LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
+      WHERE a.tenant_id = $1 AND a.seq = ANY($2::bigint[])`,
+    [tenantId, seqs],
+  );
+  return new Map(rows.map((r) => [Number(r.seq), { seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context }]));
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { DriftMetrics } from '../../lib/contract';
+import { DriftCollector, driftWarnings } from '../src/batches/drift';
+import { Lru, hashRank, replyProvenance } from '../src/batches/examples';
+import { MinHashIndex, shingles } from '../src/batches/near-duplicates';
+
+describe('batch building blocks', () => {
+  it('finds near-duplicate replies and keeps distinct ones apart', () => {
+    const index = new MinHashIndex({ bands: 8, rows: 4, threshold: 0.8 });
+    const sig = (t: string) => index.signature(shingles(t, 3));
+    const base = 'Thanks for reaching out. Your refund of the annual plan was issued today and reaches your card within five to ten business days. I also cancelled the renewal.';
+    const first = index.add(sig(base));
+    expect(index.find(sig(base.replace('Thanks', 'Thank you')))).toBe(first);
+    expect(index.find(sig('Please sign out and back in after clearing the cache of the app; if the error stays, send a screenshot.'))).toBe(-1);
+  });
+
+  it('maps adoption outcomes to provenance; unedited and lightly edited model text is synthetic', () => {
+    expect((['as_is', 'light_edit', 'heavy_edit', 'discarded', 'not_used'] as const).map(replyProvenance)).toEqual([
+      'model_unedited',
+      'model_light_edit',
+      'model_heavy_edit',
+      'agent_written',
+      'agent_written',
+    ]);
+  });
+
+  it('ranks by hash, the same on every run', () => {
+    expect(hashRank('seed', 'synthetic', 'x')).toBe(hashRank('seed', 'synthetic', 'x'));
+    expect(hashRank('seed', 'synthetic', 'x')).not.toBe(hashRank('other', 'synthetic', 'x'));
+    const ranks = Array.from({ length: 2000 }, (_, i) => hashRank('u', String(i)));
+    expect(ranks.every((r) => r >= 0 && r < 1)).toBe(true);
+    expect(ranks.filter((r) => r < 0.1).length).toBeGreaterThan(150); // roughly uniform
+    expect(ranks.filter((r) => r < 0.1).length).toBeLessThan(250);
+  });
+
+  it('evicts the least recently used entries by count and by weight', () => {
+    const lru = new Lru<string>(3, 10, (k) => k.length);
+    lru.set('aaaa', '1');
+    lru.set('bbbb', '2');
+    lru.get('aaaa');
+    lru.set('cccc', '3'); // 12 characters > 10: the least recently used (bbbb) goes
+    expect([lru.get('aaaa'), lru.get('bbbb'), lru.get('cccc')]).toEqual(['1', undefined, '3']);
+  });
+
+  it('warns when a share rises or diversity falls over three generations, not before', () => {
+    const m = (synthetic: number, asIs: number, distinct2: number): DriftMetrics => ({
+      sftRows: 10,
+      meanReplyChars: 100,
+      outcomeShares: { as_is: asIs, heavy_edit: 1 - asIs },
+      armShares: { A: 0.5, B: 0.5 },
+      distinct2,
+      syntheticShare: synthetic,
+    });
+    expect(driftWarnings([m(0.1, 0.2, 0.9)], m(0.2, 0.3, 0.8))).toEqual([]);
+    const warnings = driftWarnings([m(0.1, 0.2, 0.9), m(0.2, 0.3, 0.8)], m(0.3, 0.25, 0.7));
+    expect(warnings).toEqual([
+      'synthetic share of SFT replies grew for 3 generations: 0.1 -> 0.2 -> 0.3',
+      'distinct-2 diversity of SFT replies fell for 3 generations: 0.9 -> 0.8 -> 0.7',
+    ]);
+  });
+
+  it('measures distinct-2 on a fixed-size sample of replies', () => {
+    const same = new DriftCollector();
+    const varied = new DriftCollector();
+    for (let i = 0; i < 50; i++) {
+      same.sftReply('your refund is on its way', false, hashRank('d', String(i)));
+      varied.sftReply(`reply ${i} says word${i} and term${i * 7}`, i % 2 === 0, hashRank('d', String(i)));
+    }
+    expect(same.metrics().distinct2).toBeLessThan(0.1);
+    expect(varied.metrics().distinct2).toBeGreaterThan(0.5);
+    expect(varied.metrics().syntheticShare).toBe(0.5);
+  });
+});
