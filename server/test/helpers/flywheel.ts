@@ -13,6 +13,7 @@ import { storeAnnotations } from '../../src/annotations/store';
 import type { Auth } from '../../src/auth/tokens';
 import { createToken } from '../../src/auth/tokens';
 import type { Database } from '../../src/db/database';
+import { storeImpression } from '../../src/suggestions/impressions';
 
 const SIMILARITY: Record<Exclude<AdoptionOutcome, 'not_used'>, number> = { as_is: 0.99, light_edit: 0.9, heavy_edit: 0.5, discarded: 0.1 };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -129,20 +130,13 @@ export class Flywheel {
       versions: { retriever: 'bm25-1', reranker: 'rerank-1', kb: 'kb-1' },
       degraded: [],
     });
-    await this.db.query(
-      `INSERT INTO impressions (tenant_id, id, agent, platform, ticket_id, created_at, context, candidates, body, retriever_version, reranker_version, kb_version)
-       VALUES ($1, $2, $3, 'zendesk', $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, 'bm25-1', 'rerank-1', 'kb-1')`,
-      [
-        this.tenantId,
-        impression.id,
-        this.auth.name,
-        input.ticketId,
-        createdAt,
-        JSON.stringify(context),
-        JSON.stringify(input.articles.map((a, i) => ({ id: a.id, version: a.version, score: 10 - i }))),
-        JSON.stringify(impression),
-      ],
-    );
+    await storeImpression(this.db, this.auth, {
+      impression,
+      context,
+      query: input.customer,
+      candidates: input.articles.map((a, i) => ({ id: a.id, version: a.version, score: 10 - i })),
+      generation: [],
+    });
     return impression;
   }
 
