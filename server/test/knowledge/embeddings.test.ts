@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Impression, type TicketContext } from '../../lib/contract';
-import { buildApp } from '../src/app';
-import { operations } from '../src/cli/operations';
-import { loadConfig, type Config } from '../src/config';
-import type { Database } from '../src/db/database';
-import { TEST_CONFIG, tokenFor } from './helpers/app';
-import { testDatabases } from './helpers/databases';
-import { json, startFakeServer } from './helpers/fake-http';
+import { Impression, type TicketContext } from '../../../lib/contract';
+import { buildApp } from '../../src/app';
+import { operations } from '../../src/cli/operations';
+import { loadConfig, type Config } from '../../src/config';
+import type { Database } from '../../src/db/database';
+import { TEST_CONFIG, tokenFor } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
+import { json, startFakeServer } from '../helpers/fake-http';
 
 /**
  * A stand-in embeddings model: one dimension per concept, so "reimbursed" and "refund" land

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectOwn, ibanValid, luhnValid } from '../src/redaction/detectors';
-import { RowRedactor, detectPii } from '../src/redaction/pii';
+import { detectOwn, ibanValid, luhnValid } from '../../src/redaction/detectors';
+import { RowRedactor, detectPii } from '../../src/redaction/pii';
 
 interface Case {
   text: string;
@@ -11,7 +11,7 @@ interface Case {
 }
 
 const CORPUS: Case[] = fs
-  .readFileSync(new URL('./fixtures/pii-corpus.jsonl', import.meta.url), 'utf8')
+  .readFileSync(new URL('../fixtures/pii-corpus.jsonl', import.meta.url), 'utf8')
   .trimEnd()
   .split('\n')
   .map((line) => JSON.parse(line));

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SyncResponse, isAcknowledged, type Annotation } from '../../lib/contract';
-import { openPglite } from '../src/db/pglite';
-import { makeAnnotations } from './helpers/annotations';
-import { runCli, startServerProcess, tempDataDir } from './helpers/process';
+import { SyncResponse, isAcknowledged, type Annotation } from '../../../lib/contract';
+import { openPglite } from '../../src/db/pglite';
+import { makeAnnotations } from '../helpers/annotations';
+import { runCli, startServerProcess, tempDataDir } from '../helpers/process';
 
 async function post(url: string, token: string, clientId: string, annotations: Annotation[]) {
   const res = await fetch(`${url}/v1/sync`, {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SyncResponse } from '../../lib/contract';
-import { makeAnnotation } from './helpers/annotations';
-import { POSTGRES_URL, createPostgresDatabase } from './helpers/databases';
-import { runCli, startServerProcess, tempDataDir, type ServerProcess } from './helpers/process';
+import { SyncResponse } from '../../../lib/contract';
+import { makeAnnotation } from '../helpers/annotations';
+import { POSTGRES_URL, createPostgresDatabase } from '../helpers/databases';
+import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
 
 const TOKEN_LINE = /^aitl_(agent|operator|admin)_[0-9a-f]{64}$/;
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;

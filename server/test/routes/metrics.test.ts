@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, DEFAULT_ADOPTION_THRESHOLDS, MetricsResponse, type Annotation, type Impression } from '../../lib/contract';
-import { storeAnnotations } from '../src/annotations/store';
-import type { Auth } from '../src/auth/tokens';
-import type { Database } from '../src/db/database';
-import { makeAnnotation } from './helpers/annotations';
-import { testApp, tokenFor } from './helpers/app';
-import { testDatabases } from './helpers/databases';
-import { insertImpression } from './helpers/impressions';
+import { ApiError, DEFAULT_ADOPTION_THRESHOLDS, MetricsResponse, type Annotation, type Impression } from '../../../lib/contract';
+import { storeAnnotations } from '../../src/annotations/store';
+import type { Auth } from '../../src/auth/tokens';
+import type { Database } from '../../src/db/database';
+import { makeAnnotation } from '../helpers/annotations';
+import { testApp, tokenFor } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
+import { insertImpression } from '../helpers/impressions';
 
 const X = { armId: 'extractive', model: 'extractive-v1', promptVersion: 'concise-1' };
 const Y = { armId: 'gpt', model: 'gpt-4o-mini', promptVersion: 'support-3' };

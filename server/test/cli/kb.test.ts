@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Impression } from '../../lib/contract';
-import { runCli, startServerProcess, tempDataDir, type ServerProcess } from './helpers/process';
+import { Impression } from '../../../lib/contract';
+import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/kb/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/kb/', import.meta.url));
 
 describe('aitl kb and serve --demo', () => {
   const dataDir = tempDataDir();

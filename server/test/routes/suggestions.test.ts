@@ -1,15 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, Impression, ImpressionRecord, LIMITS, type SuggestionRequest, type TicketContext } from '../../lib/contract';
-import type { Database } from '../src/db/database';
-import { DEMO_KB_DIR } from '../src/demo';
-import { importKnowledgeBase } from '../src/knowledge/import';
-import { readSource } from '../src/knowledge/sources/read-source';
-import { armOrder, displayOrder } from '../src/suggestions/arm-selection';
-import { loadArms } from '../src/suggestions/arms-config';
-import { testApp, tokenFor } from './helpers/app';
-import { testDatabases } from './helpers/databases';
+import { ApiError, Impression, ImpressionRecord, LIMITS, type SuggestionRequest, type TicketContext } from '../../../lib/contract';
+import type { Database } from '../../src/db/database';
+import { DEMO_KB_DIR } from '../../src/demo';
+import { importKnowledgeBase } from '../../src/knowledge/import';
+import { readSource } from '../../src/knowledge/sources/read-source';
+import { testApp, tokenFor } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
 
 const doorbellTicket: TicketContext = {
   platform: 'zendesk',
@@ -173,31 +170,5 @@ describe.each(testDatabases())('POST /v1/suggestions on $name', (testDb) => {
     const impression = Impression.parse((await post(tenant.headers, { context: doorbellTicket, pairwise: true })).json());
     expect(impression.versions.kb).toBe('kb-2');
     expect(impression.articles[0]).toMatchObject({ externalId: 'cam-doorbell-power-issues', version: 2 });
-  });
-});
-
-describe('arm choice and display order', () => {
-  const arms = loadArms({});
-
-  it('are a function of the impression id', () => {
-    const id = uuidv7();
-    expect(displayOrder(id, ['A', 'B'])).toEqual(displayOrder(id, ['B', 'A']));
-    expect(armOrder(arms, id).map((a) => a.id)).toEqual(armOrder(arms, id).map((a) => a.id));
-    expect(displayOrder(id, ['B'])).toEqual(['B']);
-  });
-
-  it('show each slot on the left about half the time, and pick arms by weight', () => {
-    const ids = Array.from({ length: 2000 }, () => uuidv7());
-    const leftA = ids.filter((id) => displayOrder(id, ['A', 'B'])[0] === 'A').length;
-    expect(leftA).toBeGreaterThan(850);
-    expect(leftA).toBeLessThan(1150);
-
-    const weighted = [
-      { ...arms[0]!, id: 'heavy', weight: 3 },
-      { ...arms[1]!, id: 'light', weight: 1 },
-    ];
-    const heavyFirst = ids.filter((id) => armOrder(weighted, id)[0]!.id === 'heavy').length;
-    expect(heavyFirst / ids.length).toBeGreaterThan(0.68);
-    expect(heavyFirst / ids.length).toBeLessThan(0.82);
   });
 });

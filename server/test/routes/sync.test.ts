@@ -2,21 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, SyncResponse, type Annotation } from '../../lib/contract';
-import { revokeToken } from '../src/auth/tokens';
-import type { Database } from '../src/db/database';
-import { makeAnnotation, makeAnnotations } from './helpers/annotations';
-import { testApp, tokenFor } from './helpers/app';
-import { testDatabases } from './helpers/databases';
+import { ApiError, SyncResponse, type Annotation } from '../../../lib/contract';
+import { revokeToken } from '../../src/auth/tokens';
+import type { Database } from '../../src/db/database';
+import { makeAnnotation, makeAnnotations } from '../helpers/annotations';
+import { testApp, tokenFor } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
 
 describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   let db: Database;
   let app: FastifyInstance;
-  let logs: string[];
 
   beforeAll(async () => {
     db = await testDb.open();
-    ({ app, logs } = await testApp(db));
+    ({ app } = await testApp(db));
   });
   afterAll(async () => {
     await app?.close();
@@ -226,98 +225,6 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
     expect(SyncResponse.parse(res.json()).results[0]!.status).toBe('stored');
     expect((await rowsFor(a.tenantId))[0]!.body).toEqual(annotation);
     expect((await rowsFor(b.tenantId))[0]!.body).toEqual(probe);
-  });
-
-  it('answers 413 for a body over the limit and stores nothing', async () => {
-    const small = await testApp(db, { bodyLimit: 64 * 1024 });
-    try {
-      const agent = await tokenFor(db, 'agent');
-      const clientId = randomUUID();
-      const res = await small.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations: makeAnnotations(200, clientId) } });
-      expect(res.statusCode).toBe(413);
-      expect(ApiError.parse(res.json()).error.code).toBe('payload_too_large');
-      expect(await rowsFor(agent.tenantId)).toHaveLength(0);
-    } finally {
-      await small.app.close();
-    }
-  });
-
-  it('answers 429 with Retry-After and RateLimit headers once a token spends its budget', async () => {
-    const limited = await testApp(db, { rateLimitPerMinute: 3 });
-    try {
-      const agent = await tokenFor(db, 'agent');
-      const other = await tokenFor(db, 'agent');
-      const clientId = randomUUID();
-      const statuses: number[] = [];
-      let last;
-      for (let i = 0; i < 4; i++) {
-        last = await limited.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations: [makeAnnotation('relevance', clientId)] } });
-        statuses.push(last.statusCode);
-        expect(last.headers['ratelimit-limit']).toBe('3');
-        expect(last.headers['ratelimit-remaining']).toBeDefined();
-      }
-      expect(statuses).toEqual([200, 200, 200, 429]);
-      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
-      expect(ApiError.parse(last!.json()).error.code).toBe('rate_limited');
-      // The budget is per token: another agent is unaffected.
-      const otherClient = randomUUID();
-      const res = await limited.app.inject({ method: 'POST', url: '/v1/sync', headers: other.headers, payload: { clientId: otherClient, annotations: [makeAnnotation('relevance', otherClient)] } });
-      expect(res.statusCode).toBe(200);
-    } finally {
-      await limited.app.close();
-    }
-  });
-
-  it('never writes the bearer token to the logs and tags every line with a request id', async () => {
-    const agent = await tokenFor(db, 'agent');
-    const clientId = randomUUID();
-    const res = await sync({ ...agent.headers, 'x-request-id': 'req-abc.123' }, { clientId, annotations: [makeAnnotation('relevance', clientId)] });
-    expect(res.headers['x-request-id']).toBe('req-abc.123');
-    await sync({ authorization: `Bearer ${agent.token}x` }, {}); // a 401 is logged too
-    const text = logs.join('');
-    expect(text).toContain('req-abc.123');
-    expect(text).not.toContain(agent.token);
-    expect(text).not.toContain(agent.token.slice(11));
-  });
-
-  it('answers 5xx without leaking the cause when the database fails, and 503 when it is unreachable', async () => {
-    const failing: Database = {
-      ...db,
-      transaction: async () => {
-        throw new Error('relation "secret_internal_table" does not exist');
-      },
-    };
-    const broken = await testApp(failing);
-    const unreachable = await testApp({
-      ...db,
-      transaction: async () => {
-        throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
-      },
-    });
-    try {
-      const agent = await tokenFor(db, 'agent');
-      const clientId = randomUUID();
-      const payload = { clientId, annotations: [makeAnnotation('relevance', clientId)] };
-      const res = await broken.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload });
-      expect(res.statusCode).toBe(500);
-      expect(res.body).not.toContain('secret_internal_table');
-      expect(ApiError.parse(res.json()).error).toMatchObject({ code: 'internal', requestId: res.headers['x-request-id'] });
-      expect(broken.logs.join('')).toContain('secret_internal_table'); // the operator still sees why
-
-      const down = await unreachable.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload });
-      expect(down.statusCode).toBe(503);
-      expect(down.headers['retry-after']).toBeDefined();
-      expect(down.body).not.toContain('10.0.0.5');
-    } finally {
-      await broken.app.close();
-      await unreachable.app.close();
-    }
-  });
-
-  it('reports health with the database kind', async () => {
-    const res = await app.inject({ method: 'GET', url: '/healthz' });
-    expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ ok: true, db: testDb.name, version: expect.any(String) });
   });
 
   it('gives ids of other versions than v7 no way in, and accepts upper-case v7 ids as the same id', async () => {

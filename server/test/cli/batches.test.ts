@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_MANIFEST, BatchManifest } from '../../lib/contract';
-import { makeAnnotation } from './helpers/annotations';
-import { runCli, startServerProcess, tempDataDir, type ServerProcess } from './helpers/process';
+import { BATCH_MANIFEST, BatchManifest } from '../../../lib/contract';
+import { makeAnnotation } from '../helpers/annotations';
+import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
 
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Annotation, SyncResponse } from '../../lib/contract';
-import { contentHash } from '../src/annotations/store';
-import type { Database } from '../src/db/database';
-import { ANNOTATION_EXAMPLES } from './helpers/annotations';
-import { testApp, tokenFor } from './helpers/app';
-import { testDatabases } from './helpers/databases';
+import { Annotation, SyncResponse } from '../../../lib/contract';
+import { contentHash } from '../../src/annotations/store';
+import type { Database } from '../../src/db/database';
+import { ANNOTATION_EXAMPLES } from '../helpers/annotations';
+import { testApp, tokenFor } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
 
 /** Anything JSON can say, including the strings Postgres refuses (NUL, lone surrogates). */
 const nasty = fc.oneof(

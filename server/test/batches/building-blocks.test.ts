@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DriftMetrics } from '../../lib/contract';
-import { DriftCollector, driftWarnings } from '../src/batches/drift';
-import { Lru, hashRank, replyProvenance } from '../src/batches/examples';
-import { MinHashIndex, shingles } from '../src/batches/near-duplicates';
+import type { DriftMetrics } from '../../../lib/contract';
+import { DriftCollector, driftWarnings } from '../../src/batches/drift';
+import { Lru, hashRank, replyProvenance } from '../../src/batches/examples';
+import { MinHashIndex, shingles } from '../../src/batches/near-duplicates';
 
 describe('batch building blocks', () => {
   it('finds near-duplicate replies and keeps distinct ones apart', () => {

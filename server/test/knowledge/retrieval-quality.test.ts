@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/database';
-import { DEMO_KB_DIR, DEMO_TICKETS } from '../src/demo';
-import { evaluateRetrieval, formatEvalResult, isTrainingTicket, readLabelledTickets, selectSplit } from '../src/knowledge/evaluation';
-import { importKnowledgeBase } from '../src/knowledge/import';
-import { Reranker, readRerankerWeights } from '../src/knowledge/reranker';
-import { readSource } from '../src/knowledge/sources/read-source';
-import { testDatabases } from './helpers/databases';
+import type { Database } from '../../src/db/database';
+import { DEMO_KB_DIR, DEMO_TICKETS } from '../../src/demo';
+import { evaluateRetrieval, formatEvalResult, isTrainingTicket, readLabelledTickets, selectSplit } from '../../src/knowledge/evaluation';
+import { importKnowledgeBase } from '../../src/knowledge/import';
+import { Reranker, readRerankerWeights } from '../../src/knowledge/reranker';
+import { readSource } from '../../src/knowledge/sources/read-source';
+import { testDatabases } from '../helpers/databases';
 
 /**
  * Floors for retrieval on the held-out two thirds of the demo tickets (the training third is the

@@ -11,12 +11,12 @@ import {
   classifyAdoption,
   contractJsonSchema,
   issuePaths,
-} from '../../lib/contract';
-import { ANNOTATION_EXAMPLES, readExample } from './helpers/annotations';
+} from '../../../lib/contract';
+import { ANNOTATION_EXAMPLES, readExample } from '../helpers/annotations';
 
 describe('contract examples', () => {
   it('ships one valid example per annotation type, each of its own type', () => {
-    const files = fs.readdirSync(new URL('../../lib/contract/examples/', import.meta.url));
+    const files = fs.readdirSync(new URL('../../../lib/contract/examples/', import.meta.url));
     for (const type of ANNOTATION_TYPES) {
       expect(files).toContain(`${type}.json`);
       const parsed = Annotation.parse(ANNOTATION_EXAMPLES[type]);
