@@ -19,19 +19,12 @@ import type { z } from 'zod';
 import type { Database } from '../db/database';
 import { REDACTION_VERSION } from '../redaction/pii';
 import { DriftCollector, driftWarnings } from './drift';
-import {
-  KnowledgeTexts,
-  Redaction,
-  hashRank,
-  isSuperseded,
-  loadCurrentArticles,
-  promptMessages,
-  promptParts,
-  replyProvenance,
-  ticketPseudonym,
-  ticketQuery,
-  type PromptParts,
-} from './examples';
+import { KnowledgeTexts, isSuperseded, loadCurrentArticles } from './examples/article-texts';
+import { promptMessages, promptParts, type PromptParts } from './examples/prompt';
+import { replyProvenance } from './examples/provenance';
+import { Redaction } from './examples/row-redaction';
+import { hashRank, rankThreshold } from './examples/sampling';
+import { ticketPseudonym, ticketQuery } from './examples/ticket';
 import { BatchFileWriter, recordFiles, type WrittenFile } from './files';
 import { acquireBuildLease, type BuildLease } from './lease';
 import { MinHashIndex, fnv1a, mix, shingles, words } from './near-duplicates';
@@ -341,8 +334,8 @@ class BatchBuild {
     // Synthetic targets: at most syntheticCap of the file, and never so many that humans fall below the anchor share.
     const maxShare = Math.min(syntheticCap, 1 - anchorShare);
     const allowed = Math.min(synthetic, Math.floor((maxShare * (human + anchors)) / (1 - maxShare) + 1e-9));
-    this.syntheticThreshold = threshold(syntheticRanks, allowed);
-    this.anchorThreshold = threshold(anchorRanks, anchors);
+    this.syntheticThreshold = rankThreshold(syntheticRanks, allowed);
+    this.anchorThreshold = rankThreshold(anchorRanks, anchors);
   }
 
   // Phase 2: sft, dpo, kto and the reply/preference part of eval ----------------------------------
@@ -718,12 +711,3 @@ const normalised = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 function dpoRow(prompt: ChatMessage[], chosen: string, rejected: string) {
   return { prompt, chosen: [{ role: 'assistant', content: chosen }], rejected: [{ role: 'assistant', content: rejected }] };
 }
-
-/** The largest rank among the `k` smallest (every rank at or below it is kept); -1 keeps none. */
-function threshold(ranks: number[], k: number): number {
-  if (k <= 0) return -1;
-  if (k >= ranks.length) return 1;
-  const sorted = Float64Array.from(ranks).sort();
-  return sorted[k - 1]!;
-}
-
