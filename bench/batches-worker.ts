@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { buildBatch } from '../server/src/batches/builder';
+import { buildBatch } from '../server/src/batches/build/build-batch';
 import { openPostgres } from '../server/src/db/postgres';
 
 const [mode, url, tenant] = process.argv.slice(2) as ['build' | 'copy', string, string];

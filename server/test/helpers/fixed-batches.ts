@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Annotation, AdoptionOutcome, BatchBuildRequest, Impression, RelevanceLabel } from '../../../lib/contract';
 import { BATCH_DATA_FILES, BATCH_MANIFEST } from '../../../lib/contract';
-import { buildBatch } from '../../src/batches/builder';
+import { buildBatch } from '../../src/batches/build/build-batch';
 import { readBatchFile } from '../../src/batches/files';
 import { batchFile } from '../../src/batches/store';
 import type { Database } from '../../src/db/database';
