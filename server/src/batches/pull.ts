@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BATCH_MANIFEST, BatchList, BatchManifest, type BatchSummary } from '../../../lib/contract';
 import { processAlive } from '../db/data-dir-lock';
-import type { BuildProgress } from './builder';
+import type { BuildProgress } from './build/build-batch';
 
 /** A pull that cannot go on (server answer, checksum); printed without a stack trace. */
 export class PullError extends Error {

@@ -11,6 +11,15 @@ export interface SourceRow {
 
 export const PAGE_SIZE = 500;
 
+/** How many annotations of the given types have seq in (fromSeq, toSeq]: a phase's progress total. */
+export async function countAnnotations(db: Database, tenantId: string, types: AnnotationType[], fromSeq: number, toSeq: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM annotations WHERE tenant_id = $1 AND type = ANY($2::text[]) AND seq > $3 AND seq <= $4',
+    [tenantId, types, fromSeq, toSeq],
+  );
+  return rows[0]!.n;
+}
+
 /**
  * Annotations of the given types with seq in (fromSeq, toSeq], in arrival order, a page at a time.
  * Keyset pagination on `seq` works the same on Postgres and PGlite; at most two pages are in memory.

@@ -13,7 +13,7 @@ import { DataDirBusyError, DatabaseUnavailableError } from '../db/database';
 import { serve } from '../serve';
 import { VERSION } from '../version';
 import { PullError, pullBatches } from '../batches/pull';
-import type { BuildProgress } from '../batches/builder';
+import type { BuildProgress } from '../batches/build/build-batch';
 import { OperationError, operations, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
 import { terminalProgress } from './progress';
 import { runOperation } from './run-operation';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { buildBatch, BatchSpecError, type BuildProgress } from '../batches/builder';
+import { buildBatch, BatchSpecError, type BuildProgress } from '../batches/build/build-batch';
 import { BatchBuildBusyError } from '../batches/lease';
 import { listBatches } from '../batches/store';
 import type { Config } from '../config';

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { BuildProgress } from '../batches/builder';
+import type { BuildProgress } from '../batches/build/build-batch';
 
 /**
  * A progress bar on stderr, only when stderr is a terminal: cron jobs and pipes get clean output.

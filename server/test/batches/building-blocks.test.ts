@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftMetrics } from '../../../lib/contract';
 import { DriftCollector, driftWarnings } from '../../src/batches/drift';
-import { Lru, hashRank, replyProvenance } from '../../src/batches/examples';
+import { replyProvenance } from '../../src/batches/examples/provenance';
+import { hashRank } from '../../src/batches/examples/sampling';
+import { textCache } from '../../src/batches/examples/text-cache';
 import { MinHashIndex, shingles } from '../../src/batches/near-duplicates';
 
 describe('batch building blocks', () => {
@@ -34,7 +36,7 @@ describe('batch building blocks', () => {
   });
 
   it('evicts the least recently used entries by count and by weight', () => {
-    const lru = new Lru<string>(3, 10, (k) => k.length);
+    const lru = textCache<string>(3, 10, (k) => k.length);
     lru.set('aaaa', '1');
     lru.set('bbbb', '2');
     lru.get('aaaa');

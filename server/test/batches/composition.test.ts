@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchManifest, SourceRow } from '../../../lib/contract';
-import { buildBatch } from '../../src/batches/builder';
+import { buildBatch } from '../../src/batches/build/build-batch';
 import type { Database } from '../../src/db/database';
 import { testApp, tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { BATCH_DATA_FILES, BATCH_ROW_SCHEMAS, BatchDetail, DEFAULT_ADOPTION_THRESHOLDS, Impression, SourceRow, SyncResponse, contractJsonSchema, type Annotation, type BatchBuildRequest } from '../../../lib/contract';
-import { buildBatch } from '../../src/batches/builder';
+import { buildBatch } from '../../src/batches/build/build-batch';
 import type { Database } from '../../src/db/database';
 import { testApp, tokenFor } from '../helpers/app';
 import { DEMO_KB_DIR } from '../../src/demo';

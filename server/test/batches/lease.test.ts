@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchDetail, BatchList } from '../../../lib/contract';
-import { buildBatch, startBatchBuild } from '../../src/batches/builder';
+import { buildBatch, startBatchBuild } from '../../src/batches/build/build-batch';
 import { BatchBuildBusyError, acquireBuildLease } from '../../src/batches/lease';
 import type { Database } from '../../src/db/database';
 import { testApp, tokenFor } from '../helpers/app';

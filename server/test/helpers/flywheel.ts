@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
 import {
   DEFAULT_ADOPTION_THRESHOLDS,
   Impression,
@@ -14,6 +14,21 @@ import type { Auth } from '../../src/auth/tokens';
 import { createToken } from '../../src/auth/tokens';
 import type { Database } from '../../src/db/database';
 import { storeImpression } from '../../src/suggestions/impressions';
+
+/** Where a fixture's ids come from: random by default, or seeded so that a build's bytes can be stored. */
+export interface FixtureIds {
+  /** A time-ordered id for a record created at `ms` (the random source uses the wall clock instead, like clients). */
+  timed(ms: number): string;
+  random(): string;
+}
+
+const RANDOM_IDS: FixtureIds = { timed: () => uuidv7(), random: () => randomUUID() };
+
+/** Ids from a seeded generator of bytes in [0, 256): the same seed gives the same ids on every run. */
+export function seededIds(byte: () => number): FixtureIds {
+  const bytes = () => Uint8Array.from({ length: 16 }, byte);
+  return { timed: (msecs) => uuidv7({ msecs, random: bytes() }), random: () => uuidv4({ random: bytes() }) };
+}
 
 const SIMILARITY: Record<Exclude<AdoptionOutcome, 'not_used'>, number> = { as_is: 0.99, light_edit: 0.9, heavy_edit: 0.5, discarded: 0.1 };
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -31,17 +46,20 @@ export interface ArticleRef {
  */
 export class Flywheel {
   private clock = Date.parse('2026-11-02T09:00:00Z');
-  readonly clientId = randomUUID();
+  readonly clientId: string;
 
   private constructor(
     readonly db: Database,
     readonly tenantId: string,
     private readonly auth: Auth,
-  ) {}
+    private readonly ids: FixtureIds,
+  ) {
+    this.clientId = ids.random();
+  }
 
-  static async create(db: Database, tenantId = `fw-${randomUUID().slice(0, 8)}`, agent = 'agent-1'): Promise<Flywheel> {
+  static async create(db: Database, tenantId = `fw-${randomUUID().slice(0, 8)}`, agent = 'agent-1', ids = RANDOM_IDS): Promise<Flywheel> {
     const { id } = await createToken(db, { tenantId, role: 'agent', name: agent });
-    return new Flywheel(db, tenantId, { tokenId: id, tenantId, role: 'agent', name: agent });
+    return new Flywheel(db, tenantId, { tokenId: id, tenantId, role: 'agent', name: agent }, ids);
   }
 
   private tick(): string {
@@ -50,7 +68,7 @@ export class Flywheel {
   }
 
   async article(title: string, body: string): Promise<ArticleRef> {
-    const id = randomUUID();
+    const id = this.ids.random();
     await this.db.query(
       `INSERT INTO knowledge_articles (tenant_id, id, source, external_id, version, title, body, url, content_hash) VALUES ($1, $2, 'markdown', $3, 1, $4, $5, NULL, $6)`,
       [this.tenantId, id, id.slice(0, 8), title, body, sha(body)],
@@ -87,6 +105,8 @@ export class Flywheel {
     articles: ArticleRef[];
     /** Articles each arm cites (default: the first shown). */
     cites?: ArticleRef[];
+    /** The thread after the customer's first message (default: one internal note). */
+    thread?: { role: 'customer' | 'agent' | 'bot' | 'internal'; text: string }[];
   }): Promise<Impression> {
     const createdAt = this.tick();
     const context = TicketContext.parse({
@@ -95,7 +115,7 @@ export class Flywheel {
       subject: input.subject ?? `Ticket ${input.ticketId}`,
       messages: [
         { role: 'customer', text: input.customer, at: createdAt },
-        { role: 'internal', text: 'Checked the account, nothing unusual.' },
+        ...(input.thread ?? [{ role: 'internal', text: 'Checked the account, nothing unusual.' }]),
       ],
     });
     const cited = (input.cites ?? input.articles.slice(0, 1)).map((a) => a.id);
@@ -111,7 +131,7 @@ export class Flywheel {
         citedArticleIds: cited,
       }));
     const impression = Impression.parse({
-      id: uuidv7(),
+      id: this.ids.timed(Date.parse(createdAt)),
       createdAt,
       ticket: { platform: 'zendesk', ticketId: input.ticketId },
       pairwise: arms.length === 2,
@@ -141,7 +161,8 @@ export class Flywheel {
   }
 
   private envelope(impression: Impression) {
-    return { id: uuidv7(), schemaVersion: 1 as const, createdAt: this.tick(), clientId: this.clientId, ticket: impression.ticket, impressionId: impression.id };
+    const createdAt = this.tick();
+    return { id: this.ids.timed(Date.parse(createdAt)), schemaVersion: 1 as const, createdAt, clientId: this.clientId, ticket: impression.ticket, impressionId: impression.id };
   }
 
   adoption(impression: Impression, outcome: AdoptionOutcome, sentText: string | null, slot: 'A' | 'B' = 'A'): Annotation {

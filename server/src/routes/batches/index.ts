@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { BATCH_MANIFEST, BatchFileName, type BatchDetail, type BatchList, type BatchSummary } from '../../../../lib/contract';
-import { BatchSpecError, startBatchBuild } from '../../batches/builder';
+import { BatchSpecError, startBatchBuild } from '../../batches/build/build-batch';
 import { readBatchFile } from '../../batches/files';
 import { BatchBuildBusyError } from '../../batches/lease';
 import { batchFile, getBatch, listBatches } from '../../batches/store';

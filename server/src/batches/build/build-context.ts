@@ -1,0 +1,21 @@
+import type { BatchSpec } from '../../../../lib/contract';
+import type { Database } from '../../db/database';
+import type { CurrentArticles, KnowledgeTexts } from '../examples/article-texts';
+import type { Redaction } from '../examples/row-redaction';
+import type { BatchOutput } from './batch-output';
+import type { BuildNotes } from './build-notes';
+import type { Checkpoint } from './checkpoint';
+
+/** What every phase of one build works with. */
+export interface BuildContext {
+  db: Database;
+  tenantId: string;
+  spec: BatchSpec;
+  /** Every article's current version, to expire examples resting on an older one. */
+  current: CurrentArticles;
+  knowledge: KnowledgeTexts;
+  redaction: Redaction;
+  notes: BuildNotes;
+  output: BatchOutput;
+  checkpoint: Checkpoint;
+}

@@ -1,0 +1,172 @@
+import type { Annotation, ChatMessage } from '../../../../lib/contract';
+import { promptMessages, promptParts, type PromptParts } from '../examples/prompt';
+import { replyProvenance } from '../examples/provenance';
+import { hashRank } from '../examples/sampling';
+import { ticketKey, ticketPseudonym } from '../examples/ticket';
+import { countAnnotations, streamAnnotations, type SourceRow } from '../source';
+import { AdmissionGate } from './admission-gate';
+import { fromAnnotation } from './batch-output';
+import type { BuildContext } from './build-context';
+import { armSuperseded, heldOut, inWindow } from './scope';
+import { sftCandidate } from './sft-candidate';
+import type { SftPlan } from './sft-census';
+
+type AdoptionRow = SourceRow & { annotation: Extract<Annotation, { type: 'adoption' }> };
+type PreferenceRow = SourceRow & { annotation: Extract<Annotation, { type: 'preference' }> };
+
+/** SFT targets kept, by kind: the manifest's `sft.kept`. */
+export interface SftKept {
+  human: number;
+  synthetic: number;
+  anchors: number;
+}
+
+/** Where one annotation stands: in the batch's window, which ticket, held out for eval, its prompt. */
+interface RowAt {
+  inScope: boolean;
+  ticketKey: string;
+  ticket: string;
+  held: boolean;
+  prompt: () => Promise<PromptParts>;
+}
+
+const normalised = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
+
+function dpoRow(prompt: ChatMessage[], chosen: string, rejected: string) {
+  return { prompt, chosen: [{ role: 'assistant', content: chosen }], rejected: [{ role: 'assistant', content: rejected }] };
+}
+
+/** Phase 2: sft, dpo, kto and the reply/preference part of eval, from adoptions and preferences in arrival order. */
+export async function generationFiles(ctx: BuildContext, plan: SftPlan): Promise<SftKept> {
+  const pass = new GenerationPass(ctx, plan);
+  const { db, tenantId, spec, knowledge, checkpoint } = ctx;
+  checkpoint.phase('replies and preferences', await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark));
+  for await (const page of streamAnnotations(db, tenantId, { types: ['adoption', 'preference'], fromSeq: 0, toSeq: spec.watermark, withContext: true })) {
+    await knowledge.load(page.flatMap((r) => r.impression?.articles ?? []));
+    for (const row of page) await pass.row(row);
+    await checkpoint.passed(page.length);
+  }
+  return pass.kept;
+}
+
+class GenerationPass {
+  readonly kept: SftKept = { human: 0, synthetic: 0, anchors: 0 };
+  private readonly sftGate: AdmissionGate;
+  private readonly dpoGate: AdmissionGate;
+  private readonly ktoGate: AdmissionGate;
+
+  constructor(
+    private readonly ctx: BuildContext,
+    private readonly plan: SftPlan,
+  ) {
+    const { notes, spec } = ctx;
+    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, spec.nearDuplicate);
+    this.dpoGate = new AdmissionGate('dpo', notes, spec.maxPerTicket);
+    this.ktoGate = new AdmissionGate('kto', notes, spec.maxPerTicket);
+  }
+
+  async row(row: SourceRow): Promise<void> {
+    const { ctx } = this;
+    const a = row.annotation;
+    const key = ticketKey(a.ticket);
+    let parts: PromptParts | null = null;
+    const at: RowAt = {
+      inScope: inWindow(ctx.spec, row.seq),
+      ticketKey: key,
+      ticket: ticketPseudonym(ctx.tenantId, a.ticket.platform, a.ticket.ticketId),
+      held: heldOut(ctx.spec, key),
+      // The prompt is rebuilt once per annotation, and only if a row needs it.
+      prompt: async () => (parts ??= await promptParts(ctx.redaction, ctx.knowledge, row.impression!, row.context, ctx.spec.articleChars)),
+    };
+    if (a.type === 'adoption') await this.adoption(row as AdoptionRow, at);
+    else if (a.type === 'preference' && at.inScope) await this.preference(row as PreferenceRow, at);
+  }
+
+  /** SFT (the sent reply), KTO (the model's reply, adopted or not), DPO (the agent's reply over the model's). */
+  private async adoption(row: AdoptionRow, at: RowAt): Promise<void> {
+    const { spec, current, notes, redaction, output } = this.ctx;
+    const a = row.annotation;
+    const { inScope, ticketKey, ticket, held, prompt } = at;
+    const c = sftCandidate(row, current);
+    if (inScope) {
+      notes.annotation(row);
+      if (row.impression) notes.impression(row.impression);
+      const arm = row.impression?.arms.find((x) => x.slot === a.payload.slot);
+      notes.drift.adoption(a.payload.outcome, a.payload.slot === null ? null : (arm?.armId ?? 'unknown'));
+      notes.adoptionThresholds(a.payload.thresholds);
+    }
+    if (typeof c !== 'string' && !held) {
+      const admitted = this.sftGate.admit(ticketKey, c.text, inScope);
+      // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
+      const anchor = admitted && !inScope && !c.synthetic && hashRank(spec.seed, 'anchor', a.id) <= this.plan.anchorThreshold;
+      const keep = anchor || (admitted && inScope && (!c.synthetic || hashRank(spec.seed, 'synthetic', a.id) <= this.plan.syntheticThreshold));
+      if (admitted && inScope && !keep) notes.exclude('sft.synthetic_cap');
+      if (keep) {
+        const r = redaction.row();
+        const messages = promptMessages(await prompt(), r);
+        const reply = r.apply(c.text, (await redaction.scan(c.text, false)).spans);
+        await output.write('sft.jsonl', { messages: [...messages, { role: 'assistant', content: reply }] }, fromAnnotation(row, ticket, c.provenance, null, a.payload.outcome, anchor));
+        if (anchor) this.kept.anchors++;
+        else if (c.synthetic) this.kept.synthetic++;
+        else this.kept.human++;
+        notes.drift.sftReply(reply, c.synthetic, hashRank('diversity', a.id));
+      }
+    } else if (typeof c === 'string' && inScope && c !== 'not_adoption') {
+      notes.exclude(`sft.${c}`);
+    }
+    if (!inScope || !row.impression || a.payload.slot === null) return;
+    const arm = row.impression.arms.find((x) => x.slot === a.payload.slot);
+    if (!arm) return notes.exclude('adoption.unknown_arm');
+    if (held) {
+      if (typeof c !== 'string' && !c.synthetic) {
+        const r = redaction.row();
+        await output.writeEval({ task: 'reply', prompt: promptMessages(await prompt(), r), reference: await redaction.redact(r, c.text), label: a.payload.outcome }, row, ticket, c.provenance);
+      }
+      return;
+    }
+    if (armSuperseded(current, row.impression, arm)) return notes.exclude('adoption.superseded_article');
+    const outcome = a.payload.outcome;
+    if (outcome === 'as_is' || outcome === 'light_edit' || outcome === 'discarded') {
+      // KTO judges the model's own reply: adopted (as is or lightly edited) or discarded.
+      if (this.ktoGate.admit(ticketKey)) {
+        const r = redaction.row();
+        const messages = promptMessages(await prompt(), r);
+        const completion = await redaction.redact(r, arm.text);
+        await output.write('kto.jsonl', { prompt: messages, completion: [{ role: 'assistant', content: completion }], label: outcome !== 'discarded' }, fromAnnotation(row, ticket, 'model_unedited', null, outcome));
+      }
+    }
+    if ((outcome === 'heavy_edit' || outcome === 'discarded') && a.payload.sentText && a.payload.channel !== 'internal') {
+      // What the agent sent instead, preferred over the suggestion it replaced.
+      if (normalised(a.payload.sentText) === normalised(arm.text)) return notes.exclude('dpo.identical_pair');
+      if (!this.dpoGate.admit(ticketKey)) return;
+      const r = redaction.row();
+      const messages = promptMessages(await prompt(), r);
+      const chosen = await redaction.redact(r, a.payload.sentText);
+      const rejected = await redaction.redact(r, arm.text);
+      await output.write('dpo.jsonl', dpoRow(messages, chosen, rejected), fromAnnotation(row, ticket, replyProvenance(outcome), 'model_unedited', outcome));
+    }
+  }
+
+  /** DPO: the arm the agent preferred over the other. */
+  private async preference(row: PreferenceRow, at: RowAt): Promise<void> {
+    const { current, notes, redaction, output } = this.ctx;
+    const a = row.annotation;
+    const { ticketKey, ticket, held, prompt } = at;
+    notes.annotation(row);
+    if (!row.impression) return notes.exclude('dpo.no_impression');
+    notes.impression(row.impression);
+    const { verdict, strength } = a.payload;
+    if (verdict !== 'A' && verdict !== 'B') return notes.exclude('dpo.no_winner');
+    const winner = row.impression.arms.find((x) => x.slot === verdict);
+    const loser = row.impression.arms.find((x) => x.slot !== verdict);
+    if (!winner || !loser) return notes.exclude('dpo.unknown_arm');
+    if (armSuperseded(current, row.impression, winner) || armSuperseded(current, row.impression, loser)) return notes.exclude('dpo.superseded_article');
+    if (!held && !this.dpoGate.admit(ticketKey)) return;
+    const r = redaction.row();
+    const messages = promptMessages(await prompt(), r);
+    const chosen = await redaction.redact(r, winner.text);
+    const rejected = await redaction.redact(r, loser.text);
+    if (held) return output.writeEval({ task: 'preference', prompt: messages, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
+    await output.write('dpo.jsonl', dpoRow(messages, chosen, rejected), fromAnnotation(row, ticket, 'model_unedited', 'model_unedited', strength ?? null));
+  }
+}

@@ -1,0 +1,74 @@
+import type { BatchManifest, BatchSpec, DriftMetrics } from '../../../../lib/contract';
+import { driftWarnings } from '../drift';
+import type { WrittenFile } from '../files';
+import type { BatchOutput } from './batch-output';
+import type { BuildNotes } from './build-notes';
+import type { SftKept } from './generation-files';
+import type { SftPlan } from './sft-census';
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+const sorted = (s: Set<string>) => [...s].sort();
+
+export interface ManifestInput {
+  number: number;
+  spec: BatchSpec;
+  files: WrittenFile[];
+  /** Complete batches before this one, oldest first: the drift history. */
+  previous: { batch: number; manifest: BatchManifest }[];
+  notes: BuildNotes;
+  output: BatchOutput;
+  sft: { plan: SftPlan; kept: SftKept };
+  redaction: Record<string, number>;
+}
+
+/** manifest.json: what the batch holds and why, and how this generation compares with the ones before. */
+export function batchManifest({ number, spec, files, previous, notes, output, sft, redaction }: ManifestInput): BatchManifest {
+  const current = notes.drift.metrics();
+  const history = previous.slice(-10).map((p) => ({ batch: p.batch, metrics: p.manifest.drift.current }));
+  const drift = driftWarnings(
+    history.map((h) => h.metrics as DriftMetrics),
+    current,
+  );
+  const warnings = [...drift];
+  if (spec.policy === 'latest-only') {
+    warnings.unshift('policy latest-only is risky: training only on the newest data is the regime in which model-written text amplifies its own biases; use accumulate');
+  }
+  const { kept } = sft;
+  const { candidates } = sft.plan;
+  const keptTotal = kept.human + kept.synthetic + kept.anchors;
+  const { window, versions } = notes;
+  return {
+    format: 'aitl-batch/1',
+    batch: number,
+    spec,
+    window: {
+      fromSeq: spec.policy === 'accumulate' ? 0 : spec.fromSeq,
+      toSeq: spec.watermark,
+      annotations: window.annotations,
+      firstAnnotationAt: window.annotations ? new Date(window.first).toISOString() : null,
+      lastAnnotationAt: window.annotations ? new Date(window.last).toISOString() : null,
+    },
+    versions: {
+      kb: sorted(versions.kb),
+      retriever: sorted(versions.retriever),
+      reranker: sorted(versions.reranker),
+      arms: [...versions.arms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v),
+      adoptionThresholds: sorted(versions.thresholds).map((t) => JSON.parse(t)),
+    },
+    files: files.map(({ name, rows, bytes, sha256 }) => ({ name, rows, bytes, sha256 })),
+    provenance: output.provenance,
+    sft: {
+      syntheticCap: spec.syntheticCap,
+      anchorShare: spec.anchorShare,
+      candidates,
+      kept,
+      syntheticDropped: candidates.synthetic - kept.synthetic,
+      syntheticShare: keptTotal ? round(kept.synthetic / keptTotal) : 0,
+      humanShare: keptTotal ? round((kept.human + kept.anchors) / keptTotal) : 0,
+    },
+    excluded: notes.excluded,
+    redaction,
+    drift: { current, history, warnings: drift },
+    warnings,
+  };
+}

@@ -1,0 +1,17 @@
+import type { ArmReply, BatchSpec, Impression } from '../../../../lib/contract';
+import { isSuperseded, type CurrentArticles } from '../examples/article-texts';
+import { hashRank } from '../examples/sampling';
+
+/** In the batch's window: everything under `accumulate`, only what arrived since the last batch under `latest-only`. */
+export const inWindow = (spec: BatchSpec, seq: number): boolean => spec.policy === 'accumulate' || seq > spec.fromSeq;
+
+/** Held out for eval.jsonl. Salted by nothing that changes between batches: a ticket held out once stays held out. */
+export const heldOut = (spec: BatchSpec, ticketKey: string): boolean => hashRank('eval', ticketKey) < spec.evalShare;
+
+/** True when a reply cites an article the agent saw at a version that has since been superseded or retired. */
+export function armSuperseded(current: CurrentArticles, impression: Impression, arm: ArmReply): boolean {
+  return arm.citedArticleIds.some((id) => {
+    const shown = impression.articles.find((a) => a.id.toLowerCase() === id.toLowerCase());
+    return shown !== undefined && isSuperseded(current, shown.id, shown.version);
+  });
+}

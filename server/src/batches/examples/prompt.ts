@@ -1,0 +1,54 @@
+import type { ChatMessage, Impression, TicketContext } from '../../../../lib/contract';
+import type { RowRedactor } from '../../redaction/pii';
+import type { KnowledgeTexts } from './article-texts';
+import type { Redaction, Scanned } from './row-redaction';
+
+/** The prompt's parts before redaction: what the arm saw. */
+export interface PromptParts {
+  system: Scanned[];
+  turns: { role: 'user' | 'assistant'; texts: Scanned[] }[];
+}
+
+const SYSTEM_INTRO = 'You are a customer support agent. Reply to the customer, using the knowledge articles below where they apply.';
+
+/**
+ * The prompt an arm answered, rebuilt from the impression: the articles shown (at the version
+ * shown, cut to `articleChars`), the ticket subject and internal notes as system context, then the
+ * conversation as chat turns (customer -> user, agent and bot -> assistant), consecutive turns of
+ * one role merged so strict chat templates accept them.
+ */
+export async function promptParts(
+  redaction: Redaction,
+  knowledge: KnowledgeTexts,
+  impression: Impression,
+  context: TicketContext | null,
+  articleChars: number,
+): Promise<PromptParts> {
+  const system: Scanned[] = [await redaction.scan(SYSTEM_INTRO)];
+  const articles = [...impression.articles].sort((a, b) => a.rank - b.rank);
+  for (const [i, a] of articles.entries()) {
+    const t = knowledge.text(a);
+    system.push(await redaction.scan(`\n\n[${i + 1}] ${t.title}\n${t.body.slice(0, articleChars)}`));
+  }
+  if (context?.subject) system.push(await redaction.scan(`\n\nTicket subject: ${context.subject}`));
+  const turns: PromptParts['turns'] = [];
+  for (const m of context?.messages ?? []) {
+    if (m.text.trim() === '') continue;
+    if (m.role === 'internal') {
+      system.push(await redaction.scan(`\n\nInternal note: ${m.text}`));
+      continue;
+    }
+    const role = m.role === 'agent' || m.role === 'bot' ? 'assistant' : 'user';
+    const last = turns.at(-1);
+    if (last?.role === role) last.texts.push(await redaction.scan(`\n\n${m.text}`));
+    else turns.push({ role, texts: [await redaction.scan(m.text)] });
+  }
+  return { system, turns };
+}
+
+/** The prompt as chat messages, redacted with the row's redactor. */
+export function promptMessages(parts: PromptParts, row: RowRedactor): ChatMessage[] {
+  const messages: ChatMessage[] = [{ role: 'system', content: parts.system.map((s) => row.apply(s.text, s.spans)).join('') }];
+  for (const t of parts.turns) messages.push({ role: t.role, content: t.texts.map((s) => row.apply(s.text, s.spans)).join('') });
+  return messages;
+}

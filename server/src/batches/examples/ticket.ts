@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { TicketContext, TicketRef } from '../../../../lib/contract';
+
+/** One key per helpdesk ticket: what per-ticket caps and the eval hold-out are counted by. */
+export const ticketKey = (ticket: TicketRef) => `${ticket.platform}:${ticket.ticketId}`;
+
+/** A ticket's pseudonym in batch files: enough to group and trace, not the helpdesk id. */
+export const ticketPseudonym = (tenantId: string, platform: string, ticketId: string) =>
+  createHash('sha256').update(`${tenantId}:${platform}:${ticketId}`).digest('hex').slice(0, 16);
+
+/** The customer's question for retrieval rows: the subject and the last customer message. */
+export function ticketQuery(context: TicketContext | null): string {
+  const lastCustomer = [...(context?.messages ?? [])].reverse().find((m) => m.role === 'customer' && m.text.trim() !== '');
+  return [context?.subject, lastCustomer?.text].filter((s): s is string => !!s && s.trim() !== '').join('\n');
+}
