@@ -26,7 +26,9 @@ export async function testApp(
       done();
     },
   });
-  const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, db, logStream });
+  // Enrolment budgets as generous as the request budget, unless a test is about them.
+  const enrollment = { perMinute: 10_000, perAddressPerHour: 10_000, failuresPerQuarterHour: 10_000, ...config.enrollment };
+  const app = await buildApp({ config: { ...TEST_CONFIG, ...config, enrollment }, db, logStream });
   await app.ready();
   return { app, logs };
 }
