@@ -25,7 +25,8 @@ export const AgentEmail = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.email('must be an email address').max(200, 'must be at most 200 characters'));
+  .pipe(z.email('must be an email address').max(200, 'must be at most 200 characters'))
+  .meta({ description: 'An email address; trimmed and lower-cased before use.' });
 
 /** `POST /v1/enroll`, sent without a bearer token. */
 export const EnrollRequest = z.strictObject({
