@@ -136,9 +136,15 @@ export async function revokeToken(
         origin: opts.origin,
       });
     }
-    const { rows } = await tx.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`, [id, opts.tenantId ?? null]);
-    return rows[0] ?? null;
+    return findToken(tx, id, opts.tenantId);
   });
+}
+
+/** One token by id (in `tenantId`, when given), or null. */
+export async function findToken(sql: Sql, id: string, tenantId?: string): Promise<TokenRow | null> {
+  if (!isUuid(id)) return null;
+  const { rows } = await sql.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = $1 AND ($2::text IS NULL OR tenant_id = $2)`, [id, tenantId ?? null]);
+  return rows[0] ?? null;
 }
 
 /** The caller behind a bearer token, or null for an unknown or revoked token. */

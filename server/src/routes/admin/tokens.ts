@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { TokenCreateRequest, type TokenCreated, type TokenInfo, type TokenList } from '../../../../lib/contract';
-import { createToken, listTokens, revokeToken } from '../../auth/tokens';
+import { createToken, findToken, listTokens, revokeToken } from '../../auth/tokens';
 import type { Database } from '../../db/database';
 import { accessFailure, adminActor, notFound, parseInput } from './admin-request';
 
@@ -13,7 +13,7 @@ export default async function tokenRoutes(app: FastifyInstance, { db }: { db: Da
     const by = adminActor(request);
     try {
       const created = await createToken(db, { tenantId: by.tenantId, role: body.role, name: body.name, actor: by.actor, origin: by.origin });
-      const info = (await listTokens(db, by.tenantId)).find((t) => t.id === created.id)!;
+      const info = (await findToken(db, created.id, by.tenantId))!;
       reply.code(201);
       return { token: created.token, info };
     } catch (error) {
