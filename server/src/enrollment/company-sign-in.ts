@@ -1,6 +1,13 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import * as oidc from 'openid-client';
+import type { JWTPayload, createRemoteJWKSet } from 'jose';
+import type * as OpenIdClient from 'openid-client';
 import { AgentEmail, type CompanySignInRequest, type EnrollmentMethods } from '../../../lib/contract';
+
+type Jose = typeof import('jose');
+type Oidc = typeof OpenIdClient;
+
+/** Loaded on first use: servers without company sign-in, and every CLI command, never pay for them. */
+let libraries: Promise<{ jose: Jose; oidc: Oidc }> | null = null;
+const load = () => (libraries ??= Promise.all([import('jose'), import('openid-client')]).then(([jose, oidc]) => ({ jose, oidc })));
 
 /** Company sign-in through OpenID Connect: one provider per server, issuing agents of one tenant. */
 export interface CompanySignInConfig {
@@ -47,7 +54,7 @@ export interface VerifiedIdentity {
  * signature against the issuer's JWKS, issuer, audience, expiry, verified email, allowed domain.
  */
 export class CompanySignIn {
-  private discovered: Promise<oidc.Configuration> | null = null;
+  private discovered: Promise<OpenIdClient.Configuration> | null = null;
   private keys: ReturnType<typeof createRemoteJWKSet> | null = null;
   /** The issuer as the provider spells it in its metadata (and so in `iss`), trailing slash or not. */
   private issuer = '';
@@ -71,6 +78,7 @@ export class CompanySignIn {
   /** Redeems the authorization code and verifies who signed in. */
   async signIn(request: CompanySignInRequest): Promise<VerifiedIdentity> {
     const configuration = await this.discover();
+    const { oidc } = await load();
     let idToken: string | undefined;
     try {
       const tokens = await oidc.authorizationCodeGrant(configuration, new URL(request.callbackUrl), {
@@ -81,7 +89,7 @@ export class CompanySignIn {
       });
       idToken = tokens.id_token;
     } catch (error) {
-      throw this.grantFailure(error);
+      throw this.grantFailure(oidc, error);
     }
     if (!idToken) throw new SignInRefused(401, 'no_id_token', `${this.config.issuer} returned no ID token; check that the client may use the openid scope`);
     return this.verifyIdToken(idToken);
@@ -93,9 +101,10 @@ export class CompanySignIn {
    */
   async verifyIdToken(idToken: string, now?: Date): Promise<VerifiedIdentity> {
     await this.discover();
+    const { jose } = await load();
     let claims: JWTPayload & { email?: unknown; email_verified?: unknown; azp?: unknown };
     try {
-      ({ payload: claims } = await jwtVerify(idToken, this.keys!, {
+      ({ payload: claims } = await jose.jwtVerify(idToken, this.keys!, {
         issuer: this.issuer,
         audience: this.config.clientId,
         requiredClaims: ['sub', 'exp', 'iat'],
@@ -103,7 +112,7 @@ export class CompanySignIn {
         ...(now && { currentDate: now }),
       }));
     } catch (error) {
-      throw idTokenFailure(error, this.config.issuer);
+      throw idTokenFailure(jose, error, this.config.issuer);
     }
     // With several audiences the token must have been issued to us (OIDC Core 3.1.3.7).
     if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp !== this.config.clientId) {
@@ -122,12 +131,13 @@ export class CompanySignIn {
   }
 
   /** Discovery, once per process; a failure is not remembered, so the next call tries again. */
-  private discover(): Promise<oidc.Configuration> {
+  private discover(): Promise<OpenIdClient.Configuration> {
     if (this.discovered) return this.discovered;
     this.discovered = (async () => {
+      const { jose, oidc } = await load();
       const { issuer, clientId, clientSecret, timeoutMs = 5_000 } = this.config;
       const insecure = new URL(issuer).protocol === 'http:'; // loopback only; config.ts refuses others
-      let configuration: oidc.Configuration;
+      let configuration: OpenIdClient.Configuration;
       try {
         configuration = await oidc.discovery(
           new URL(issuer),
@@ -142,14 +152,14 @@ export class CompanySignIn {
       this.issuer = configuration.serverMetadata().issuer;
       const jwksUri = configuration.serverMetadata().jwks_uri;
       if (!jwksUri) throw new SignInUnavailable(`${issuer} publishes no jwks_uri, so its ID tokens cannot be verified`);
-      this.keys = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs });
+      this.keys = jose.createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs });
       return configuration;
     })();
     this.discovered.catch(() => (this.discovered = null));
     return this.discovered;
   }
 
-  private grantFailure(error: unknown): Error {
+  private grantFailure(oidc: Oidc, error: unknown): Error {
     if (error instanceof oidc.AuthorizationResponseError) {
       return new SignInRefused(401, 'authorization_failed', `${this.config.issuer} refused the sign-in: ${error.error_description ?? error.error}`);
     }
@@ -163,7 +173,7 @@ export class CompanySignIn {
   }
 }
 
-function idTokenFailure(error: unknown, issuer: string): Error {
+function idTokenFailure({ errors: joseErrors }: Jose, error: unknown, issuer: string): Error {
   if (error instanceof joseErrors.JWTExpired) return new SignInRefused(401, 'expired_id_token', 'the ID token has expired; sign in again');
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     const reason = error.claim === 'aud' ? 'wrong_audience' : error.claim === 'iss' ? 'wrong_issuer' : 'invalid_id_token';

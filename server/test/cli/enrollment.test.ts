@@ -53,5 +53,6 @@ describe('aitl enrollment and aitl agents, with aitl serve running', () => {
       ['enrollment.granted', null],
       ['enrollment_key.created', null],
     ]);
-  });
+  }, 120_000); // six CLI processes, each starting tsx
+
 });

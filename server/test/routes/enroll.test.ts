@@ -77,6 +77,9 @@ describe.each(testDatabases())('POST /v1/enroll on $name', (testDb) => {
     expect(bad.statusCode).toBe(400);
     expect(errorOf(bad).paths).toEqual(expect.arrayContaining(['enrollmentKey', 'email', 'platform', 'extra']));
     expect(errorOf(bad).message).not.toContain('aitl_agent_123');
+    // Anyone may call it, so it reads no more than an enrolment needs.
+    const huge = await enroll(app, { enrollmentKey: key.enrollmentKey, email: `${'a'.repeat(20_000)}@example.com`, platform: 'zendesk' });
+    expect(huge.statusCode).toBe(413);
   });
 
   it('gives another device its own token under the same identity, leaving the first working, with the same answer as a first enrolment', async () => {

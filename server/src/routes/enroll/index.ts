@@ -8,6 +8,9 @@ import { HttpError } from '../../plugins/errors';
 import { requestOrigin } from '../../auth/audit';
 import { EnrollmentThrottle } from './throttle';
 
+/** Anyone may call these, so they read no more than an enrolment needs (the callback URL is at most 8 KiB). */
+const ENROLL_BODY_LIMIT = 16 * 1024;
+
 /**
  * Self-enrolment, without a bearer token: `GET /v1/enroll` (what this server offers),
  * `POST /v1/enroll` (enrollment key + the helpdesk's email) and `POST /v1/enroll/oidc` (company
@@ -26,7 +29,7 @@ export default async function enrollRoutes(app: FastifyInstance, opts: { db: Dat
     }
   });
 
-  app.post('/v1/enroll', async (request, reply): Promise<EnrollResponse> => {
+  app.post('/v1/enroll', { bodyLimit: ENROLL_BODY_LIMIT }, async (request, reply): Promise<EnrollResponse> => {
     await throttle.admitClient(request, reply, 'enrollment');
     const parsed = EnrollRequest.safeParse(request.body);
     if (!parsed.success) throw new HttpError(400, 'bad_request', `invalid enrolment: ${describeIssues(parsed.error)}`, issuePaths(parsed.error));
@@ -48,7 +51,7 @@ export default async function enrollRoutes(app: FastifyInstance, opts: { db: Dat
     }
   });
 
-  app.post('/v1/enroll/oidc', async (request, reply): Promise<EnrollResponse> => {
+  app.post('/v1/enroll/oidc', { bodyLimit: ENROLL_BODY_LIMIT }, async (request, reply): Promise<EnrollResponse> => {
     if (!companySignIn) throw new HttpError(404, 'not_found', 'company sign-in is not configured on this server; enrol with the enrollment key, or ask your AITL admin to set AITL_OIDC_ISSUER');
     await throttle.admitClient(request, reply, 'oidc');
     const parsed = CompanySignInRequest.safeParse(request.body);
