@@ -13,6 +13,8 @@ export * from './sync';
 export * from './errors';
 export * from './health';
 export * from './batch';
+export * from './enrollment';
+export * from './admin';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './messages';

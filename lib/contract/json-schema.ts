@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { AgentActionRequest, AgentActionResult, AgentList, AuditList, EnrollmentKeyCreateRequest, EnrollmentKeyCreated, EnrollmentKeyList, TokenCreateRequest, TokenCreated, TokenList } from './admin';
 import { Annotation, AdoptionPayload, MissingKnowledgePayload, PreferencePayload, RelevancePayload } from './annotation';
+import { CompanySignInRequest, EnrollRequest, EnrollResponse, EnrollmentMethods } from './enrollment';
 import { ApiError } from './errors';
 import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalRow, KnowledgeGapRow, KtoRow, RerankRow, SftRow, SourceRow, TripletRow } from './batch';
 import { Health } from './health';
@@ -43,6 +45,20 @@ export const PUBLISHED_SCHEMAS = {
   EvalRow,
   SourceRow,
   MetricsResponse,
+  EnrollmentMethods,
+  EnrollRequest,
+  CompanySignInRequest,
+  EnrollResponse,
+  TokenList,
+  TokenCreateRequest,
+  TokenCreated,
+  EnrollmentKeyList,
+  EnrollmentKeyCreateRequest,
+  EnrollmentKeyCreated,
+  AgentList,
+  AgentActionRequest,
+  AgentActionResult,
+  AuditList,
 } as const;
 
 /**

@@ -34,6 +34,9 @@ export const ANNOTATION_SCHEMA_VERSION = 1;
 
 export const PLATFORMS = ['zendesk', 'salesforce'] as const;
 
+/** What a token may do: agents annotate, operators pull batches and metrics, admins manage access. */
+export const ROLES = ['agent', 'operator', 'admin'] as const;
+
 export const RATIONALE_TAGS = [
   'incorrect',
   'incomplete',

@@ -3,11 +3,13 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import type { Config, SuggestionsConfig } from './config';
+import { ENROLLMENT_DEFAULTS, type Config, type EnrollmentConfig, type SuggestionsConfig } from './config';
 import type { Database } from './db/database';
 import { authPlugin } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimit } from './plugins/rate-limit';
+import adminRoutes from './routes/admin';
+import enrollRoutes from './routes/enroll';
 import healthRoutes from './routes/healthz';
 import batchRoutes from './routes/batches';
 import metricsRoutes from './routes/metrics';
@@ -16,7 +18,10 @@ import syncRoutes from './routes/sync';
 import { suggestionEngine } from './suggestions/engine';
 
 export interface AppOptions {
-  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & { suggestions?: Partial<SuggestionsConfig> };
+  config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & {
+    suggestions?: Partial<SuggestionsConfig>;
+    enrollment?: Partial<EnrollmentConfig>;
+  };
   db: Database;
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
@@ -24,13 +29,22 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+const SECRET_FIELDS = ['token', 'enrollmentKey', 'callbackUrl', 'codeVerifier', 'idToken'];
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  ...SECRET_FIELDS.flatMap((f) => [f, `*.${f}`, `req.body.${f}`, `*.body.${f}`]),
+];
+
 /** The HTTP API on top of an open, migrated database. */
 export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
-      // Fastify does not log headers, but anything that ever does must not leak credentials.
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+      // Fastify logs neither headers nor bodies, but anything that ever does must not leak
+      // credentials: bearer tokens, enrollment keys, issued tokens, sign-in codes and verifiers.
+      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
       ...(logStream && { stream: logStream }),
     },
     bodyLimit: config.bodyLimit,
@@ -68,5 +82,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
   await app.register(suggestionRoutes, { db, engine: suggestionEngine(config.suggestions) });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
+  await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
+  await app.register(adminRoutes, { db });
   return app;
 }

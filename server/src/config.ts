@@ -1,9 +1,20 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { LIMITS, describeIssues } from '../../lib/contract';
+import { EmailDomain, LIMITS, describeIssues } from '../../lib/contract';
+import type { CompanySignInConfig } from './enrollment/company-sign-in';
 import type { EmbeddingsConfig } from './knowledge/embeddings';
 import { RerankerWeightsError, readRerankerWeights, type RerankerWeights } from './knowledge/reranker';
 import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
+
+/** How hard /v1/enroll and /v1/enroll/oidc push back, per server process. */
+export interface EnrollmentConfig {
+  perMinute: number;
+  perAddressPerHour: number;
+  failuresPerQuarterHour: number;
+  companySignIn: CompanySignInConfig | null;
+}
+
+export const ENROLLMENT_DEFAULTS: EnrollmentConfig = { perMinute: 60, perAddressPerHour: 10, failuresPerQuarterHour: 20, companySignIn: null };
 
 /**
  * All server configuration, read from the environment once. Defaults are documented here and in
@@ -55,6 +66,30 @@ const Env = z.object({
   AITL_EMBEDDINGS_MODEL: z.string().min(1).max(128).optional(),
   AITL_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   AITL_EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  /**
+   * POST /v1/enroll and /v1/enroll/oidc: requests per minute per client IP and per enrollment key.
+   * A whole office behind one NAT address enrols through one IP, so this is not small; agents
+   * over it get 429 with Retry-After and their extension retries.
+   */
+  AITL_ENROLL_RATE_LIMIT: z.coerce.number().int().min(1).default(ENROLLMENT_DEFAULTS.perMinute),
+  /** Enrolments of one email address per hour (each makes a token): bounds token minting for one person. */
+  AITL_ENROLL_ADDRESS_LIMIT: z.coerce.number().int().min(1).default(ENROLLMENT_DEFAULTS.perAddressPerHour),
+  /** Refused attempts (bad key, failed sign-in) per client IP per 15 minutes before that IP is refused outright. */
+  AITL_ENROLL_FAILURE_LIMIT: z.coerce.number().int().min(1).default(ENROLLMENT_DEFAULTS.failuresPerQuarterHour),
+  /**
+   * Company sign-in (OpenID Connect), off unless AITL_OIDC_ISSUER is set; then the client id, the
+   * tenant its agents join and the allowed email domains (comma-separated) are required. The
+   * secret only for a confidential client. http:// issuers are accepted on loopback only.
+   */
+  AITL_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  AITL_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  AITL_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  AITL_OIDC_TENANT: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a tenant id').optional(),
+  AITL_OIDC_EMAIL_DOMAINS: z
+    .string()
+    .transform((list) => list.split(',').map((d) => d.trim()).filter(Boolean))
+    .pipe(z.array(EmailDomain).min(1, 'name at least one domain'))
+    .optional(),
 });
 
 export interface SuggestionsConfig {
@@ -79,6 +114,7 @@ export interface Config {
   token: string | undefined;
   tooFastMs: number;
   suggestions: SuggestionsConfig;
+  enrollment: EnrollmentConfig;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const embeddings: EmbeddingsConfig | null = e.AITL_EMBEDDINGS_URL
     ? { baseUrl: e.AITL_EMBEDDINGS_URL, model: e.AITL_EMBEDDINGS_MODEL!, ...(e.AITL_EMBEDDINGS_API_KEY && { apiKey: e.AITL_EMBEDDINGS_API_KEY }), timeoutMs: e.AITL_EMBEDDINGS_TIMEOUT_MS }
     : null;
+  const companySignIn = companySignInConfig(e);
   let arms: Arm[];
   let reranker: RerankerWeights;
   try {
@@ -117,5 +154,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     token: e.AITL_TOKEN,
     tooFastMs: e.AITL_TOO_FAST_MS,
     suggestions: { arms, reranker, embeddings },
+    enrollment: {
+      perMinute: e.AITL_ENROLL_RATE_LIMIT,
+      perAddressPerHour: e.AITL_ENROLL_ADDRESS_LIMIT,
+      failuresPerQuarterHour: e.AITL_ENROLL_FAILURE_LIMIT,
+      companySignIn,
+    },
+  };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function companySignInConfig(e: z.infer<typeof Env>): CompanySignInConfig | null {
+  const related = ['AITL_OIDC_CLIENT_ID', 'AITL_OIDC_CLIENT_SECRET', 'AITL_OIDC_TENANT', 'AITL_OIDC_EMAIL_DOMAINS'] as const;
+  if (!e.AITL_OIDC_ISSUER) {
+    const stray = related.filter((k) => e[k] !== undefined);
+    if (stray.length > 0) throw new ConfigError(`invalid configuration: ${stray.join(', ')} set without AITL_OIDC_ISSUER; set the issuer to turn company sign-in on, or unset them`);
+    return null;
+  }
+  const missing = (['AITL_OIDC_CLIENT_ID', 'AITL_OIDC_TENANT', 'AITL_OIDC_EMAIL_DOMAINS'] as const).filter((k) => e[k] === undefined);
+  if (missing.length > 0) throw new ConfigError(`invalid configuration: company sign-in (AITL_OIDC_ISSUER) also needs ${missing.join(', ')}`);
+  const issuer = new URL(e.AITL_OIDC_ISSUER);
+  if (issuer.protocol === 'http:' && !LOOPBACK.has(issuer.hostname)) {
+    throw new ConfigError('invalid configuration: AITL_OIDC_ISSUER must be https:// (http:// only for a provider on this machine, for development)');
+  }
+  return {
+    issuer: e.AITL_OIDC_ISSUER,
+    clientId: e.AITL_OIDC_CLIENT_ID!,
+    ...(e.AITL_OIDC_CLIENT_SECRET && { clientSecret: e.AITL_OIDC_CLIENT_SECRET }),
+    tenantId: e.AITL_OIDC_TENANT!,
+    emailDomains: [...new Set(e.AITL_OIDC_EMAIL_DOMAINS!)],
   };
 }

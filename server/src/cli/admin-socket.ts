@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { adminSocketPath } from '../db/data-dir-lock';
-import { TokenError } from '../auth/tokens';
+import { AccessError } from '../auth/errors';
 import { OperationError, isOperationName, operations } from './operations';
 
 interface SocketReply {
@@ -27,7 +27,7 @@ export async function startAdminSocket(config: Config, db: Database) {
       const run = operations[name] as (ctx: { db: Database; config: Config }, args: unknown) => Promise<string>;
       return { output: await run({ db, config }, request.body?.args ?? {}) };
     } catch (error) {
-      if (error instanceof OperationError || error instanceof TokenError) return reply.code(400).send({ error: error.message });
+      if (error instanceof OperationError || error instanceof AccessError) return reply.code(400).send({ error: error.message });
       request.log?.error?.(error);
       return reply.code(500).send({ error: `the server failed to run ${name}: ${(error as Error).message}` });
     }

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { contractJsonSchema } from '../../../lib/contract';
-import { ROLES, TokenError } from '../auth/tokens';
+import { AccessError } from '../auth/errors';
+import { ROLES } from '../auth/tokens';
 import { SOURCE_FORMATS } from '../knowledge/sources/read-source';
 import type { SourceFormat } from '../knowledge/sources/source-article';
 import { ConfigError, loadConfig } from '../config';
@@ -46,7 +47,9 @@ Environment:
   AITL_ARMS_FILE   reply arms configuration (JSON); AITL_ARMS for inline JSON; default: two extractive arms
   AITL_ARM_TIMEOUT_MS  time an arm gets before the suggestion goes on without it (default 10000)
   AITL_RERANKER_WEIGHTS  reranker weights file from aitl rerank train (default: the shipped weights)
-  AITL_EMBEDDINGS_URL, AITL_EMBEDDINGS_MODEL  optional vector search via an OpenAI-compatible /embeddings endpoint`,
+  AITL_EMBEDDINGS_URL, AITL_EMBEDDINGS_MODEL  optional vector search via an OpenAI-compatible /embeddings endpoint
+  AITL_ENROLL_RATE_LIMIT, AITL_ENROLL_ADDRESS_LIMIT, AITL_ENROLL_FAILURE_LIMIT  enrolment budgets (default 60/min, 10/h, 20/15 min)
+  AITL_OIDC_ISSUER, AITL_OIDC_CLIENT_ID, AITL_OIDC_TENANT, AITL_OIDC_EMAIL_DOMAINS  company sign-in (OpenID Connect); off by default`,
   );
 
 program
@@ -81,6 +84,57 @@ tokens
   .description('revoke a token by id; it stops working at once')
   .argument('<id>', 'token id (see aitl tokens list)')
   .action((id: string) => runAndPrint('tokens.revoke', { id }));
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const enrollment = program.command('enrollment').description('enrollment keys: agents enrol themselves with one (POST /v1/enroll)');
+enrollment
+  .command('create')
+  .description('create an enrollment key for the Chrome policy; it is printed once, as the last line of output')
+  .requiredOption('--tenant <tenant>', 'tenant its agents join (created if new)')
+  .option('--email-domain <domain>', 'admit emails at this domain (repeat, or separate with commas); none: any address', collect)
+  .option('--expires <duration>', 'stop enrolling after this long: 12h, 30d, 8w (default: never)')
+  .option('--name <label>', 'what the key is for, e.g. "support team, Lisbon"')
+  .action((opts: { tenant: string; emailDomain?: string[]; expires?: string; name?: string }) => runAndPrint('enrollment.create', opts));
+enrollment
+  .command('list')
+  .description('list enrollment keys (never the keys themselves)')
+  .option('--tenant <tenant>', 'only this tenant')
+  .option('--json', 'machine-readable output')
+  .action((opts: { tenant?: string; json?: boolean }) => runAndPrint('enrollment.list', opts));
+enrollment
+  .command('revoke')
+  .description('revoke an enrollment key by id; it enrols nobody from now on')
+  .argument('<id>', 'key id (see aitl enrollment list)')
+  .action((id: string) => runAndPrint('enrollment.revoke', { id }));
+
+const agents = program.command('agents').description('list, deactivate and re-activate agents');
+agents
+  .command('list')
+  .description('list agents with their tokens, devices and last sync')
+  .option('--tenant <tenant>', 'only this tenant')
+  .option('--json', 'machine-readable output')
+  .action((opts: { tenant?: string; json?: boolean }) => runAndPrint('agents.list', opts));
+agents
+  .command('deactivate')
+  .description("revoke all of an agent's tokens at once and refuse their enrolment until re-activated")
+  .argument('<agent>', 'the agent (their email, for enrolled agents)')
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .action((agent: string, opts: { tenant: string }) => runAndPrint('agents.deactivate', { agent, tenant: opts.tenant }));
+agents
+  .command('reactivate')
+  .description('let a deactivated agent enrol again (their old tokens stay revoked)')
+  .argument('<agent>', 'the agent (their email, for enrolled agents)')
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .action((agent: string, opts: { tenant: string }) => runAndPrint('agents.reactivate', { agent, tenant: opts.tenant }));
+
+program
+  .command('audit')
+  .description('access events, newest first: enrolments (granted, refused, throttled), sign-ins, tokens, keys, agents')
+  .option('--tenant <tenant>', 'only this tenant (default: all, and attempts with unknown keys)')
+  .option('--limit <n>', 'how many (default 50, at most 500)', number('--limit'))
+  .option('--json', 'machine-readable output')
+  .action((opts: { tenant?: string; limit?: number; json?: boolean }) => runAndPrint('audit.list', opts));
 
 const batches = program.command('batches').description('build, list and pull retraining batches');
 batches
@@ -202,7 +256,7 @@ program
     process.stdout.write(JSON.stringify(contractJsonSchema(), null, 2) + '\n');
   });
 
-const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, TokenError, OperationError, KbImportError, PullError];
+const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, AccessError, OperationError, KbImportError, PullError];
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (EXPECTED.some((E) => error instanceof E)) {

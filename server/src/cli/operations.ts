@@ -5,7 +5,6 @@ import { listBatches } from '../batches/store';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { loadMigrations } from '../db/migrate';
-import { ROLES, createToken, listTokens, revokeToken, type Role } from '../auth/tokens';
 import fs from 'node:fs';
 import { EvalInputError, evaluateRetrieval, formatEvalResult, labelledRetrievalSets, readLabelledTickets, selectSplit, type TicketSplit } from '../knowledge/evaluation';
 import { importKnowledgeBase } from '../knowledge/import';
@@ -16,6 +15,8 @@ import { trainReranker } from '../knowledge/reranker-training';
 import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/knowledge-base';
 import { readSource } from '../knowledge/sources/read-source';
 import { KbImportError, type SourceFormat } from '../knowledge/sources/source-article';
+import { accessOperations } from './access-operations';
+import { table } from './table';
 
 /** A failure the person at the terminal can act on; printed without a stack trace. */
 export class OperationError extends Error {}
@@ -40,12 +41,6 @@ export interface BatchBuildArgs {
   json?: boolean;
 }
 
-/** A table with a header row, columns padded to their widest cell. */
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
-}
-
 /**
  * CLI commands that work on the database. Each returns what it prints on stdout. They run either
  * in the CLI process, or, when `aitl serve` holds the embedded database, inside that server
@@ -59,31 +54,7 @@ export const operations = {
     return `schema is up to date: version ${latest?.version ?? 0} (${latest?.name ?? 'empty'}), ${loadMigrations().length} migration(s) known, db ${db.kind}\n`;
   },
 
-  async 'tokens.create'({ db }: OperationContext, args: { role: string; name: string; tenant: string }): Promise<string> {
-    if (!ROLES.includes(args.role as Role)) throw new OperationError(`--role must be one of ${ROLES.join(', ')}`);
-    const created = await createToken(db, { tenantId: args.tenant, role: args.role as Role, name: args.name });
-    const lines = [
-      ...(created.tenantCreated ? [`created tenant ${args.tenant}`] : []),
-      `created ${args.role} token ${created.id} for "${args.name.trim()}" in tenant ${args.tenant}`,
-      'it is shown only this once; store it now:',
-      created.token,
-    ];
-    return lines.join('\n') + '\n';
-  },
-
-  async 'tokens.list'({ db }: OperationContext, args: { tenant?: string; json?: boolean }): Promise<string> {
-    const tokens = await listTokens(db, args.tenant);
-    if (args.json) return JSON.stringify(tokens, null, 2) + '\n';
-    if (tokens.length === 0) return 'no tokens; create one with: aitl tokens create --role agent --name NAME\n';
-    const header = ['ID', 'TENANT', 'ROLE', 'NAME', 'ENDS WITH', 'CREATED', 'LAST USED', 'STATUS'];
-    const rows = tokens.map((t) => [t.id, t.tenantId, t.role, t.name, `…${t.hint}`, t.createdAt, t.lastUsedAt ?? '-', t.revokedAt ? `revoked ${t.revokedAt}` : 'active']);
-    return table(header, rows);
-  },
-
-  async 'tokens.revoke'({ db }: OperationContext, args: { id: string }): Promise<string> {
-    if (!(await revokeToken(db, args.id))) throw new OperationError(`no token with id ${args.id}; see aitl tokens list`);
-    return `revoked token ${args.id}\n`;
-  },
+  ...accessOperations,
 
   async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
     const { tenant, json, ...spec } = args;

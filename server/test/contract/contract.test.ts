@@ -3,6 +3,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
+  CompanySignInRequest,
+  EnrollRequest,
   Annotation,
   ANNOTATION_TYPES,
   DEFAULT_ADOPTION_THRESHOLDS,
@@ -28,6 +30,13 @@ describe('contract examples', () => {
   it('ships a valid suggestion request and impression', () => {
     expect(() => SuggestionRequest.parse(readExample('suggestion-request'))).not.toThrow();
     expect(() => Impression.parse(readExample('impression'))).not.toThrow();
+  });
+
+  it('ships valid enrolment requests; an email is one identity whatever its case', () => {
+    expect(EnrollRequest.parse({ ...readExample<object>('enroll-request'), email: ' Jane.Doe@EXAMPLE.com ' }).email).toBe('jane.doe@example.com');
+    expect(() => CompanySignInRequest.parse(readExample('company-sign-in-request'))).not.toThrow();
+    const elsewhere = { ...readExample<object>('company-sign-in-request'), callbackUrl: 'https://evil.example/?code=x' };
+    expect(issuePaths(CompanySignInRequest.safeParse(elsewhere).error!)).toEqual(['callbackUrl']);
   });
 
   it('rejects unknown fields, oversized text, non-v7 ids and bad timestamps, naming the path', () => {

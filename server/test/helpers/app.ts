@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
 import { createToken, type Role } from '../../src/auth/tokens';
-import type { Config } from '../../src/config';
+import type { Config, EnrollmentConfig } from '../../src/config';
 import type { Database } from '../../src/db/database';
 
 export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> = {
@@ -15,7 +15,10 @@ export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'log
 };
 
 /** An app on `db` whose log lines are collected in `logs`. */
-export async function testApp(db: Database, config: Partial<typeof TEST_CONFIG> = {}): Promise<{ app: FastifyInstance; logs: string[] }> {
+export async function testApp(
+  db: Database,
+  config: Partial<typeof TEST_CONFIG> & { enrollment?: Partial<EnrollmentConfig> } = {},
+): Promise<{ app: FastifyInstance; logs: string[] }> {
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _enc, done) {
@@ -23,7 +26,9 @@ export async function testApp(db: Database, config: Partial<typeof TEST_CONFIG> 
       done();
     },
   });
-  const app = await buildApp({ config: { ...TEST_CONFIG, ...config }, db, logStream });
+  // Enrolment budgets as generous as the request budget, unless a test is about them.
+  const enrollment = { perMinute: 10_000, perAddressPerHour: 10_000, failuresPerQuarterHour: 10_000, ...config.enrollment };
+  const app = await buildApp({ config: { ...TEST_CONFIG, ...config, enrollment }, db, logStream });
   await app.ready();
   return { app, logs };
 }
