@@ -1,14 +1,22 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { OverlayStatus } from '../lib/contract';
-import { send } from '../lib/messaging/send';
-import { panelBox, type PanelBox } from '../lib/overlay/layout';
-import type { TicketSession } from '../lib/overlay/ticket-session';
+import type { OverlayStatus, PanelPrefs } from '../lib/contract';
 import { Panel } from './Panel';
+import type { PanelBox, PanelSession } from './panel-model';
 
 const STATUS_POLL_MS = 5_000;
 
+export interface OverlayRootProps {
+  session: PanelSession;
+  /** The sync status for the bottom line; null when it cannot be read right now. */
+  readStatus: () => Promise<OverlayStatus | null>;
+  readPrefs: () => Promise<PanelPrefs | null>;
+  savePrefs: (prefs: PanelPrefs) => void;
+  /** Where the panel goes, given the width it would like (it never covers the reply box). */
+  place: (preferredWidth: number) => PanelBox;
+}
+
 /** Keeps the panel's surroundings current: sync status, the agent's collapsed preference, placement. */
-export function OverlayRoot({ session, place }: { session: TicketSession; place: (preferredWidth: number) => PanelBox }) {
+export function OverlayRoot({ session, readStatus, readPrefs, savePrefs, place }: OverlayRootProps) {
   const [status, setStatus] = useState<OverlayStatus | null>(null);
   const [collapsed, setCollapsed] = useState(false);
   const model = useSyncExternalStore(session.subscribe, session.getModel);
@@ -16,12 +24,12 @@ export function OverlayRoot({ session, place }: { session: TicketSession; place:
   const [box, setBox] = useState(() => place(pairwise ? 480 : 360));
 
   const refreshStatus = useCallback(() => {
-    void send({ kind: 'overlay.status' }).then((reply) => reply.ok && setStatus(reply.status));
-  }, []);
+    void readStatus().then((next) => next && setStatus(next));
+  }, [readStatus]);
 
   useEffect(() => {
-    void send({ kind: 'panel.prefs.get' }).then((reply) => reply.ok && setCollapsed(reply.prefs.collapsed));
-  }, []);
+    void readPrefs().then((prefs) => prefs && setCollapsed(prefs.collapsed));
+  }, [readPrefs]);
   useEffect(() => {
     refreshStatus();
     const timer = setInterval(refreshStatus, STATUS_POLL_MS);
@@ -39,12 +47,12 @@ export function OverlayRoot({ session, place }: { session: TicketSession; place:
     return () => window.removeEventListener('resize', update);
   }, [place, pairwise, session]);
   useEffect(() => {
-    performance.mark('aitl:panel-visible', { detail: { ticketId: session.ticket.ticketId } });
+    performance.mark('aitl:panel-visible', { detail: { ticketId: session.getModel().ticketId } });
   }, [session]);
 
   const onCollapsedChange = (next: boolean) => {
     setCollapsed(next);
-    void send({ kind: 'panel.prefs.set', prefs: { collapsed: next } });
+    savePrefs({ collapsed: next });
   };
-  return <Panel key={`${session.ticket.platform}:${session.ticket.ticketId}`} session={session} status={status} collapsed={collapsed} onCollapsedChange={onCollapsedChange} box={box} />;
+  return <Panel session={session} status={status} collapsed={collapsed} onCollapsedChange={onCollapsedChange} box={box} />;
 }

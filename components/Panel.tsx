@@ -1,16 +1,15 @@
 import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { OverlayStatus, Slot } from '../lib/contract';
-import type { PanelBox } from '../lib/overlay/layout';
-import type { TicketSession } from '../lib/overlay/ticket-session';
 import { ArticleList } from './ArticleList';
 import { MissingKnowledgeForm } from './MissingKnowledgeForm';
+import type { PanelBox, PanelSession } from './panel-model';
 import { PreferenceBar } from './PreferenceBar';
 import { RationalePrompt } from './RationalePrompt';
 import { ReplyCard } from './ReplyCard';
 import { SyncStatus } from './SyncStatus';
 
 export interface PanelProps {
-  session: TicketSession;
+  session: PanelSession;
   status: OverlayStatus | null;
   collapsed: boolean;
   onCollapsedChange: (collapsed: boolean) => void;
@@ -20,9 +19,9 @@ export interface PanelProps {
 const SHORTCUTS = '1 / 2 insert left / right · [ / ] left / right better · = tie · 0 both bad · k knowledge missing · . collapse';
 
 /**
- * The suggestion panel for one ticket. It shows what the session holds and calls its actions;
- * it never reads or writes the helpdesk page. Every string from the ticket or the backend is
- * rendered as text.
+ * The suggestion panel for one ticket. It shows the session's model and calls its actions; it
+ * never reads or writes the helpdesk page nor talks to the background. Every string from the
+ * ticket or the backend is rendered as text.
  */
 export function Panel({ session, status, collapsed, onCollapsedChange, box }: PanelProps) {
   const model = useSyncExternalStore(session.subscribe, session.getModel);
@@ -140,7 +139,7 @@ export function Panel({ session, status, collapsed, onCollapsedChange, box }: Pa
             </p>
           )}
           <h3>Knowledge</h3>
-          <ArticleList articles={impression.articles} labels={model.relevance} onRate={(id, label) => void session.rate(id, label)} />
+          <ArticleList articles={impression.articles} labels={model.relevance} onRate={session.rate} />
           {missingOpen ? (
             <MissingKnowledgeForm
               onCancel={() => setMissingOpen(false)}

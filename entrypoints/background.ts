@@ -1,38 +1,34 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { backendTarget, handleContentMessage, handlePageMessage, overlayStatus, type BackgroundDeps } from '../lib/background/handlers';
-import type { AnnotationCapture } from '../lib/contract';
+import { overlayStatus } from '../lib/background/overlay-status';
+import { pagesService } from '../lib/background/pages-service';
+import { panelService } from '../lib/background/panel-service';
+import type { AnnotationCapture, OverlaySettings } from '../lib/contract';
+import { serveBackground } from '../lib/messaging/background-service';
 import { captureAnnotation } from '../lib/outbox/capture';
-import { isExtensionPage, isHelpdeskContentScript } from '../lib/messaging/sender';
 import { clientIdOf, OverlayDb } from '../lib/outbox/db';
 import { SyncLoop } from '../lib/outbox/sync-loop';
+import { SettingsDb } from '../lib/settings/settings-db';
+import { adoptSavedSettings, backendTarget } from '../lib/settings/settings';
 
 const SYNC_ALARM = 'aitl-sync';
 
 // The background service worker owns the token, the outbox (IndexedDB) and every backend call;
-// content scripts reach it only through typed, validated runtime messages.
+// helpdesk tabs and the extension's pages reach it only through its two services, which check
+// every call's sender and arguments.
 export default defineBackground(() => {
-  const db = new OverlayDb();
-  const loop = new SyncLoop({ db, target: () => backendTarget(db), clientId: () => clientIdOf(db) });
-  const deps: BackgroundDeps = {
-    db,
+  const outbox = new OverlayDb();
+  const settings = new SettingsDb();
+  const loop = new SyncLoop({ db: outbox, target: () => backendTarget(settings), clientId: () => clientIdOf(outbox) });
+  const deps = {
+    outbox,
+    settings,
     loop,
-    injectOverlay: async (tabId, frameId) => {
+    injectOverlay: async (tabId: number, frameId: number) => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
     },
   };
-  const extensionOrigin = browser.runtime.getURL('/');
-
-  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    let handled: Promise<unknown>;
-    if (isExtensionPage(sender, browser.runtime.id, extensionOrigin)) handled = handlePageMessage(deps, message);
-    else if (isHelpdeskContentScript(sender, browser.runtime.id)) handled = handleContentMessage(deps, message, { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0 });
-    else return false; // not for us: no answer at all
-    handled.then(sendResponse, (error: unknown) =>
-      sendResponse({ ok: false, error: { code: 'internal', message: `AITL background error: ${(error as Error)?.message ?? error}` } }),
-    );
-    return true; // answers asynchronously
-  });
+  serveBackground([panelService(deps), pagesService(deps)]);
 
   // MV3 workers are terminated when idle: the alarm wakes one to retry the outbox. Backoff state
   // is in IndexedDB, so the retry honours it across restarts.
@@ -44,17 +40,28 @@ export default defineBackground(() => {
   });
   globalThis.addEventListener('online', () => void loop.request('online'));
   browser.storage.managed?.onChanged?.addListener(() => void loop.request('settings'));
-  void loop.request('startup');
+  void moveSettingsOutOfOutbox(outbox, settings).then(() => loop.request('startup'));
 
   // For support (chrome://inspect on this worker) and the benchmarks in bench/: only this worker's
   // own JS realm can reach it; no page or content script can.
   Object.assign(globalThis, {
     aitl: {
-      db,
+      db: outbox,
       loop,
-      status: () => overlayStatus(db),
-      clientId: () => clientIdOf(db),
-      capture: async (annotation: AnnotationCapture) => captureAnnotation(db, annotation, await clientIdOf(db)),
+      status: () => overlayStatus(outbox, settings),
+      clientId: () => clientIdOf(outbox),
+      capture: async (annotation: AnnotationCapture) => captureAnnotation(outbox, annotation, await clientIdOf(outbox)),
     },
   });
 });
+
+/**
+ * Installs from before settings had their own database kept them in the outbox's: move them once.
+ * (Panel preferences are not moved; the panel just starts expanded once.)
+ */
+async function moveSettingsOutOfOutbox(outbox: OverlayDb, settings: SettingsDb): Promise<void> {
+  const legacy = await outbox.getValue<Partial<OverlaySettings>>('settings');
+  if (legacy === undefined) return;
+  await adoptSavedSettings(settings, legacy);
+  await outbox.kv.delete('settings');
+}

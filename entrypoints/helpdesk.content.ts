@@ -1,5 +1,6 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { send } from '../lib/messaging/send';
+import type { PanelService } from '../lib/background/panel-service';
+import { backgroundService } from '../lib/messaging/background-service';
 import { platformOfHost, ticketIdOf } from '../lib/sites/ticket-urls';
 
 // Runs on every page of the helpdesk apps (they are single-page apps, so a ticket can open
@@ -11,11 +12,12 @@ export default defineContentScript({
   main(ctx) {
     performance.mark('aitl:main-start');
     const platform = platformOfHost(location.hostname);
+    const panel = backgroundService<PanelService>('panel');
     let requested = false;
     const check = (url: URL) => {
       if (requested || !platform || !ticketIdOf(platform, url)) return;
       requested = true;
-      void send({ kind: 'overlay.load' }).then((reply) => {
+      void panel.loadOverlay().then((reply) => {
         if (!reply.ok) {
           requested = false;
           console.warn(`AITL: ${reply.error.message}`);

@@ -6,17 +6,25 @@ import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { OverlayRoot } from '../components/OverlayRoot';
 // Inlined, so mounting the panel does not wait for a CSS fetch.
 import panelCss from '../components/panel.css?inline';
-import { send } from '../lib/messaging/send';
+import type { PanelService } from '../lib/background/panel-service';
+import type { OverlayStatus, PanelPrefs } from '../lib/contract';
+import { backgroundService } from '../lib/messaging/background-service';
 import { OverlayController, type OverlayView } from '../lib/overlay/controller';
 import { panelBox } from '../lib/overlay/layout';
-import type { SessionTransport, TicketSession } from '../lib/overlay/ticket-session';
+import type { TicketSession } from '../lib/overlay/ticket-session';
 import { adapterForHost } from '../lib/sites';
 
-const transport: SessionTransport = {
-  suggest: (context) => send({ kind: 'ticket.suggest', context }),
-  capture: (annotation, holdMs) => send({ kind: 'annotation.capture', annotation, ...(holdMs !== undefined && { holdMs }) }),
-  amend: (id, rationaleTags, rationaleText) => send({ kind: 'annotation.amend', id, rationaleTags, ...(rationaleText !== undefined && { rationaleText }) }),
+/** The background worker's panel service (lib/background/panel-service.ts), called like a local object. */
+const panel = backgroundService<PanelService>('panel');
+const readStatus = async (): Promise<OverlayStatus | null> => {
+  const reply = await panel.status();
+  return reply.ok ? reply.status : null;
 };
+const readPrefs = async (): Promise<PanelPrefs | null> => {
+  const reply = await panel.prefs();
+  return reply.ok ? reply.prefs : null;
+};
+const savePrefs = (prefs: PanelPrefs) => void panel.savePrefs(prefs);
 
 /** The panel in a shadow root (helpdesk CSS stays out) that swallows key events (no helpdesk hotkeys fire while typing in it). */
 function panelView(ctx: ContentScriptContext): OverlayView {
@@ -44,7 +52,7 @@ function panelView(ctx: ContentScriptContext): OverlayView {
       const rect = composer?.ownerDocument === document ? composer.getBoundingClientRect() : (composer?.ownerDocument.defaultView?.frameElement?.getBoundingClientRect() ?? null);
       return panelBox({ width: window.innerWidth, height: window.innerHeight }, rect && rect.width > 0 ? rect : null, preferredWidth);
     };
-    ui?.mounted?.render(<OverlayRoot key={`${session.ticket.platform}:${session.ticket.ticketId}`} session={session} place={place} />);
+    ui?.mounted?.render(<OverlayRoot key={`${session.ticket.platform}:${session.ticket.ticketId}`} session={session} readStatus={readStatus} readPrefs={readPrefs} savePrefs={savePrefs} place={place} />);
   };
   return {
     show(session) {
@@ -70,10 +78,10 @@ export default defineUnlistedScript(() => {
   const adapter = adapterForHost(location.hostname);
   if (!adapter) return;
   const ctx = new ContentScriptContext('aitl-overlay');
-  const controller = new OverlayController(adapter, document, transport, panelView(ctx), {
+  const controller = new OverlayController(adapter, document, panel, panelView(ctx), {
     clientVersion: browser.runtime.getManifest().version,
     isEnabled: async () => {
-      const reply = await send({ kind: 'overlay.status' });
+      const reply = await panel.status();
       // Unreachable background: show the panel anyway, it will say what is wrong.
       return !reply.ok || reply.status.enabledSites.includes(adapter.platform);
     },

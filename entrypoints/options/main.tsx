@@ -1,8 +1,11 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { browser } from 'wxt/browser';
-import { Platform, type SettingKey, type SettingsView } from '../../lib/contract';
-import { send } from '../../lib/messaging/send';
+import { Platform, type OverlaySettings, type SettingKey, type SettingsView } from '../../lib/contract';
+import type { PagesService } from '../../lib/background/pages-service';
+import { backgroundService } from '../../lib/messaging/background-service';
+
+const pages = backgroundService<PagesService>('pages');
 
 const SITE_LABELS: Record<Platform, string> = { zendesk: 'Zendesk Agent Workspace', salesforce: 'Salesforce Service Console' };
 
@@ -37,7 +40,7 @@ function OptionsPage() {
     setRate(String(v.settings.pairwiseSamplingRate));
   };
   useEffect(() => {
-    void send({ kind: 'settings.get' }).then((reply) => (reply.ok ? load(reply.view) : setMessage({ kind: 'error', text: reply.error.message })));
+    void pages.settings().then((reply) => (reply.ok ? load(reply.view) : setMessage({ kind: 'error', text: reply.error.message })));
   }, []);
   if (!view) return <main>{message ? <p role="alert">{message.text}</p> : 'Loading…'}</main>;
 
@@ -52,7 +55,7 @@ function OptionsPage() {
 
   const save = async () => {
     setMessage(null);
-    const changes: Record<string, unknown> = {};
+    const changes: Partial<OverlaySettings> = {};
     if (!locked('backendUrl') && backendUrl.trim() !== view.settings.backendUrl) changes.backendUrl = backendUrl.trim();
     if (!locked('token') && token.trim()) changes.token = token.trim();
     if (!locked('enabledSites')) changes.enabledSites = sites;
@@ -65,7 +68,7 @@ function OptionsPage() {
         return setMessage({ kind: 'error', text: 'The backend URL is not a valid URL (e.g. https://aitl.example.com).' });
       }
     }
-    const reply = await send({ kind: 'settings.save', settings: changes });
+    const reply = await pages.saveSettings(changes);
     if (!reply.ok) return setMessage({ kind: 'error', text: reply.error.message });
     load(reply.view);
     setToken('');

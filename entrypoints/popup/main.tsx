@@ -2,8 +2,11 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { browser } from 'wxt/browser';
 import type { DeadLetter, OverlayStatus } from '../../lib/contract';
-import { send } from '../../lib/messaging/send';
 import { describeStatus } from '../../components/SyncStatus';
+import type { PagesService } from '../../lib/background/pages-service';
+import { backgroundService } from '../../lib/messaging/background-service';
+
+const pages = backgroundService<PagesService>('pages');
 
 /** Dead letters as a JSON file the agent can hand to their admin (nothing refused is ever lost). */
 function exportDeadLetters(deadLetters: DeadLetter[]) {
@@ -22,7 +25,7 @@ function Popup() {
   const [error, setError] = useState<string | null>(null);
 
   const refresh = async () => {
-    const [s, d] = await Promise.all([send({ kind: 'overlay.status' }), send({ kind: 'deadLetters.list' })]);
+    const [s, d] = await Promise.all([pages.status(), pages.deadLetters()]);
     if (s.ok) setStatus(s.status);
     else setError(s.error.message);
     if (d.ok) setDead(d.deadLetters);
@@ -68,7 +71,7 @@ function Popup() {
         disabled={busy}
         onClick={async () => {
           setBusy(true);
-          const reply = await send({ kind: 'sync.now' });
+          const reply = await pages.syncNow();
           if (reply.ok) setStatus(reply.status);
           else setError(reply.error.message);
           await refresh();

@@ -1,19 +1,17 @@
 import { z } from 'zod';
+import { IsoDateTime, PairOrder, Probability, Slot, TicketRef, Uuid, Uuid7, nonBlankText, text } from './common';
 import {
-  PairOrder,
-  IsoDateTime,
+  ADOPTION_OUTCOMES,
+  ANNOTATION_SCHEMA_VERSION,
+  DEFAULT_ADOPTION_THRESHOLDS,
+  KNOWLEDGE_GAP_CATEGORIES,
   LIMITS,
-  Probability,
-  Slot,
-  TicketRef,
-  Uuid,
-  Uuid7,
-  nonBlankText,
-  text,
-} from './common';
-import { ANNOTATION_SCHEMA_VERSION, KNOWLEDGE_GAP_CATEGORIES, RATIONALE_TAGS, classifyAdoption } from './values';
-
-export { ANNOTATION_SCHEMA_VERSION, DEFAULT_ADOPTION_THRESHOLDS, classifyAdoption } from './values';
+  PREFERENCE_STRENGTHS,
+  PREFERENCE_VERDICTS,
+  RATIONALE_TAGS,
+  RELEVANCE_LABELS,
+  classifyAdoption,
+} from './values';
 
 /** Fields every annotation carries. Tenant and agent are not here: the server takes them from the token. */
 const envelope = {
@@ -31,8 +29,8 @@ const envelope = {
 
 // 1. Pairwise preference -------------------------------------------------------------------------
 
-export const PreferenceStrength = z.enum(['slight', 'clear', 'strong']);
-export const PreferenceVerdict = z.enum(['A', 'B', 'tie', 'both_bad']);
+export const PreferenceStrength = z.enum(PREFERENCE_STRENGTHS);
+export const PreferenceVerdict = z.enum(PREFERENCE_VERDICTS);
 
 export const PreferencePayload = z
   .strictObject({
@@ -57,7 +55,7 @@ export type PreferencePayload = z.infer<typeof PreferencePayload>;
 
 // 2. Adoption and rationale ----------------------------------------------------------------------
 
-export const AdoptionOutcome = z.enum(['as_is', 'light_edit', 'heavy_edit', 'discarded', 'not_used']);
+export const AdoptionOutcome = z.enum(ADOPTION_OUTCOMES);
 export type AdoptionOutcome = z.infer<typeof AdoptionOutcome>;
 
 export const RationaleTag = z.enum(RATIONALE_TAGS);
@@ -68,9 +66,8 @@ export const AdoptionThresholds = z
   .strictObject({ asIs: Probability, lightEdit: Probability, heavyEdit: Probability })
   .refine((t) => t.asIs >= t.lightEdit && t.lightEdit >= t.heavyEdit, 'must satisfy asIs >= lightEdit >= heavyEdit');
 export type AdoptionThresholds = z.infer<typeof AdoptionThresholds>;
-
-
-
+// The zod-free defaults (values.ts) have this shape; classifyAdoption's use below checks the converse.
+DEFAULT_ADOPTION_THRESHOLDS satisfies AdoptionThresholds;
 
 export const AdoptionPayload = z
   .strictObject({
@@ -112,7 +109,7 @@ export type AdoptionPayload = z.infer<typeof AdoptionPayload>;
 
 // 3. Knowledge relevance -------------------------------------------------------------------------
 
-export const RelevanceLabel = z.enum(['relevant', 'partial', 'irrelevant', 'outdated']);
+export const RelevanceLabel = z.enum(RELEVANCE_LABELS);
 export type RelevanceLabel = z.infer<typeof RelevanceLabel>;
 
 export const RelevancePayload = z.strictObject({
@@ -155,5 +152,6 @@ export const Annotation = z.discriminatedUnion('type', [
 ]);
 export type Annotation = z.infer<typeof Annotation>;
 export type AnnotationType = Annotation['type'];
-export const ANNOTATION_TYPES = ['preference', 'adoption', 'relevance', 'missing_knowledge'] as const satisfies readonly AnnotationType[];
+/** The four types, in the order of the union above. */
+export const ANNOTATION_TYPES: readonly AnnotationType[] = Annotation.options.map((o) => o.shape.type.value);
 

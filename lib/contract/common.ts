@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { PLATFORMS } from './values';
-
-export { LIMITS } from './values';
+import { PLATFORMS, SLOTS } from './values';
 
 /**
  * Text that Postgres can store as-is: no NUL characters (text and jsonb reject them) and no lone
@@ -39,7 +37,7 @@ export const TicketRef = z.strictObject({
 export type TicketRef = z.infer<typeof TicketRef>;
 
 /** The two reply arms of a suggestion, as labelled in the impression (not as displayed). */
-export const Slot = z.enum(['A', 'B']);
+export const Slot = z.enum(SLOTS);
 export type Slot = z.infer<typeof Slot>;
 
 /** Left-to-right order in which two arms were shown side by side. */

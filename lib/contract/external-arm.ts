@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, Uuid, Uuid7, nonBlankText, text } from './common';
+import { Uuid, Uuid7, nonBlankText, text } from './common';
+import { LIMITS } from './values';
 import { ShownArticle } from './impression';
 import { TicketContext } from './ticket';
 

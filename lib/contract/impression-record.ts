@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, Slot, Uuid, text } from './common';
+import { Slot, Uuid, text } from './common';
+import { LIMITS } from './values';
 import { Impression, ProviderKind } from './impression';
 import { TicketContext } from './ticket';
 

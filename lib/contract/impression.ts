@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IsoDateTime, LIMITS, Slot, TicketRef, Uuid, Uuid7, nonBlankText, text } from './common';
+import { IsoDateTime, Slot, TicketRef, Uuid, Uuid7, nonBlankText, text } from './common';
+import { LIMITS } from './values';
 import { TicketContext } from './ticket';
 
 export const ProviderKind = z.enum(['extractive', 'openai', 'external']);

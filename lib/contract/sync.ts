@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LIMITS, Uuid } from './common';
+import { Uuid } from './common';
+import { LIMITS } from './values';
 import { Annotation } from './annotation';
 
 /** `POST /v1/sync` body as a client sends it. */

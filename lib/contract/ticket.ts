@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IsoDateTime, LIMITS, Platform, text } from './common';
+import { IsoDateTime, Platform, text } from './common';
+import { LIMITS } from './values';
 
 export const MessageRole = z.enum(['customer', 'agent', 'internal', 'bot', 'unknown']);
 export type MessageRole = z.infer<typeof MessageRole>;

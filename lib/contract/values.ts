@@ -1,9 +1,8 @@
-import type { AdoptionOutcome, AdoptionThresholds } from './annotation';
-
 /**
- * The contract's plain values (no zod): the extension's content script imports only these and
- * types, so the schema library stays out of the bundle that loads on every helpdesk page. The
- * schemas build on the same values, so each is still written once.
+ * The contract's plain values: the lists every enum is made of, the size limits, the adoption
+ * thresholds. No zod and no imports, so the extension's content scripts can use them without the
+ * schema library, and every schema module builds on them (nothing here depends on a schema). Each
+ * list is written once, here; the schemas make enums of them and their types are inferred from those.
  */
 
 /**
@@ -37,6 +36,14 @@ export const PLATFORMS = ['zendesk', 'salesforce'] as const;
 /** What a token may do: agents annotate, operators pull batches and metrics, admins manage access. */
 export const ROLES = ['agent', 'operator', 'admin'] as const;
 
+/** The two reply arms of a suggestion, as labelled in the impression (not as displayed). */
+export const SLOTS = ['A', 'B'] as const;
+
+export const PREFERENCE_VERDICTS = ['A', 'B', 'tie', 'both_bad'] as const;
+export const PREFERENCE_STRENGTHS = ['slight', 'clear', 'strong'] as const;
+
+export const ADOPTION_OUTCOMES = ['as_is', 'light_edit', 'heavy_edit', 'discarded', 'not_used'] as const;
+
 export const RATIONALE_TAGS = [
   'incorrect',
   'incomplete',
@@ -49,6 +56,8 @@ export const RATIONALE_TAGS = [
   'policy_privacy',
   'other',
 ] as const;
+
+export const RELEVANCE_LABELS = ['relevant', 'partial', 'irrelevant', 'outdated'] as const;
 
 export const KNOWLEDGE_GAP_CATEGORIES = [
   'how_to',
@@ -63,11 +72,12 @@ export const KNOWLEDGE_GAP_CATEGORIES = [
 /**
  * Defaults: a reply counts as sent as-is above 0.98 (signature or whitespace changes), as lightly
  * edited above 0.8, as heavily edited above 0.3; below that the sent text is not derived from it.
+ * Its shape is the `AdoptionThresholds` schema's (annotation.ts checks that at compile time).
  */
-export const DEFAULT_ADOPTION_THRESHOLDS: AdoptionThresholds = { asIs: 0.98, lightEdit: 0.8, heavyEdit: 0.3 };
+export const DEFAULT_ADOPTION_THRESHOLDS = { asIs: 0.98, lightEdit: 0.8, heavyEdit: 0.3 };
 
 /** The outcome a similarity implies under the given thresholds. */
-export function classifyAdoption(similarity: number, t: AdoptionThresholds): Exclude<AdoptionOutcome, 'not_used'> {
+export function classifyAdoption(similarity: number, t: typeof DEFAULT_ADOPTION_THRESHOLDS): Exclude<(typeof ADOPTION_OUTCOMES)[number], 'not_used'> {
   if (similarity >= t.asIs) return 'as_is';
   if (similarity >= t.lightEdit) return 'light_edit';
   if (similarity >= t.heavyEdit) return 'heavy_edit';

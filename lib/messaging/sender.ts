@@ -1,12 +1,13 @@
 import type { Browser } from 'wxt/browser';
-import { ADAPTERS } from '../sites';
+import { platformOfHost } from '../sites/ticket-urls';
 
 type Sender = Browser.runtime.MessageSender;
 
 /**
- * Who may send what. Content scripts are the least trusted part of an extension (a compromised
+ * Who may call what. Content scripts are the least trusted part of an extension (a compromised
  * renderer can forge their messages), so they get only the calls the panel needs, and only from a
  * helpdesk tab's top frame. Settings, manual sync and dead letters are for the extension's own pages.
+ * Helpdesks are recognised by their URL patterns alone: the background carries no helpdesk page code.
  */
 export function isExtensionPage(sender: Sender, runtimeId: string, extensionOrigin: string): boolean {
   if (sender.id !== runtimeId) return false;
@@ -22,5 +23,5 @@ export function isHelpdeskContentScript(sender: Sender, runtimeId: string): bool
   } catch {
     return false;
   }
-  return url.protocol === 'https:' && Object.values(ADAPTERS).some((a) => a.matchesHost(url.hostname));
+  return url.protocol === 'https:' && platformOfHost(url.hostname) !== null;
 }

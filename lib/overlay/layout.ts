@@ -1,3 +1,5 @@
+import type { PanelBox } from '../../components/panel-model';
+
 export interface Rect {
   top: number;
   left: number;
@@ -5,12 +7,6 @@ export interface Rect {
   bottom: number;
 }
 
-export interface PanelBox {
-  top: number;
-  right: number;
-  width: number;
-  maxHeight: number;
-}
 
 const MARGIN = 12;
 const TOP = 56; // below the helpdesks' global header bars

@@ -1,6 +1,13 @@
 import { browser } from 'wxt/browser';
-import { OverlaySettings, SETTING_KEYS, describeIssues, type SettingKey, type SettingsView } from '../contract';
-import type { OverlayDb } from '../outbox/db';
+import { OverlaySettings, PanelPrefs, SETTING_KEYS, describeIssues, type SettingKey, type SettingsView } from '../contract';
+import type { BackendTarget } from '../backend/client';
+import type { SettingsDb } from './settings-db';
+
+/**
+ * The one home of the extension's settings: defaults, what an admin set by policy, what the agent
+ * chose on the options page, and the agent's panel preferences. Only the background worker calls
+ * this (its services answer the options page and the panel).
+ */
 
 /** Until an admin or the agent says otherwise: both sites, half the tickets ask for a preference. */
 export const DEFAULT_SETTINGS: OverlaySettings = {
@@ -44,10 +51,16 @@ export async function readManaged(): Promise<Partial<OverlaySettings>> {
 }
 
 /** Settings in force: policy over the agent's own choices over the defaults. */
-export async function effectiveSettings(db: OverlayDb): Promise<{ settings: OverlaySettings; locked: SettingKey[] }> {
+export async function effectiveSettings(db: SettingsDb): Promise<{ settings: OverlaySettings; locked: SettingKey[] }> {
   const local = (await db.getValue<Partial<OverlaySettings>>(LOCAL_KEY)) ?? {};
   const managed = await readManaged();
   return { settings: { ...DEFAULT_SETTINGS, ...local, ...managed }, locked: SETTING_KEYS.filter((k) => managed[k] !== undefined) };
+}
+
+/** Where to sync and with which token, or null while either is missing. */
+export async function backendTarget(db: SettingsDb): Promise<BackendTarget | null> {
+  const { settings } = await effectiveSettings(db);
+  return settings.backendUrl && settings.token ? { backendUrl: settings.backendUrl, token: settings.token } : null;
 }
 
 /** What extension pages may see: everything but the token itself. */
@@ -57,7 +70,7 @@ export function settingsView({ settings, locked }: { settings: OverlaySettings; 
 }
 
 /** Saves the agent's choices; keys set by policy are refused with a message saying so. */
-export async function saveSettings(db: OverlayDb, changes: Partial<OverlaySettings>): Promise<void> {
+export async function saveSettings(db: SettingsDb, changes: Partial<OverlaySettings>): Promise<void> {
   const { locked } = await effectiveSettings(db);
   const refused = (Object.keys(changes) as SettingKey[]).filter((k) => locked.includes(k));
   if (refused.length > 0) throw new SettingsError(`${refused.join(', ')} ${refused.length > 1 ? 'are' : 'is'} set by your administrator and cannot be changed here`);
@@ -70,4 +83,27 @@ export async function saveSettings(db: OverlayDb, changes: Partial<OverlaySettin
     const local = (await db.getValue<Partial<OverlaySettings>>(LOCAL_KEY)) ?? {};
     await db.setValue(LOCAL_KEY, { ...local, ...next });
   });
+}
+
+/** Takes over choices saved by an older version elsewhere, unless the agent has made new ones since. */
+export async function adoptSavedSettings(db: SettingsDb, saved: Partial<OverlaySettings>): Promise<void> {
+  await db.transaction('rw', db.kv, async () => {
+    if ((await db.getValue(LOCAL_KEY)) === undefined) await db.setValue(LOCAL_KEY, saved);
+  });
+}
+
+/** Panel preferences are remembered per agent: keyed by a hash of the token, never the token. */
+async function panelPrefsKey(db: SettingsDb): Promise<string> {
+  const { settings } = await effectiveSettings(db);
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(settings.token));
+  return `panelPrefs:${[...new Uint8Array(digest).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function readPanelPrefs(db: SettingsDb): Promise<PanelPrefs> {
+  const prefs = PanelPrefs.safeParse(await db.getValue(await panelPrefsKey(db)));
+  return prefs.success ? prefs.data : { collapsed: false };
+}
+
+export async function savePanelPrefs(db: SettingsDb, prefs: PanelPrefs): Promise<void> {
+  await db.setValue(await panelPrefsKey(db), prefs);
 }

@@ -85,11 +85,11 @@ async function serveFixtures(context: BrowserContext) {
   await context.route(`${SALESFORCE}/**`, handler('salesforce/case-console.html'));
 }
 
-/** Sets what the options page would, through the same message the options page sends. */
+/** Sets what the options page would, through the same call the options page makes (the pages service's saveSettings). */
 export async function configure(context: BrowserContext, extensionId: string, settings: Record<string, unknown>): Promise<void> {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/options.html`);
-  const reply = await page.evaluate((s) => chrome.runtime.sendMessage({ kind: 'settings.save', settings: s }), settings);
+  const reply = await page.evaluate((s) => chrome.runtime.sendMessage({ aitl: 'call', service: 'pages', method: 'saveSettings', args: [s] }), settings);
   expect(reply).toMatchObject({ ok: true });
   await page.close();
 }
@@ -97,7 +97,7 @@ export async function configure(context: BrowserContext, extensionId: string, se
 export async function popupStatus(context: BrowserContext, extensionId: string) {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/popup.html`);
-  const reply = await page.evaluate(() => chrome.runtime.sendMessage({ kind: 'overlay.status' }));
+  const reply = await page.evaluate(() => chrome.runtime.sendMessage({ aitl: 'call', service: 'pages', method: 'status', args: [] }));
   await page.close();
   return reply as { ok: true; status: { pending: number; connection: string; deadLetters: number } };
 }

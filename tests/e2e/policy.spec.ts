@@ -46,7 +46,7 @@ test.describe('enterprise policy', () => {
       // Not set by policy: still the agent's to set.
       await expect(page.getByTestId('aitl-option-token')).toBeEnabled();
       // A page that tries anyway is refused by the background.
-      const reply = await page.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ kind: 'settings.save', settings: { backendUrl: 'https://elsewhere.example' } }));
+      const reply = await page.evaluate(() => (globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }).chrome.runtime.sendMessage({ aitl: 'call', service: 'pages', method: 'saveSettings', args: [{ backendUrl: 'https://elsewhere.example' }] }));
       expect(reply).toMatchObject({ ok: false, error: { message: expect.stringMatching(/administrator/) } });
     } finally {
       await context.close();

@@ -65,3 +65,20 @@ describe.each([
     expect(emailBody.textContent).toContain('Hi Jane, the refund is issued.');
   });
 });
+
+describe('salesforce adapter on older feed markup and the case-comment publisher', () => {
+  afterEach(() => {
+    document.documentElement.innerHTML = '';
+  });
+
+  it('reads older feed items and offers the comment textarea when there is no other composer', () => {
+    const url = 'https://acme.lightning.force.com/lightning/r/Case/5005g00000XyZwVAAV/view';
+    loadFixturePage('salesforce/markup-variants.html', url);
+    const ticket = salesforceAdapter.detectTicket(document, new URL(url))!;
+    expect(salesforceAdapter.readContext(ticket, new URL(url))).toMatchObject({
+      subject: 'Parcel never arrived',
+      messages: [{ role: 'customer', author: 'Jane Customer', text: 'My parcel never arrived.' }],
+    });
+    expect(salesforceAdapter.findComposer(ticket)).toMatchObject({ kind: 'textarea' });
+  });
+});

@@ -2,17 +2,19 @@
 import 'fake-indexeddb/auto';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { handlePageMessage, type BackgroundDeps } from '../../lib/background/handlers';
+import { pagesService } from '../../lib/background/pages-service';
+import { answerCall } from '../../lib/messaging/background-service';
 import { isExtensionPage, isHelpdeskContentScript } from '../../lib/messaging/sender';
 import { OverlayDb } from '../../lib/outbox/db';
 import { SyncLoop } from '../../lib/outbox/sync-loop';
+import { SettingsDb } from '../../lib/settings/settings-db';
 import { effectiveSettings, saveSettings } from '../../lib/settings/settings';
 
 describe('settings: policy over the agent over the defaults', () => {
-  let db: OverlayDb;
+  let db: SettingsDb;
   beforeEach(() => {
     fakeBrowser.reset();
-    db = new OverlayDb(`aitl-settings-${crypto.randomUUID()}`);
+    db = new SettingsDb(`aitl-settings-${crypto.randomUUID()}`);
   });
   afterEach(async () => {
     db.close();
@@ -44,12 +46,17 @@ describe('settings: policy over the agent over the defaults', () => {
 
   it('never hands the token back to a page', async () => {
     await saveSettings(db, { token: 'aitl_agent_secret' });
-    const deps: BackgroundDeps = { db, loop: new SyncLoop({ db, target: async () => null, clientId: async () => 'x' }) };
-    const reply = await handlePageMessage(deps, { kind: 'settings.get' });
+    const outbox = new OverlayDb(`aitl-settings-outbox-${crypto.randomUUID()}`);
+    const services = [pagesService({ outbox, settings: db, loop: new SyncLoop({ db: outbox, target: async () => null, clientId: async () => 'x' }) })];
+    const optionsPage = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') };
+    const handlePageMessage = (method: string, ...args: unknown[]) => answerCall(services, { aitl: 'call', service: 'pages', method, args }, optionsPage);
+    const reply = await handlePageMessage('settings');
     expect(JSON.stringify(reply)).not.toContain('aitl_agent_secret');
     expect(reply).toMatchObject({ ok: true, view: { settings: { hasToken: true } } });
-    expect(await handlePageMessage(deps, { kind: 'settings.save', settings: { token: 7 } })).toMatchObject({ ok: false });
-    expect(await handlePageMessage(deps, { kind: 'run.anything' })).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    expect(await handlePageMessage('saveSettings', { token: 7 })).toMatchObject({ ok: false });
+    expect(await handlePageMessage('run.anything')).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    outbox.close();
+    await outbox.delete();
   });
 });
 

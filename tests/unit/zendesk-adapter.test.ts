@@ -158,3 +158,22 @@ describe('zendesk adapter on a workspace with three tickets mounted', () => {
     expect(zendeskAdapter.selectorHealth()).toMatchObject({ activeTab: true, ticketRoot: true, subject: true, logEntry: true });
   });
 });
+
+describe('zendesk adapter on older and channel-specific markup', () => {
+  afterEach(() => {
+    document.documentElement.innerHTML = '';
+  });
+
+  it('falls back to the 2021 header, the older pane, Garden tags and interaction-history events', () => {
+    loadFixturePage('zendesk/markup-variants.html', 'https://acme.zendesk.com/agent/tickets/321');
+    const url = new URL(location.href);
+    const ticket = zendeskAdapter.detectTicket(document, url)!;
+    expect(ticket.ticketId).toBe('321');
+    expect(zendeskAdapter.readContext(ticket, url)).toMatchObject({
+      subject: 'Printer offline',
+      tags: ['hardware'],
+      messages: [{ role: 'customer', author: 'Pat Customer', text: 'The printer has said offline since this morning.' }],
+    });
+    expect(zendeskAdapter.findComposer(ticket)!.element.closest('.zendesk-editor--rich-text-container')).not.toBeNull();
+  });
+});

@@ -6,7 +6,7 @@ import { ticketContext } from '../ticket-context';
 import { appendParagraphs, execInsertText, insertWithFallbacks, pasteHtml, setFieldValue, type InsertStrategy } from '../insert';
 import { observeSent } from '../sent-observer';
 import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
-import { SelectorHealth, queryAll, queryFirst } from '../selector-table';
+import { SelectorHealth, filled, queryAll, queryFirst } from '../selector-table';
 import type { ActiveTicket, ComposerHandle, HelpdeskAdapter } from '../types';
 import { SALESFORCE } from './selectors';
 
@@ -26,7 +26,7 @@ function detectTicket(doc: Document, url: URL): ActiveTicket | null {
   if (!ticketId) return null;
   // Cached views of earlier cases stay mounted; only the active, shown pane is this case.
   for (const selector of SALESFORCE.activePane) {
-    const pane = [...doc.querySelectorAll(selector)].find(isShown);
+    const pane = [...doc.querySelectorAll(selector.css)].find(isShown);
     if (pane) {
       health.record('activePane', true);
       return { platform: 'salesforce', ticketId, root: pane };
@@ -38,7 +38,7 @@ function detectTicket(doc: Document, url: URL): ActiveTicket | null {
 
 function fieldText(root: ParentNode, label: string): string | undefined {
   const deep = deepRoot(root);
-  const item = queryFirst(deep, `field:${label}`, SALESFORCE.field.map((s) => s.replace('{label}', label)), health);
+  const item = queryFirst(deep, `field:${label}`, filled(SALESFORCE.field, { label }), health);
   if (!item) return undefined;
   // The value may sit in the item's own shadow root (native shadow) or in its light DOM.
   const scope = deepRoot(item.shadowRoot ?? item);
@@ -52,7 +52,7 @@ function highlightText(root: ParentNode, label: string): string | undefined {
     const scope = deepRoot(item.shadowRoot ?? item);
     const title = queryFirst(scope, 'highlightsLabel', SALESFORCE.highlightsLabel);
     if (title?.textContent?.trim().toLowerCase() !== label.toLowerCase()) continue;
-    const value = queryFirst(scope, 'fieldValue', ['lightning-formatted-text']);
+    const value = queryFirst(scope, 'highlightValue', SALESFORCE.highlightValue);
     const text = value ? elementText(value) : '';
     if (text) return text;
   }
@@ -150,7 +150,7 @@ export const salesforceAdapter: HelpdeskAdapter = {
     return observeSent({
       ticketId: ticket.ticketId,
       targets: bodyDoc ? [ticket.root, bodyDoc] : [ticket.root],
-      isSubmit: (target) => SALESFORCE.submit.some((s) => target.closest(s) !== null),
+      isSubmit: (target) => SALESFORCE.submit.some((s) => target.closest(s.css) !== null),
       snapshot: () => {
         const composer = findComposer(ticket);
         return composer ? { text: readComposer(composer), channel: composer.channel } : null;

@@ -6,12 +6,11 @@ import { ticketContext } from '../ticket-context';
 import { insertWithFallbacks, pasteHtml } from '../insert';
 import { observeSent } from '../sent-observer';
 import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
-import { SelectorHealth, queryAll, queryFirst } from '../selector-table';
+import { SelectorHealth, cssOf, filled, queryAll, queryFirst } from '../selector-table';
 import type { ActiveTicket, Channel, ComposerHandle, HelpdeskAdapter } from '../types';
 import { ZENDESK } from './selectors';
 
 const health = new SelectorHealth();
-const withId = (list: readonly string[], id: string) => list.map((s) => s.replaceAll('{id}', id));
 
 const ticketIdFromUrl = (url: URL) => ticketIdOf('zendesk', url);
 
@@ -22,7 +21,7 @@ function detectTicket(doc: Document, url: URL): ActiveTicket | null {
   const tab = queryFirst(doc, 'activeTab', ZENDESK.activeTab, health);
   const tabId = tab?.getAttribute('data-entity-id');
   if (tabId && tabId !== fromUrl) return null;
-  const root = queryFirst(doc, 'ticketRoot', withId(ZENDESK.ticketRoot, fromUrl), health);
+  const root = queryFirst(doc, 'ticketRoot', filled(ZENDESK.ticketRoot, { id: fromUrl }), health);
   if (!root) return null;
   return { platform: 'zendesk', ticketId: fromUrl, root };
 }
@@ -41,7 +40,7 @@ function roleOf(entry: Element): MessageRole {
 function messageOf(entry: Element): TicketMessage | null {
   const content = queryFirst(entry, 'entryContent', ZENDESK.entryContent, health) ?? queryFirst(entry, 'entryMessage', ZENDESK.entryMessage);
   if (!content) return null;
-  const text = clip(elementText(content, ZENDESK.textNoise));
+  const text = clip(elementText(content, cssOf(ZENDESK.textNoise)));
   if (!text) return null;
   const author = queryFirst(entry, 'entrySender', ZENDESK.entrySender)?.textContent?.trim();
   const datetime = queryFirst(entry, 'entryTime', ZENDESK.entryTime)?.getAttribute('datetime');
@@ -106,7 +105,7 @@ export const zendeskAdapter: HelpdeskAdapter = {
     return observeSent({
       ticketId: ticket.ticketId,
       targets: [ticket.root],
-      isSubmit: (target) => ZENDESK.submit.some((s) => target.closest(s) !== null),
+      isSubmit: (target) => ZENDESK.submit.some((s) => target.closest(s.css) !== null),
       snapshot: () => {
         const composer = findComposer(ticket);
         return composer ? { text: readComposer(composer), channel: composer.channel } : null;

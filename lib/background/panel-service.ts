@@ -1,0 +1,121 @@
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { AnnotationCapture, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, Uuid7, describeIssues, text, type OverlayStatus } from '../contract';
+import { BackendError, postJson } from '../backend/client';
+import { defineService, type Reply, type ServiceOf } from '../messaging/background-service';
+import { isHelpdeskContentScript } from '../messaging/sender';
+import { CaptureError, amendAdoption, captureAnnotation } from '../outbox/capture';
+import { clientIdOf, type OverlayDb } from '../outbox/db';
+import type { SyncLoop } from '../outbox/sync-loop';
+import type { SettingsDb } from '../settings/settings-db';
+import { backendTarget, effectiveSettings, readPanelPrefs, savePanelPrefs } from '../settings/settings';
+import { overlayStatus } from './overlay-status';
+
+export interface PanelServiceDeps {
+  outbox: OverlayDb;
+  settings: SettingsDb;
+  loop: Pick<SyncLoop, 'request'>;
+  /** Injects the panel's code into a tab's frame (browser.scripting in the extension). */
+  injectOverlay?: (tabId: number, frameId: number) => Promise<void>;
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** The helpdesk tab a call came from. */
+export interface HelpdeskTab {
+  tabId: number;
+  frameId: number;
+}
+
+const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
+
+/**
+ * What a helpdesk tab may ask the background worker: show the panel, a suggestion for the ticket,
+ * save a click, add a rationale, the sync status, the agent's panel preference. Only a helpdesk
+ * tab's top frame is answered, and only with arguments that pass these schemas.
+ */
+export const panelService = (deps: PanelServiceDeps) =>
+  defineService({
+    name: 'panel',
+    admit: (sender) => (isHelpdeskContentScript(sender, browser.runtime.id) ? { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0 } : null),
+    args: {
+      loadOverlay: z.tuple([]),
+      suggest: z.tuple([TicketContext]),
+      // Kept on the device this long before it syncs, so a rationale asked right after a heavy
+      // edit or discard can still be added (the event is immutable once it leaves the device).
+      capture: z.tuple([AnnotationCapture, z.int().min(0).max(10 * 60_000).optional()]),
+      amend: z.tuple([Uuid7, z.array(RationaleTag).max(RationaleTag.options.length), text(LIMITS.shortText).optional()]),
+      status: z.tuple([]),
+      prefs: z.tuple([]),
+      savePrefs: z.tuple([PanelPrefs]),
+    },
+    methods: (tab: HelpdeskTab) => ({
+      /** A ticket URL appeared: inject the panel's code into this tab's top frame. */
+      async loadOverlay(): Promise<Reply> {
+        if (!deps.injectOverlay) return fail('unsupported', 'cannot show the panel here');
+        try {
+          await deps.injectOverlay(tab.tabId, tab.frameId);
+          return { ok: true };
+        } catch (error) {
+          const { settings } = await effectiveSettings(deps.settings);
+          return fail('inject', `could not show the AITL panel (${(error as Error).message}); enabled sites: ${settings.enabledSites.join(', ') || 'none'}`);
+        }
+      },
+
+      async suggest(context: TicketContext): Promise<Reply<{ impression: Impression }>> {
+        const target = await backendTarget(deps.settings);
+        if (!target) return fail('unconfigured', 'AITL is not set up yet: open its options and set the backend URL and your agent token.');
+        const { settings } = await effectiveSettings(deps.settings);
+        const pairwise = (deps.random ?? Math.random)() < settings.pairwiseSamplingRate;
+        try {
+          const body = await postJson(target, '/v1/suggestions', { context, pairwise }, { fetch: deps.fetch, timeoutMs: 60_000 });
+          const impression = Impression.safeParse(body);
+          if (!impression.success) return fail('bad_reply', `the backend sent a suggestion AITL cannot read (${describeIssues(impression.error)}); update the extension or the backend`);
+          return { ok: true, impression: impression.data };
+        } catch (error) {
+          const code = error instanceof BackendError ? (error.unreachable ? 'offline' : `http_${error.status}`) : 'error';
+          return fail(code, (error as Error).message);
+        }
+      },
+
+      /** Durable in the outbox before it answers: the panel says "saved" only after this. */
+      async capture(annotation: AnnotationCapture, holdMs?: number): Promise<Reply> {
+        try {
+          await captureAnnotation(deps.outbox, annotation, await clientIdOf(deps.outbox), { holdMs });
+          void deps.loop.request('captured');
+          return { ok: true };
+        } catch (error) {
+          if (error instanceof CaptureError) return fail(error.code, error.message);
+          // Storage full or broken: say so; the panel keeps the click and offers to retry.
+          return fail('storage', `could not save the annotation on this device (${(error as Error).message}); free disk space and retry`);
+        }
+      },
+
+      async amend(id: string, rationaleTags: RationaleTag[], rationaleText?: string): Promise<Reply> {
+        try {
+          await amendAdoption(deps.outbox, id, { rationaleTags, rationaleText });
+          void deps.loop.request('captured');
+          return { ok: true };
+        } catch (error) {
+          if (error instanceof CaptureError) return fail(error.code, error.message);
+          return fail('storage', `could not save the rationale (${(error as Error).message})`);
+        }
+      },
+
+      async status(): Promise<Reply<{ status: OverlayStatus }>> {
+        return { ok: true, status: await overlayStatus(deps.outbox, deps.settings) };
+      },
+
+      async prefs(): Promise<Reply<{ prefs: PanelPrefs }>> {
+        return { ok: true, prefs: await readPanelPrefs(deps.settings) };
+      },
+
+      async savePrefs(prefs: PanelPrefs): Promise<Reply> {
+        await savePanelPrefs(deps.settings, prefs);
+        return { ok: true };
+      },
+    }),
+  });
+
+/** The panel service as a helpdesk tab calls it (`backgroundService<PanelService>('panel')`). */
+export type PanelService = ServiceOf<ReturnType<typeof panelService>>;
