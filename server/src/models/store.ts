@@ -1,8 +1,8 @@
 import type { Sql } from '../db/database';
 
-/** What a model version is: stage one, stage two, or which reply arm is the champion. */
-export type ModelKind = 'retriever' | 'reranker' | 'champion';
-export const MODEL_KINDS: readonly ModelKind[] = ['retriever', 'reranker', 'champion'];
+/** What a model version is: stage one, stage two, which reply arm is the champion, or a chat arm's example set. */
+export type ModelKind = 'retriever' | 'reranker' | 'champion' | 'examples';
+export const MODEL_KINDS: readonly ModelKind[] = ['retriever', 'reranker', 'champion', 'examples'];
 
 export interface ModelVersionRow {
   version: string;

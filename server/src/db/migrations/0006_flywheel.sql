@@ -41,12 +41,13 @@ UPDATE knowledge_bases b
        avg_body_length = coalesce((SELECT avg(body_length) FROM knowledge_articles a WHERE a.tenant_id = b.tenant_id AND a.retired_at IS NULL), 0);
 
 -- A model learned from feedback: a retriever (BM25F parameters plus learned ticket wording per
--- article), a reranker (logistic-regression weights and article priors) or an arm champion. Never
+-- article), a reranker (logistic-regression weights and article priors), an arm champion, or a
+-- set of agent-approved example replies for chat prompts. Never
 -- changed once written: an impression that names a version names exactly this.
 CREATE TABLE model_versions (
   tenant_id text NOT NULL REFERENCES tenants (id),
   version text NOT NULL CHECK (version ~ '^[a-z0-9][a-z0-9._+-]{0,63}$'),
-  kind text NOT NULL CHECK (kind IN ('retriever', 'reranker', 'champion')),
+  kind text NOT NULL CHECK (kind IN ('retriever', 'reranker', 'champion', 'examples')),
   turn integer,
   artefact jsonb NOT NULL,
   -- What it learned from: the annotation watermark (seq), signal counts.
@@ -69,6 +70,19 @@ CREATE TABLE retrieval_expansion_terms (
   FOREIGN KEY (tenant_id, version) REFERENCES model_versions (tenant_id, version)
 );
 
+-- An example set's replies: agent-approved replies to past tickets (sent as is or after edits),
+-- PII-redacted, never from the eval slice; chat arms retrieve the most similar into the prompt.
+CREATE TABLE reply_examples (
+  tenant_id text NOT NULL,
+  version text NOT NULL,
+  position integer NOT NULL,
+  annotation_id uuid NOT NULL,
+  ticket_text text NOT NULL,
+  reply_text text NOT NULL,
+  PRIMARY KEY (tenant_id, version, position),
+  FOREIGN KEY (tenant_id, version) REFERENCES model_versions (tenant_id, version)
+);
+
 CREATE FUNCTION aitl_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION '% rows are immutable: write a new version instead', TG_TABLE_NAME;
@@ -77,13 +91,15 @@ CREATE TRIGGER model_versions_immutable BEFORE UPDATE OR DELETE ON model_version
   FOR EACH ROW EXECUTE FUNCTION aitl_refuse_change();
 CREATE TRIGGER retrieval_expansion_terms_immutable BEFORE UPDATE OR DELETE ON retrieval_expansion_terms
   FOR EACH ROW EXECUTE FUNCTION aitl_refuse_change();
+CREATE TRIGGER reply_examples_immutable BEFORE UPDATE OR DELETE ON reply_examples
+  FOR EACH ROW EXECUTE FUNCTION aitl_refuse_change();
 
 -- Every change of what serves, append-only: the newest row per kind is what serves now. A
 -- rollback is a row naming the version it returns to.
 CREATE TABLE model_promotions (
   tenant_id text NOT NULL REFERENCES tenants (id),
   seq bigint GENERATED ALWAYS AS IDENTITY,
-  kind text NOT NULL CHECK (kind IN ('retriever', 'reranker', 'champion')),
+  kind text NOT NULL CHECK (kind IN ('retriever', 'reranker', 'champion', 'examples')),
   version text NOT NULL,
   action text NOT NULL CHECK (action IN ('promote', 'rollback')),
   actor text NOT NULL,
