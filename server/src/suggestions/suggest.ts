@@ -15,6 +15,7 @@ import { kbVersion } from '../knowledge/knowledge-base';
 import type { Reranker } from '../knowledge/reranker';
 import { articleTexts } from '../knowledge/retrieval';
 import type { Retriever } from '../knowledge/retriever';
+import type { ModelServing } from '../models/serving';
 import { termSet } from '../knowledge/terms';
 import { queryText, ticketQuery } from '../knowledge/ticket-query';
 import { armOrder, displayOrder } from './arm-selection';
@@ -24,8 +25,10 @@ import { storeImpression } from './impressions';
 
 export interface SuggestionEngine {
   arms: Arm[];
+  /** The shipped (or configured) reranker: what serves until a turn promotes another. */
   reranker: Reranker;
   retriever: Retriever;
+  models: ModelServing;
 }
 
 const SLOTS: Slot[] = ['A', 'B'];
@@ -41,8 +44,9 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   const createdAt = new Date().toISOString();
   const { context } = request;
   const query = ticketQuery(context);
-  const { set: retrieval, version: retrieverVersion, warning } = await engine.retriever.retrieve(db, auth.tenantId, query);
-  const top = engine.reranker.rerank(retrieval);
+  const served = await engine.models.forTenant(db, auth.tenantId);
+  const { set: retrieval, version: retrieverVersion, warning } = await engine.retriever.retrieve(db, auth.tenantId, query, undefined, served.stageOne);
+  const top = served.reranker.rerank(retrieval);
   const texts = await articleTexts(db, auth.tenantId, top);
   const terms = termSet(queryText(query));
 
@@ -105,7 +109,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     arms,
     displayOrder: displayOrder(id, arms.map((a) => a.slot)),
     articles,
-    versions: { retriever: retrieverVersion, reranker: engine.reranker.version, kb: kbVersion(retrieval.revision) },
+    versions: { retriever: retrieverVersion, reranker: served.reranker.version, kb: kbVersion(retrieval.revision) },
     degraded: degraded.slice(0, 4),
   });
 
