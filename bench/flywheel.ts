@@ -21,7 +21,7 @@ import { readSource } from '../server/src/knowledge/sources/read-source';
 import { startTurn } from '../server/src/models/turn';
 import { suggestionEngine } from '../server/src/suggestions/engine';
 import { testApp, tokenFor } from '../server/test/helpers/app';
-import { DEFAULT_SIMULATION, simulateAgents } from '../server/test/helpers/simulated-agents';
+import { articleUrls, DEFAULT_SIMULATION, injectClient, simulateAgents } from '../server/test/helpers/simulated-agents';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATASETS: Record<string, { kb: string; tickets: string }> = {
@@ -60,7 +60,7 @@ for (const name of chosen) {
     const bm25 = await evaluatePlainBm25(db, name, heldOut);
     const before = await evalServed(heldOut);
     const started = Date.now();
-    const sim = await simulateAgents(app, db, agent, training, { ...DEFAULT_SIMULATION, noise: NOISE });
+    const sim = await simulateAgents(injectClient(app, agent.headers), await articleUrls(db, name), training, { ...DEFAULT_SIMULATION, noise: NOISE });
     const simSeconds = (Date.now() - started) / 1000;
     const t0 = Date.now();
     const turn = await startTurn(db, name, serving, { requestedBy: 'bench' });

@@ -13,7 +13,7 @@ import { insertModelVersion } from './store';
 const TERM_CAP = 3;
 const TERMS_PER_ARTICLE = 64;
 /** Candidate weights of the learned field, chosen by cross-fitting on the training tickets. */
-const EXPANSION_WEIGHTS = [0.5, 1, 2];
+const EXPANSION_WEIGHTS = [0, 0.25, 0.5, 1];
 const FOLDS = 2;
 
 export interface TrainedRetrieval {
@@ -37,9 +37,11 @@ async function ticketLexemes(db: Sql, texts: string[]): Promise<string[][]> {
 }
 
 /**
- * The learned field: each article gets the wording of the tickets agents confirmed it answered,
- * weighted by how strong the evidence was (capped at one link's worth per ticket), capped per
- * term, and only its strongest terms. Written as an immutable part of `version`.
+ * The learned field: each article gets the wording of the tickets agents confirmed it answered
+ * that the article does not already use (a bridge from the customer's words to the article;
+ * repeating its own words would only push already-found articles further up), weighted by how
+ * strong the evidence was (capped at one link's worth per ticket), capped per term, and only its
+ * strongest terms. Written as an immutable part of `version`.
  */
 async function writeExpansion(db: Sql, tenantId: string, version: string, tickets: { lexemes: string[]; signals: TicketSignals }[]): Promise<number> {
   const weights = new Map<string, Map<string, number>>();
@@ -63,7 +65,8 @@ async function writeExpansion(db: Sql, tenantId: string, version: string, ticket
     await db.query(
       `INSERT INTO retrieval_expansion_terms (tenant_id, version, lexeme, article_id, weight)
        SELECT $1, $2, l, a, w FROM unnest($3::text[], $4::uuid[], $5::float8[]) AS r(l, a, w)
-        WHERE EXISTS (SELECT 1 FROM knowledge_articles k WHERE k.tenant_id = $1 AND k.id = r.a AND k.retired_at IS NULL)`,
+        WHERE EXISTS (SELECT 1 FROM knowledge_articles k WHERE k.tenant_id = $1 AND k.id = r.a AND k.retired_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM knowledge_postings p WHERE p.tenant_id = $1 AND p.lexeme = r.l AND p.article_id = r.a)`,
       [tenantId, version, chunk.map((r) => r.lexeme), chunk.map((r) => r.article), chunk.map((r) => r.weight)],
     );
   }

@@ -32,6 +32,19 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** How the agents reach the API: the app in process (tests, bench) or a running server over HTTP (the demo). */
+export type ApiClient = (path: string, payload: unknown) => Promise<{ status: number; body: string }>;
+
+export const injectClient = (app: FastifyInstance, headers: Record<string, string>): ApiClient => async (url, payload) => {
+  const res = await app.inject({ method: 'POST', url, headers, payload: payload as Record<string, unknown> });
+  return { status: res.statusCode, body: res.body };
+};
+
+export const httpClient = (server: string, token: string): ApiClient => async (path, payload) => {
+  const res = await fetch(new URL(path, server), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  return { status: res.status, body: await res.text() };
+};
+
 export interface SimulationStats {
   tickets: number;
   relevance: number;
@@ -39,26 +52,21 @@ export interface SimulationStats {
 }
 
 export async function simulateAgents(
-  app: FastifyInstance,
-  db: Database,
-  agent: { headers: Record<string, string>; tenantId: string },
+  api: ApiClient,
+  /** Article URLs by external id: what an agent would find by searching the help centre. */
+  urls: Map<string, string | null>,
   tickets: LabelledTicket[],
   options: SimulationOptions = DEFAULT_SIMULATION,
 ): Promise<SimulationStats> {
   const random = seeded(options.seed);
-  const { rows } = await db.query<{ external_id: string; url: string | null }>(
-    'SELECT external_id, url FROM knowledge_articles WHERE tenant_id = $1 AND retired_at IS NULL',
-    [agent.tenantId],
-  );
-  const urls = new Map(rows.map((r) => [r.external_id, r.url]));
   const clientId = randomUUID();
   const stats: SimulationStats = { tickets: 0, relevance: 0, links: 0 };
   for (const ticket of tickets) {
     if (ticket.relevant.length === 0) continue;
     const context = { platform: 'zendesk' as const, ticketId: ticket.ticketId, subject: ticket.subject, messages: ticket.messages };
-    const res = await app.inject({ method: 'POST', url: '/v1/suggestions', headers: agent.headers, payload: { context, pairwise: false } });
-    if (res.statusCode !== 200) throw new Error(`suggestion for ticket ${ticket.ticketId} failed: ${res.statusCode} ${res.body}`);
-    const impression = Impression.parse(res.json());
+    const res = await api('/v1/suggestions', { context, pairwise: false });
+    if (res.status !== 200) throw new Error(`suggestion for ticket ${ticket.ticketId} failed: ${res.status} ${res.body}`);
+    const impression = Impression.parse(JSON.parse(res.body));
     const relevant = new Set(ticket.relevant);
     const envelope = () => ({
       id: uuidv7(),
@@ -87,9 +95,18 @@ export async function simulateAgents(
         payload: { outcome: 'not_used', slot: null, similarity: null, thresholds: DEFAULT_ADOPTION_THRESHOLDS, sentText, channel: 'public' },
       } as Annotation);
     }
-    const sync = await app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations } });
-    if (sync.statusCode !== 200) throw new Error(`sync for ticket ${ticket.ticketId} failed: ${sync.statusCode} ${sync.body}`);
+    const sync = await api('/v1/sync', { clientId, annotations });
+    if (sync.status !== 200) throw new Error(`sync for ticket ${ticket.ticketId} failed: ${sync.status} ${sync.body}`);
     stats.tickets++;
   }
   return stats;
+}
+
+/** Article URLs of a tenant's live articles, by external id. */
+export async function articleUrls(db: Database, tenantId: string): Promise<Map<string, string | null>> {
+  const { rows } = await db.query<{ external_id: string; url: string | null }>(
+    'SELECT external_id, url FROM knowledge_articles WHERE tenant_id = $1 AND retired_at IS NULL',
+    [tenantId],
+  );
+  return new Map(rows.map((r) => [r.external_id, r.url]));
 }

@@ -9,7 +9,7 @@ import { insertModelVersion, promote } from '../../src/models/store';
 import { testApp, tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
 import { jargonKnowledgeBase, jargonTickets } from '../helpers/jargon-kb';
-import { simulateAgents } from '../helpers/simulated-agents';
+import { articleUrls, injectClient, simulateAgents } from '../helpers/simulated-agents';
 
 describe.each(testDatabases())('a turn of the flywheel ($name)', (testDb) => {
   let db: Database;
@@ -58,7 +58,7 @@ describe.each(testDatabases())('a turn of the flywheel ($name)', (testDb) => {
     expect(before.articles[0]?.externalId).not.toBe('kb-5-0');
 
     // Agents link the right article when it was not shown; everything arrives through /v1/sync.
-    await simulateAgents(app, db, agent, jargonTickets(6, 0), { noise: 0, linkShare: 1, seed: 1 });
+    await simulateAgents(injectClient(app, agent.headers), await articleUrls(db, agent.tenantId), jargonTickets(6, 0), { noise: 0, linkShare: 1, seed: 1 });
     const started = await app.inject({ method: 'POST', url: '/v1/models/retrain', headers: operator.headers, payload: { tickets: heldOut, minEvalTickets: 10 } });
     expect(started.statusCode, started.body).toBe(202);
     expect(started.headers.location).toBe(`/v1/models/turns/${started.json().turn}`);
