@@ -51,8 +51,9 @@ export async function buildExampleSet(db: Database, tenantId: string, opts: { wa
     const redactor = new RowRedactor(counts);
     const names = customerNames(a.context);
     const ticket = clip(a.query?.trim() || (a.context ? queryText(ticketQuery(a.context)) : ''), TICKET_CHARS);
-    const ticketText = await redactor.redact(withoutNames(ticket, names, counts));
-    const replyText = await redactor.redact(withoutNames(clip(a.sentText.trim(), REPLY_CHARS), names, counts));
+    // Patterns first: a name inside an e-mail address must not hide the address from them.
+    const ticketText = withoutNames(await redactor.redact(ticket), names, counts);
+    const replyText = withoutNames(await redactor.redact(clip(a.sentText.trim(), REPLY_CHARS)), names, counts);
     if (ticketText && replyText) rows.push({ annotationId: a.annotationId, ticketText, replyText });
   }
   if (rows.length < MIN_EXAMPLES) return null;
