@@ -86,9 +86,24 @@ export function mostSimilar(index: ExampleIndex, ticketText: string, k: number):
     if (weight === undefined) continue;
     for (const i of index.postings.get(t)!) overlap.set(i, (overlap.get(i) ?? 0) + weight);
   }
-  return [...overlap]
-    .map(([i, score]) => ({ i, score: score / index.norms[i]! }))
-    .sort((a, b) => b.score - a.score || a.i - b.i)
-    .slice(0, k)
-    .map(({ i }) => index.examples[i]!);
+  const ranked = [...overlap].map(([i, score]) => ({ i, score: score / index.norms[i]! })).sort((a, b) => b.score - a.score || a.i - b.i);
+  // Agents reuse their macros: the same reply twice teaches nothing new and costs the prompt space.
+  const picked: { example: ReplyExample; terms: Set<string> }[] = [];
+  for (const { i } of ranked) {
+    const example = index.examples[i]!;
+    const terms = termSet(example.replyText);
+    if (picked.some((p) => jaccard(p.terms, terms) >= NEAR_DUPLICATE)) continue;
+    picked.push({ example, terms });
+    if (picked.length === k) break;
+  }
+  return picked.map((p) => p.example);
+}
+
+const NEAR_DUPLICATE = 0.8;
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const t of a) if (b.has(t)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 1 : shared / union;
 }
