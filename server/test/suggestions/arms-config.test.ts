@@ -68,6 +68,8 @@ describe('arms configuration', () => {
     expect(error(arms([{ id: 'a', provider: 'extractive', strategy: 'lead' }, { id: 'a', provider: 'extractive', strategy: 'steps' }]))).toMatch(/arm ids must be unique/);
     expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'http://x.example/v1', model: 'm', promptVersion: 'my-own-prompt' }]))).toMatch(/arms\.0\.promptVersion/);
     expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'ftp://x.example', model: 'm', promptVersion: 'support-reply-1' }]))).toMatch(/arms\.0\.baseUrl/);
+    expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'http://x.example/v1', model: 'm', promptVersion: 'support-reply-1', examples: 6 }]))).toMatch(/arms\.0\.examples/);
+    expect(error(arms([{ id: 'e', provider: 'extractive', strategy: 'lead', examples: 2 }]))).toMatch(/examples/);
     expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'http://x.example/v1', model: 'm', promptVersion: 'support-reply-1', apiKeyEnv: 'NOT_SET_ANYWHERE' }]))).toMatch(
       /arm "g" reads its API key from NOT_SET_ANYWHERE, which is not set/,
     );
