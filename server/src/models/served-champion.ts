@@ -12,42 +12,35 @@ export interface ServedGeneration {
 /** Promotions are read again after this long, so a promotion serves on every replica within seconds, without a restart. */
 export const SERVED_TTL_MS = 1_000;
 
-/**
- * A small cache in front of the promotion history. Versions are immutable, so a champion
- * version's arm is read once; only "which version serves" expires.
- */
+/** A small cache in front of the promotion history, for the suggestion path: at most one read per tenant per TTL. */
 export class ServedChampionReader {
   private readonly serving: LRUCache<string, ServedGeneration, Sql>;
-  private readonly armOf = new LRUCache<string, { armId: string | null }>({ max: 10_000 });
 
   constructor(ttlMs = SERVED_TTL_MS) {
+    if (!(ttlMs > 0)) throw new RangeError('the served-models TTL must be positive (lru-cache reads 0 as "never expires")');
     this.serving = new LRUCache<string, ServedGeneration, Sql>({
       max: 10_000,
       ttl: ttlMs,
       // Concurrent suggestions for one tenant share a single read.
-      fetchMethod: (tenantId, _stale, { context }) => this.load(context, tenantId),
+      fetchMethod: (tenantId, _stale, { context }) => readServedGeneration(context, tenantId),
     });
   }
 
   async read(db: Sql, tenantId: string): Promise<ServedGeneration> {
     return (await this.serving.fetch(tenantId, { context: db }))!;
   }
+}
 
-  private async load(db: Sql, tenantId: string): Promise<ServedGeneration> {
-    const versions = await servingVersions(db, tenantId);
-    const championVersion = versions.champion ?? null;
-    return { champion: championVersion ? await this.championArm(db, tenantId, championVersion) : null, championVersion, examples: versions.examples ?? null };
-  }
+/** What serves now, read from the database without a cache (a turn deciding against the current champion). */
+export async function readServedGeneration(db: Sql, tenantId: string): Promise<ServedGeneration> {
+  const versions = await servingVersions(db, tenantId);
+  const championVersion = versions.champion ?? null;
+  return { champion: championVersion ? await championArmOf(db, tenantId, championVersion) : null, championVersion, examples: versions.examples ?? null };
+}
 
-  private async championArm(db: Sql, tenantId: string, version: string): Promise<string | null> {
-    const key = `${tenantId}\u0000${version}`;
-    const known = this.armOf.get(key);
-    if (known) return known.armId;
-    const row = await modelVersion(db, tenantId, version);
-    // A rollback to the shipped default names a row without an arm: the first configured arm serves.
-    const armId = (row?.artefact as { armId?: unknown } | undefined)?.armId;
-    const entry = { armId: typeof armId === 'string' ? armId : null };
-    this.armOf.set(key, entry);
-    return entry.armId;
-  }
+async function championArmOf(db: Sql, tenantId: string, version: string): Promise<string | null> {
+  const row = await modelVersion(db, tenantId, version);
+  // A rollback to the shipped default names a row without an arm: the first configured arm serves.
+  const armId = (row?.artefact as { armId?: unknown } | undefined)?.armId;
+  return typeof armId === 'string' ? armId : null;
 }

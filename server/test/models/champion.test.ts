@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database';
 import { recordChampion, trainChampion } from '../../src/models/champion';
 import { inEvalSlice } from '../../src/models/eval-slice';
+import { readServedGeneration } from '../../src/models/served-champion';
 import { modelVersion, promotionHistory, servingVersions } from '../../src/models/store';
 import { testDatabases } from '../helpers/databases';
 import { Flywheel, type ArticleRef } from '../helpers/flywheel';
@@ -65,6 +66,7 @@ describe.each(testDatabases())('the champion arm on $name', (testDb) => {
 
     expect(await recordChampion(db, fw.tenantId, 1, result)).toBe('champion-1');
     expect(await servingVersions(db, fw.tenantId)).toEqual({ champion: 'champion-1' });
+    expect(await readServedGeneration(db, fw.tenantId)).toEqual({ champion: 'gpt-support', championVersion: 'champion-1', examples: null });
     const [promotion] = await promotionHistory(db, fw.tenantId);
     expect(promotion).toMatchObject({ kind: 'champion', version: 'champion-1', action: 'promote', turn: 1, reason: result.reason });
     expect((await modelVersion(db, fw.tenantId, 'champion-1'))!.trainedOn).toMatchObject({ preferences: 42, evalSliceHeldOut: 0 });
