@@ -84,7 +84,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   // One engine for suggestions and model turns, so a promotion on this replica serves here at once.
   const engine = suggestionEngine(config.suggestions);
   await app.register(suggestionRoutes, { db, engine });
-  await app.register(modelRoutes, { db, serving: engine.models });
+  await app.register(modelRoutes, { db, serving: engine.models, arms: engine.arms });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });

@@ -24,6 +24,10 @@ function formatSide(name: string, s: TurnResult['current']): string {
   return `  ${name.padEnd(9)} recall@75 ${s['recall@75'].toFixed(4)}  precision@8 ${s['precision@8'].toFixed(4)}  hit@8 ${s['hit@8'].toFixed(4)}  MRR@8 ${s['mrr@8'].toFixed(4)}  (${s.tickets} tickets; ${s.versions.retriever}, ${s.versions.reranker})`;
 }
 
+function formatExamples(e: NonNullable<TurnResult['generation']>['examples']): string {
+  return e.version === null ? e.reason : `${e.version}, ${e.count} replies${e.promoted ? ' (new)' : ''}`;
+}
+
 function formatTurn(r: TurnResult): string {
   const s = r.signals;
   return [
@@ -33,6 +37,12 @@ function formatTurn(r: TurnResult): string {
     formatSide('current', r.current),
     formatSide('candidate', r.candidate),
     ...(r.tickets ? ['  on --tickets:', formatSide('current', r.tickets.current), formatSide('candidate', r.tickets.candidate)] : []),
+    ...(r.generation
+      ? [
+          `  champion arm: ${r.generation.champion.champion} (${r.generation.champion.promoted ? 'new' : 'unchanged'}: ${r.generation.champion.reason})`,
+          `  example replies: ${formatExamples(r.generation.examples)}`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -57,7 +67,7 @@ export const modelOperations = {
     const serving = new ModelServing(new Reranker(config.suggestions.reranker));
     let result: TurnResult;
     try {
-      const turn = await startTurn(db, args.tenant, serving, { requestedBy: actor(), tickets, gate });
+      const turn = await startTurn(db, args.tenant, serving, { requestedBy: actor(), tickets, gate, arms: config.suggestions.arms });
       result = await turn.finished;
     } catch (error) {
       if (error instanceof TurnBusyError) throw new OperationError(error.message);

@@ -1,6 +1,6 @@
 import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/contract';
 import type { Sql } from '../db/database';
-import { bradleyTerry } from './bradley-terry';
+import { bradleyTerry, STRENGTH_WEIGHT } from './bradley-terry';
 import { modelHistory } from './model-history';
 
 /**
@@ -14,8 +14,6 @@ export interface MetricsOptions {
   to: Date;
   tooFastMs: number;
 }
-
-const STRENGTH_WEIGHT: Record<string, number> = { slight: 1, clear: 2, strong: 3 };
 
 const rate = (numerator: number, denominator: number): Rate => ({
   rate: denominator > 0 ? numerator / denominator : null,

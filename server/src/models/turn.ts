@@ -7,6 +7,9 @@ import type { StageOne } from '../knowledge/retrieval';
 import { DEFAULT_GATE, decide, type GateOptions, type SideMetrics } from './gate';
 import type { ModelServing } from './serving';
 import { annotationWatermark, positives, readSignals, type GapPositive, type Signals, type TicketSignals } from './signals';
+import { recordChampion, trainChampion } from './champion';
+import { buildExampleSet } from './reply-examples';
+import { readServedGeneration } from './served-champion';
 import { insertModelVersion, promote } from './store';
 import { trainRetrieval } from './train-retrieval';
 import { finishTurn, renewTurn, startTurnRow } from './turn-lease';
@@ -21,6 +24,14 @@ export interface TurnOptions {
   gate?: Partial<GateOptions>;
   /** Closed knowledge gaps, as positives (from the gap queue). */
   gaps?: GapPositive[];
+  /** The configured reply arms, for the champion decision. */
+  arms?: readonly { id: string }[];
+}
+
+/** The generation side of a turn: which arm is champion, and the example set chat arms use. */
+export interface GenerationResult {
+  champion: { promoted: boolean; reason: string; champion: string; comparisons: number; version: string | null };
+  examples: { version: string; count: number; promoted: boolean } | { version: null; reason: string };
 }
 
 export interface TurnResult {
@@ -34,6 +45,7 @@ export interface TurnResult {
   /** The same comparison on `--tickets FILE`, when given. */
   tickets?: { current: SideMetrics; candidate: SideMetrics };
   notes?: Record<string, unknown>;
+  generation?: GenerationResult;
 }
 
 const side = (r: EvalResult, versions: SideMetrics['versions']): SideMetrics => ({
@@ -78,13 +90,41 @@ export async function startTurn(db: Database, tenantId: string, serving: ModelSe
   return { number, finished };
 }
 
+/** One turn of the flywheel: the retrieval side, then the generation side, on the same watermark. */
+async function runTurn(db: Database, tenantId: string, serving: ModelServing, turn: number, options: TurnOptions): Promise<TurnResult> {
+  const watermark = await annotationWatermark(db, tenantId);
+  const retrieval = await retrievalTurn(db, tenantId, serving, turn, watermark, options);
+  return { ...retrieval, generation: await generationTurn(db, tenantId, turn, watermark, options) };
+}
+
 /**
- * One turn of the flywheel: read every human judgement up to the watermark, train a candidate
+ * The generation side: a challenger arm that agents prefer to the champion with a 95% interval
+ * excluding a tie becomes champion; agent-approved replies become the next example set.
+ */
+async function generationTurn(db: Database, tenantId: string, turn: number, watermark: number, options: TurnOptions): Promise<GenerationResult> {
+  const served = await readServedGeneration(db, tenantId);
+  const decision = await trainChampion(db, tenantId, { watermark, arms: options.arms ?? [], current: served.champion });
+  const championVersion = options.arms && options.arms.length > 1 ? await recordChampion(db, tenantId, turn, decision, `turn ${turn} (${options.requestedBy})`) : null;
+  const set = await buildExampleSet(db, tenantId, { watermark, turn });
+  let examples: GenerationResult['examples'];
+  if (!set) examples = { version: null, reason: 'too few agent-approved replies outside the eval slice for an example set' };
+  else {
+    const promoted = set.version !== served.examples;
+    if (promoted) await promote(db, tenantId, set.version, { actor: `turn ${turn} (${options.requestedBy})`, reason: `example set of ${set.count} approved replies`, turn });
+    examples = { version: set.version, count: set.count, promoted };
+  }
+  return {
+    champion: { promoted: decision.promote, reason: decision.reason, champion: decision.promote && decision.candidate ? decision.candidate.artefact.armId : decision.champion, comparisons: decision.comparisons, version: championVersion },
+    examples,
+  };
+}
+
+/**
+ * The retrieval side: read every human judgement up to the watermark, train a candidate
  * retriever and reranker on the tickets outside the frozen eval slice, evaluate candidate and
  * current side by side on the slice (and on `tickets`), and promote through the gate.
  */
-async function runTurn(db: Database, tenantId: string, serving: ModelServing, turn: number, options: TurnOptions): Promise<TurnResult> {
-  const watermark = await annotationWatermark(db, tenantId);
+async function retrievalTurn(db: Database, tenantId: string, serving: ModelServing, turn: number, watermark: number, options: TurnOptions): Promise<TurnResult> {
   const signals = await readSignals(db, tenantId, watermark, options.gaps ?? []);
   const { rows } = await db.query<{ id: string; external_id: string }>(
     'SELECT id::text AS id, external_id FROM knowledge_articles WHERE tenant_id = $1 AND retired_at IS NULL',

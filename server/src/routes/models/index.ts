@@ -29,8 +29,8 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
  * `/v1/models`: operators run a turn of the flywheel (202 + poll, one per tenant at a time), see
  * the versions and their history, promote and roll back. The CLI calls the same functions.
  */
-export default async function modelRoutes(app: FastifyInstance, opts: { db: Database; serving: ModelServing }) {
-  const { db, serving } = opts;
+export default async function modelRoutes(app: FastifyInstance, opts: { db: Database; serving: ModelServing; arms: readonly { id: string }[] }) {
+  const { db, serving, arms } = opts;
   const operator = app.requireRole('operator');
   const running = new Set<Promise<unknown>>();
   app.addHook('onClose', async () => {
@@ -53,7 +53,7 @@ export default async function modelRoutes(app: FastifyInstance, opts: { db: Data
     };
     let turn;
     try {
-      turn = await startTurn(db, tenantId, serving, { requestedBy: `token:${request.auth!.name}`, tickets: body.tickets, gate });
+      turn = await startTurn(db, tenantId, serving, { requestedBy: `token:${request.auth!.name}`, tickets: body.tickets, gate, arms });
     } catch (error) {
       if (error instanceof TurnBusyError) throw new HttpError(409, 'conflict', error.message);
       throw error;
