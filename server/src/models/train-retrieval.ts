@@ -12,6 +12,8 @@ import { insertModelVersion } from './store';
 /** Per article and term, the learned weight is capped, and so is the number of terms per article. */
 const TERM_CAP = 3;
 const TERMS_PER_ARTICLE = 64;
+/** Words in more than this share of the training tickets are not learned. */
+const COMMON_TICKET_SHARE = 0.05;
 /** Candidate weights of the learned field, chosen by cross-fitting on the training tickets. */
 const EXPANSION_WEIGHTS = [0, 0.25, 0.5, 1];
 const FOLDS = 2;
@@ -44,13 +46,26 @@ async function ticketLexemes(db: Sql, texts: string[]): Promise<string[][]> {
  * strongest terms. Written as an immutable part of `version`.
  */
 async function writeExpansion(db: Sql, tenantId: string, version: string, tickets: { lexemes: string[]; signals: TicketSignals }[]): Promise<number> {
+  // Words most tickets use ("order", "still", "yesterday") say nothing about which article
+  // answers; a word's weight falls with the share of tickets that use it, and the commonest are
+  // left out.
+  const ticketDf = new Map<string, number>();
+  for (const { lexemes } of tickets) for (const l of lexemes) ticketDf.set(l, (ticketDf.get(l) ?? 0) + 1);
+  const n = tickets.length;
+  const specificity = (l: string) => {
+    const share = (ticketDf.get(l) ?? 0) / n;
+    return share > COMMON_TICKET_SHARE ? 0 : Math.log(n / (ticketDf.get(l) ?? 1)) / Math.log(Math.max(n, 2));
+  };
   const weights = new Map<string, Map<string, number>>();
   for (const { lexemes, signals } of tickets) {
     for (const id of positives(signals)) {
       const w = Math.min(1.5, signals.articles.get(id)!);
       let terms = weights.get(id);
       if (!terms) weights.set(id, (terms = new Map()));
-      for (const lexeme of lexemes) terms.set(lexeme, Math.min(TERM_CAP, (terms.get(lexeme) ?? 0) + w));
+      for (const lexeme of lexemes) {
+        const x = w * specificity(lexeme);
+        if (x > 0) terms.set(lexeme, Math.min(TERM_CAP, (terms.get(lexeme) ?? 0) + x));
+      }
     }
   }
   const rows: { lexeme: string; article: string; weight: number }[] = [];
