@@ -73,6 +73,9 @@ function checkDataset(dir: string): string[] {
     if (gaps.length === 0) problems.push(`kb-later/: "${article}" has no closes_gaps`);
     for (const g of gaps) if (answeredBy.get(g) !== article) problems.push(`kb-later/: "${article}" closes ${g}, but gaps.jsonl says ${g} is answered by ${answeredBy.get(g) ?? 'nothing'}`);
   }
+  for (const [gap, article] of answeredBy) {
+    if (article !== null && !closes.get(article)?.includes(gap)) problems.push(`gaps.jsonl: ${gap} is answered by "${article}", whose closes_gaps does not name it`);
+  }
   const answered = [...answeredBy.values()].filter((v) => v !== null).length;
   console.log(`  kb-later: ${later.length} articles closing ${answered} of the ${gapIds.size} gaps`);
   return problems;
