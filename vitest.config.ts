@@ -15,6 +15,15 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'datasets',
+          include: ['datasets/**/*.test.ts'],
+          environment: 'node',
+          // Each check reads a whole dataset (450 articles) through the importer.
+          testTimeout: 60_000,
+        },
+      },
+      {
         // The extension's units: adapters against saved fixture pages, the panel, the outbox
         // (fake IndexedDB, real backend in-process), settings (WXT's fake browser).
         plugins: [WxtVitest()],
