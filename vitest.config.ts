@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['server/test/**/*.test.ts'],
+          include: ['server/test/**/*.test.ts', 'datasets/**/*.test.ts'],
           environment: 'node',
           // Each file opens its own database (PGlite in memory, or a fresh Postgres database).
           testTimeout: 30_000,
