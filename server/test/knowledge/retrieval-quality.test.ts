@@ -47,6 +47,6 @@ describe.each(testDatabases())('retrieval quality on the demo set ($name)', (tes
     expect(heldOut.report.tickets).toBeGreaterThan(150);
     expect(heldOut.report['recall@75']).toBeGreaterThanOrEqual(RECALL_AT_75_FLOOR);
     expect(heldOut.report['precision@8']).toBeGreaterThanOrEqual(PRECISION_AT_8_FLOOR);
-    expect(heldOut.report.versions).toEqual({ retriever: 'pg-fts-2', reranker: reranker.version, kb: 'kb-1' });
+    expect(heldOut.report.versions).toEqual({ retriever: 'bm25f-1', reranker: reranker.version, kb: 'kb-1' });
   }, 120_000);
 });

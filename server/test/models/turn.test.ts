@@ -107,7 +107,7 @@ describe.each(testDatabases())('a turn of the flywheel ($name)', (testDb) => {
     await expect(db.query(`DELETE FROM model_versions WHERE tenant_id = $1`, [tenantId])).rejects.toThrow(/immutable/);
 
     const replica = new ModelServing(new Reranker(readRerankerWeights()), 300);
-    expect((await replica.forTenant(db, tenantId)).reranker.version).toBe('rerank-lr-1');
+    expect((await replica.forTenant(db, tenantId)).reranker.version).toBe(readRerankerWeights().version);
     await promote(db, tenantId, weights.version, { actor: 'test', reason: 'test' });
     await new Promise((r) => setTimeout(r, 350));
     expect((await replica.forTenant(db, tenantId)).reranker.version).toBe('rerank-lr.hand1');
