@@ -18,6 +18,7 @@ import { evaluatePlainBm25, evaluateRetrieval, readLabelledTickets, type EvalRes
 import { importKnowledgeBase } from '../server/src/knowledge/import';
 import { Retriever } from '../server/src/knowledge/retriever';
 import { readSource } from '../server/src/knowledge/sources/read-source';
+import { storedModels } from '../server/src/models/serving';
 import { startTurn } from '../server/src/models/turn';
 import { suggestionEngine } from '../server/src/suggestions/engine';
 import { testApp, tokenFor } from '../server/test/helpers/app';
@@ -74,7 +75,14 @@ for (const name of chosen) {
     console.log(row('plain BM25', bm25));
     console.log(row('before (shipped models)', before));
     console.log(row('after one turn (served)', after));
-    if (result.candidate && !result.promoted) console.log(`  (candidate on the eval slice: P@8 ${result.candidate['precision@8']} vs current ${result.current?.['precision@8']})`);
+    let candidate: EvalResult | null = null;
+    if (result.candidate && !result.promoted) {
+      // What the gate turned down, judged on the held-out tickets it never saw.
+      const models = await storedModels(db, name, result.candidate.versions);
+      candidate = await evaluateRetrieval(db, name, heldOut, models.reranker, new Retriever(null), models.stageOne);
+      console.log(row('candidate (not promoted)', candidate));
+      console.log(`  on the eval slice (${result.candidate.tickets} tickets): candidate P@8 ${result.candidate['precision@8']} R@75 ${result.candidate['recall@75']} vs current ${result.current?.['precision@8']} / ${result.current?.['recall@75']}`);
+    }
     const rel = (a: number, b: number) => (b > 0 ? Number((((a - b) / b) * 100).toFixed(1)) : null);
     summary[name] = {
       promoted: result.promoted,
@@ -82,6 +90,7 @@ for (const name of chosen) {
       before: { ...before.report, hit: before.hitAt8, mrr: before.mrrAt8 },
       after: { ...after.report, hit: after.hitAt8, mrr: after.mrrAt8 },
       precisionGainPct: rel(after.report['precision@8'], before.report['precision@8']),
+      ...(candidate && { candidate: { ...candidate.report, hit: candidate.hitAt8, mrr: candidate.mrrAt8 } }),
     };
   } finally {
     await app.close();

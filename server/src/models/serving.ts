@@ -77,6 +77,17 @@ export class ModelServing {
   }
 }
 
+/** A stored retriever and reranker version as runnable models (for comparing a candidate that was not promoted). */
+export async function storedModels(db: Sql, tenantId: string, versions: { retriever: string; reranker: string }): Promise<{ stageOne: StageOne; reranker: Reranker }> {
+  const [retriever, weights] = await Promise.all([modelVersion(db, tenantId, versions.retriever), modelVersion(db, tenantId, versions.reranker)]);
+  if (!retriever || !weights) throw new Error(`tenant ${tenantId} has no model versions ${versions.retriever} and ${versions.reranker}`);
+  const params = (retriever.artefact as RetrieverArtefact).params;
+  return {
+    stageOne: { version: versions.retriever, mode: { kind: 'bm25f', params: { ...BM25F_DEFAULT, ...params }, expansionVersion: versions.retriever } },
+    reranker: new Reranker(RerankerWeights.parse(weights.artefact)),
+  };
+}
+
 interface ShippedDefault {
   shippedDefault: true;
 }
