@@ -12,8 +12,9 @@ import { insertModelVersion } from './store';
 /** Per article and term, the learned weight is capped, and so is the number of terms per article. */
 const TERM_CAP = 3;
 const TERMS_PER_ARTICLE = 64;
-/** Words in more than this share of the training tickets are not learned. */
+/** Words in more than this share of the training tickets (and in at least COMMON_TICKET_MIN of them) are not learned. */
 const COMMON_TICKET_SHARE = 0.05;
+const COMMON_TICKET_MIN = 10;
 /** Candidate weights of the learned field, chosen by cross-fitting on the training tickets. */
 const EXPANSION_WEIGHTS = [0, 0.25, 0.5, 1];
 const FOLDS = 2;
@@ -53,8 +54,8 @@ async function writeExpansion(db: Sql, tenantId: string, version: string, ticket
   for (const { lexemes } of tickets) for (const l of lexemes) ticketDf.set(l, (ticketDf.get(l) ?? 0) + 1);
   const n = tickets.length;
   const specificity = (l: string) => {
-    const share = (ticketDf.get(l) ?? 0) / n;
-    return share > COMMON_TICKET_SHARE ? 0 : Math.log(n / (ticketDf.get(l) ?? 1)) / Math.log(Math.max(n, 2));
+    const df = ticketDf.get(l) ?? 0;
+    return df > Math.max(COMMON_TICKET_SHARE * n, COMMON_TICKET_MIN) ? 0 : Math.log(n / (ticketDf.get(l) ?? 1)) / Math.log(Math.max(n, 2));
   };
   const weights = new Map<string, Map<string, number>>();
   for (const { lexemes, signals } of tickets) {

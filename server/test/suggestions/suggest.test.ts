@@ -52,7 +52,7 @@ describe.each(testDatabases())('the champion and example replies in suggestions 
     agent = await tokenFor(db, 'agent');
     await importKnowledgeBase(db, { tenantId: agent.tenantId, source: 'demo', origin: 'demo/kb', parsed: readSource(DEMO_KB_DIR) });
     chat = await startFakeServer((_req, res) => json(res, 200, chatAnswer('Please check the transformer [1].')));
-  });
+  }, 180_000);
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((a) => a.close()));
   });
