@@ -7,11 +7,20 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['server/test/**/*.test.ts'],
+          include: ['server/test/**/*.test.ts', 'datasets/**/*.test.ts'],
           environment: 'node',
           // Each file opens its own database (PGlite in memory, or a fresh Postgres database).
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'datasets',
+          include: ['datasets/**/*.test.ts'],
+          environment: 'node',
+          // Each check reads a whole dataset (450 articles) through the importer.
+          testTimeout: 60_000,
         },
       },
       {

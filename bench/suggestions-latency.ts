@@ -26,7 +26,7 @@ import { IN_MEMORY } from '../server/src/db/pglite';
 import { DEMO_KB_DIR, DEMO_TICKETS } from '../server/src/demo';
 import { labelledQuery, readLabelledTickets } from '../server/src/knowledge/evaluation';
 import { importKnowledgeBase } from '../server/src/knowledge/import';
-import { queryTerms, retrieveCandidates, searchQuery } from '../server/src/knowledge/retrieval';
+import { queryTerms, retrieveCandidates } from '../server/src/knowledge/retrieval';
 import { readSource } from '../server/src/knowledge/sources/read-source';
 import type { SourceArticle } from '../server/src/knowledge/sources/source-article';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
@@ -75,8 +75,9 @@ async function runOn(name: string, db: Database, articles: SourceArticle[]) {
   // The tsquery of each ticket, built outside the timings.
   const tsqueries: string[] = [];
   for (const ticket of tickets) {
-    const { terms, liveArticles } = await queryTerms(db, TENANT, labelledQuery(ticket));
-    tsqueries.push(searchQuery(terms, liveArticles));
+    // The baseline: one bare full-text OR query of the same terms, no ranking model.
+    const { terms } = await queryTerms(db, TENANT, labelledQuery(ticket));
+    tsqueries.push(terms.map((t) => `'${t.lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | '));
   }
   const bare: number[] = [];
   const stageOne: number[] = [];

@@ -38,6 +38,8 @@ export const PeriodMetrics = z.strictObject({
   precisionAt8: Rate,
   /** Precision@8 per reranker version, for comparing versions within the week. */
   precisionAt8ByReranker: z.array(z.strictObject({ reranker: z.string(), precisionAt8: Rate })),
+  /** Precision@8 per retriever and reranker pair that served: each turn's effect, online. */
+  precisionAt8ByVersion: z.array(z.strictObject({ retriever: z.string(), reranker: z.string(), precisionAt8: Rate })),
   /** Preferences where the agent judged both replies bad. */
   bothBad: Rate,
   arms: z.array(ArmMetrics),
@@ -52,6 +54,27 @@ export const PeriodMetrics = z.strictObject({
 });
 export type PeriodMetrics = z.infer<typeof PeriodMetrics>;
 
+export const OfflineMetrics = z.strictObject({
+  'recall@75': z.number(),
+  'precision@8': z.number(),
+  'hit@8': z.number(),
+  'mrr@8': z.number(),
+  tickets: z.int().min(0),
+});
+
+export const PromotedModel = z.strictObject({
+  kind: z.string(),
+  version: z.string(),
+  action: z.enum(['promote', 'rollback']),
+  at: IsoDateTime,
+  actor: z.string(),
+  reason: z.string(),
+  turn: z.int().nullable(),
+  /** On the eval slice when the turn promoted it: the version's own numbers and those of what it replaced. */
+  offline: z.strictObject({ candidate: OfflineMetrics, replaced: OfflineMetrics }).nullable(),
+});
+export type PromotedModel = z.infer<typeof PromotedModel>;
+
 export const MetricsQuery = z.strictObject({
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
@@ -63,5 +86,7 @@ export const MetricsResponse = z.strictObject({
   /** Decisions faster than this many milliseconds count as too fast. */
   tooFastMs: z.int().min(0),
   weeks: z.array(PeriodMetrics),
+  /** Every change of what serves, oldest first, with the offline evaluation the turn made of it. */
+  models: z.array(PromotedModel),
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;

@@ -16,6 +16,7 @@ import metricsRoutes from './routes/metrics';
 import suggestionRoutes from './routes/suggestions';
 import syncRoutes from './routes/sync';
 import { suggestionEngine } from './suggestions/engine';
+import modelRoutes from './routes/models';
 
 export interface AppOptions {
   config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & {
@@ -80,7 +81,10 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(healthRoutes, { db });
   await app.register(syncRoutes, { db });
   await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
-  await app.register(suggestionRoutes, { db, engine: suggestionEngine(config.suggestions) });
+  // One engine for suggestions and model turns, so a promotion on this replica serves here at once.
+  const engine = suggestionEngine(config.suggestions);
+  await app.register(suggestionRoutes, { db, engine });
+  await app.register(modelRoutes, { db, serving: engine.models, arms: engine.arms });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });

@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { adminSocketPath } from '../db/data-dir-lock';
 import { AccessError } from '../auth/errors';
-import { OperationError, isOperationName, operations } from './operations';
+import { OperationError } from './operation-error';
+import { isOperationName, operations } from './operations';
 
 interface SocketReply {
   output?: string;

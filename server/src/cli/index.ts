@@ -15,7 +15,9 @@ import { serve } from '../serve';
 import { VERSION } from '../version';
 import { PullError, pullBatches } from '../batches/pull';
 import type { BuildProgress } from '../batches/build/build-batch';
-import { OperationError, operations, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
+import { registerModelCommands } from './model-commands';
+import { OperationError } from './operation-error';
+import { operations, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
 import { terminalProgress } from './progress';
 import { runOperation } from './run-operation';
 
@@ -236,8 +238,9 @@ kbOptions(
     .command('eval')
     .description('recall@75 and precision@8 of retrieval and reranking on labelled tickets, with the component versions'),
 )
-  .option('--json', 'one JSON object: {"recall@75", "precision@8", "tickets", "versions"}')
-  .action((opts: KbChoice & { json?: boolean }) => onKnowledgeBase('eval', opts, { json: opts.json }));
+  .option('--json', 'one JSON object: {"recall@75", "precision@8", "tickets", "versions"} (+ "baseline" with --baseline bm25)')
+  .addOption(new Option('--baseline <name>', 'compare with plain BM25 on the same tickets (default: bm25 in the readable output, none with --json)').choices(['bm25', 'none']))
+  .action((opts: KbChoice & { json?: boolean; baseline?: 'bm25' | 'none' }) => onKnowledgeBase('eval', opts, { json: opts.json, baseline: opts.baseline }));
 
 const rerank = program.command('rerank').description('the second-stage reranker');
 kbOptions(
@@ -255,6 +258,8 @@ program
   .action(() => {
     process.stdout.write(JSON.stringify(contractJsonSchema(), null, 2) + '\n');
   });
+
+registerModelCommands(program, runAndPrint, number);
 
 const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, AccessError, OperationError, KbImportError, PullError];
 

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { loadMigrations } from '../db/migrate';
 import fs from 'node:fs';
-import { EvalInputError, evaluateRetrieval, formatEvalResult, labelledRetrievalSets, readLabelledTickets, selectSplit, type TicketSplit } from '../knowledge/evaluation';
+import { EvalInputError, evaluatePlainBm25, evaluateRetrieval, formatBaseline, formatEvalResult, labelledRetrievalSets, readLabelledTickets, selectSplit, type TicketSplit } from '../knowledge/evaluation';
 import { importKnowledgeBase } from '../knowledge/import';
 import { embedMissingArticles } from '../knowledge/dense-index';
 import { Reranker, RerankerWeights } from '../knowledge/reranker';
@@ -15,11 +15,12 @@ import { trainReranker } from '../knowledge/reranker-training';
 import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/knowledge-base';
 import { readSource } from '../knowledge/sources/read-source';
 import { KbImportError, type SourceFormat } from '../knowledge/sources/source-article';
+import { ModelServing } from '../models/serving';
 import { accessOperations } from './access-operations';
+import { modelOperations } from './model-operations';
+import { OperationError } from './operation-error';
 import { table } from './table';
 
-/** A failure the person at the terminal can act on; printed without a stack trace. */
-export class OperationError extends Error {}
 
 export interface OperationContext {
   db: Database;
@@ -55,6 +56,7 @@ export const operations = {
   },
 
   ...accessOperations,
+  ...modelOperations,
 
   async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
     const { tenant, json, ...spec } = args;
@@ -133,13 +135,23 @@ export const operations = {
     return lines.join('\n') + '\n';
   },
 
-  /** recall@75 and precision@8 of a tenant's knowledge base on labelled tickets (`tickets` is an absolute path). */
-  async eval({ db, config }: OperationContext, args: { tickets: string; tenant: string; split: TicketSplit; json?: boolean; label?: string; embed?: boolean }): Promise<string> {
+  /**
+   * recall@75 and precision@8 of a tenant's knowledge base on labelled tickets (`tickets` is an
+   * absolute path), with what the tenant serves now, beside a plain BM25 baseline when asked (the
+   * human-readable output asks by default).
+   */
+  async eval(
+    { db, config }: OperationContext,
+    args: { tickets: string; tenant: string; split: TicketSplit; json?: boolean; label?: string; embed?: boolean; baseline?: 'bm25' | 'none' },
+  ): Promise<string> {
     const tickets = selectSplit(readTickets(args.tickets), args.split);
     if (args.embed && config.suggestions.embeddings) await embedMissingArticles(db, args.tenant, config.suggestions.embeddings);
-    const result = await evaluateRetrieval(db, args.tenant, tickets, new Reranker(config.suggestions.reranker), new Retriever(config.suggestions.embeddings));
-    if (args.json) return JSON.stringify(result.report) + '\n';
-    return formatEvalResult(result, `${args.label ?? `tenant ${args.tenant}`}, ${args.split === 'all' ? 'all tickets' : `${args.split} split`} of ${args.tickets}`);
+    const served = await new ModelServing(new Reranker(config.suggestions.reranker)).forTenant(db, args.tenant);
+    const result = await evaluateRetrieval(db, args.tenant, tickets, served.reranker, new Retriever(config.suggestions.embeddings), served.stageOne);
+    const baseline = args.baseline === 'bm25' || (!args.json && args.baseline !== 'none') ? await evaluatePlainBm25(db, args.tenant, tickets) : null;
+    if (args.json) return JSON.stringify({ ...result.report, ...(baseline && { baseline: baseline.report }) }) + '\n';
+    const label = `${args.label ?? `tenant ${args.tenant}`}, ${args.split === 'all' ? 'all tickets' : `${args.split} split`} of ${args.tickets}`;
+    return formatEvalResult(result, label) + (baseline ? formatBaseline(result, baseline) : '');
   },
 
   /** Fits reranker weights on labelled tickets and writes them to `out` (absolute path). */

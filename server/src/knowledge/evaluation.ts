@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import { LIMITS, LabelledTicket, describeIssues, type EvalReport } from '../../../lib/contract';
 import type { Sql } from '../db/database';
 import { knowledgeBaseState, kbVersion } from './knowledge-base';
-import type { Reranker } from './reranker';
-import type { RetrievalSet } from './retrieval';
+import { Reranker } from './reranker';
+import { DEFAULT_STAGE_ONE, PLAIN_BM25_STAGE_ONE, type RetrievalSet, type StageOne } from './retrieval';
 import { Retriever } from './retriever';
 import { ticketQuery } from './ticket-query';
 
@@ -99,6 +99,7 @@ export async function evaluateRetrieval(
   tickets: LabelledTicket[],
   reranker: Reranker,
   retriever: Retriever = new Retriever(null),
+  stageOne: StageOne = DEFAULT_STAGE_ONE,
 ): Promise<EvalResult> {
   const versions = new Map<string, number>();
   const warnings = new Set<string>();
@@ -116,7 +117,7 @@ export async function evaluateRetrieval(
     }
     const relevant = new Set(ticket.relevant);
     ceiling.push(Math.min(relevant.size, LIMITS.shownArticles) / LIMITS.shownArticles);
-    const { set, version, warning } = await retriever.retrieve(db, tenantId, labelledQuery(ticket));
+    const { set, version, warning } = await retriever.retrieve(db, tenantId, labelledQuery(ticket), undefined, stageOne);
     versions.set(version, (versions.get(version) ?? 0) + 1);
     if (warning) warnings.add(warning);
     const shown = reranker.rerank(set, LIMITS.shownArticles);
@@ -141,7 +142,7 @@ export async function evaluateRetrieval(
       'precision@8': mean(precision),
       tickets: recall.length,
       // The version most tickets ran with; `warnings` says when some fell back to full text.
-      versions: { retriever: [...versions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? retriever.version, reranker: reranker.version, kb: kbVersion(state.revision) },
+      versions: { retriever: [...versions].sort((a, b) => b[1] - a[1])[0]?.[0] ?? retriever.versionOf(stageOne), reranker: reranker.version, kb: kbVersion(state.revision) },
     },
     firstStagePrecisionAt8: mean(firstStagePrecision),
     precisionCeiling: mean(ceiling),
@@ -178,11 +179,36 @@ export async function labelledRetrievalSets(
   tenantId: string,
   tickets: LabelledTicket[],
   retriever: Retriever = new Retriever(null),
+  stageOne: StageOne = DEFAULT_STAGE_ONE,
 ): Promise<{ set: RetrievalSet; relevant: Set<string> }[]> {
   const out: { set: RetrievalSet; relevant: Set<string> }[] = [];
   for (const ticket of tickets) {
     if (ticket.relevant.length === 0) continue;
-    out.push({ set: (await retriever.retrieve(db, tenantId, labelledQuery(ticket))).set, relevant: new Set(ticket.relevant) });
+    out.push({ set: (await retriever.retrieve(db, tenantId, labelledQuery(ticket), undefined, stageOne)).set, relevant: new Set(ticket.relevant) });
   }
   return out;
+}
+
+/** Stage one's own order, unchanged: what "no reranker" means in a comparison. */
+export const STAGE_ONE_ORDER = new Reranker({ version: 'none', features: ['fts'], mean: [0], std: [1], weights: [0], bias: 0 });
+
+/**
+ * The plain BM25 baseline on the same tickets: title and body as one field, k1 1.2, b 0.75, the
+ * same tokeniser, its own top 8 shown. Every user can see how our ranking compares on their data.
+ */
+export function evaluatePlainBm25(db: Sql, tenantId: string, tickets: LabelledTicket[]): Promise<EvalResult> {
+  return evaluateRetrieval(db, tenantId, tickets, STAGE_ONE_ORDER, new Retriever(null), PLAIN_BM25_STAGE_ONE);
+}
+
+/** Our numbers beside the baseline's, one metric a line. */
+export function formatBaseline(ours: EvalResult, baseline: EvalResult): string {
+  const row = (name: string, a: number, b: number) =>
+    `  ${name.padEnd(13)} ${a.toFixed(4)}  vs ${b.toFixed(4)}  (${b > 0 ? `${a >= b ? '+' : ''}${(((a - b) / b) * 100).toFixed(1)}%` : 'n/a'})`;
+  return [
+    `plain BM25 baseline (title + body, k1 ${'1.2'}, b 0.75, same tokeniser, its own top 8), same ${baseline.report.tickets} tickets: ours vs baseline`,
+    row('recall@75', ours.report['recall@75'], baseline.report['recall@75']),
+    row('precision@8', ours.report['precision@8'], baseline.report['precision@8']),
+    row('hit@8', ours.hitAt8, baseline.hitAt8),
+    row('MRR@8', ours.mrrAt8, baseline.mrrAt8),
+  ].join('\n') + '\n';
 }

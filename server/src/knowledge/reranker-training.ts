@@ -7,12 +7,16 @@ export interface TrainingOptions {
   /** L2 penalty; keeps a small label set from producing extreme weights. */
   l2?: number;
   iterations?: number;
+  /** Priors stored with the weights, for serving. */
+  priors?: Record<string, number>;
 }
 
 export interface LabelledSet {
   set: RetrievalSet;
   /** External ids of the ticket's relevant articles. */
   relevant: Set<string>;
+  /** Article priors the `prior` feature reads for this set (learned without this ticket). */
+  priors?: Record<string, number>;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface LabelledSet {
  */
 export function trainReranker(sets: LabelledSet[], options: TrainingOptions): RerankerWeights {
   const { l2 = 0.01, iterations = 1500 } = options;
-  const perSet = sets.map(({ set, relevant }) => ({ rows: featureRows(set), labels: set.candidates.map((c) => (relevant.has(c.externalId) ? 1 : 0)) }));
+  const perSet = sets.map(({ set, relevant, priors }) => ({ rows: featureRows(set, priors), labels: set.candidates.map((c) => (relevant.has(c.externalId) ? 1 : 0)) }));
   const allRows = perSet.flatMap((s) => s.rows);
   const allLabels = perSet.flatMap((s) => s.labels);
   const positives = allLabels.filter((l) => l === 1).length;
@@ -65,6 +69,7 @@ export function trainReranker(sets: LabelledSet[], options: TrainingOptions): Re
     weights: direction.map((w) => round(w * scale)),
     bias: round(bias),
     trainedOn: `${options.trainedOn}; ${sets.length} tickets, ${allLabels.length} candidates, ${positives} relevant`,
+    ...(options.priors && { priors: options.priors }),
   };
 }
 

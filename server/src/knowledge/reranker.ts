@@ -9,7 +9,7 @@ import type { Candidate, RetrievalSet } from './retrieval';
  * labels (`aitl rerank train`) and every impression records which weights ranked its articles.
  */
 export const FEATURES = [
-  /** Stage-one ts_rank relative to the best candidate. */
+  /** Stage-one BM25F score relative to the best candidate. */
   'fts',
   /** Cover density: matched terms close together. */
   'cover',
@@ -27,6 +27,10 @@ export const FEATURES = [
   'reciprocalRank',
   /** Cosine similarity to the ticket (0 without embeddings; weights trained without them ignore it). */
   'dense',
+  /** Share of the article's stage-one score from learned ticket wording (0 without a learned retriever). */
+  'expansion',
+  /** The article's learned prior: smoothed log-odds of being judged relevant when shown (0 untrained). */
+  'prior',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
@@ -40,6 +44,8 @@ export const RerankerWeights = z.strictObject({
   bias: z.number(),
   /** What it was trained on, for people. */
   trainedOn: z.string().optional(),
+  /** Learned per-article priors (article id → log-odds), used by the `prior` feature. */
+  priors: z.record(z.string(), z.number()).optional(),
 }).refine((w) => [w.mean, w.std, w.weights].every((xs) => xs.length === w.features.length), 'features, mean, std and weights must have the same length');
 export type RerankerWeights = z.infer<typeof RerankerWeights>;
 
@@ -50,7 +56,7 @@ export interface RankedCandidate extends Candidate {
   firstStageRank: number;
 }
 
-export function featureVector(c: Candidate, position: number, set: RetrievalSet, maxScore: number): Record<FeatureName, number> {
+export function featureVector(c: Candidate, position: number, set: RetrievalSet, maxScore: number, priors?: Record<string, number>): Record<FeatureName, number> {
   const { terms } = set;
   const sum = (idx: number[]) => idx.reduce((s, i) => s + (terms[i]?.idf ?? 0), 0);
   const totalIdf = terms.reduce((s, t) => s + t.idf, 0) || 1;
@@ -67,14 +73,16 @@ export function featureVector(c: Candidate, position: number, set: RetrievalSet,
     logLength: Math.log1p(c.lexemes),
     reciprocalRank: 1 / (position + 1),
     dense: c.dense ?? 0,
+    expansion: c.textRank > 0 ? c.expansion / c.textRank : 0,
+    prior: priors?.[c.id] ?? 0,
   };
 }
 
 /** The feature rows of a whole retrieval set, in stage-one order. */
-export function featureRows(set: RetrievalSet): number[][] {
+export function featureRows(set: RetrievalSet, priors?: Record<string, number>): number[][] {
   const maxScore = Math.max(0, ...set.candidates.map((c) => c.textRank));
   return set.candidates.map((c, i) => {
-    const f = featureVector(c, i, set, maxScore);
+    const f = featureVector(c, i, set, maxScore, priors);
     return FEATURES.map((name) => f[name]);
   });
 }
@@ -101,7 +109,7 @@ export class Reranker {
 
   /** The best `keep` candidates, most relevant first; ties keep the stage-one order. */
   rerank(set: RetrievalSet, keep: number = LIMITS.shownArticles): RankedCandidate[] {
-    const rows = featureRows(set);
+    const rows = featureRows(set, this.weights.priors);
     return set.candidates
       .map((c, i) => ({ ...c, relevance: this.score(rows[i]!), firstStageRank: i + 1 }))
       .sort((a, b) => b.relevance - a.relevance || a.firstStageRank - b.firstStageRank)

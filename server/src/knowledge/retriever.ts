@@ -1,7 +1,7 @@
 import type { Sql } from '../db/database';
 import { DenseIndexCache, nearest } from './dense-index';
 import { embed, type EmbeddingsConfig } from './embeddings';
-import { RETRIEVER_VERSION, retrieveCandidates, type DenseHits, type RetrievalSet } from './retrieval';
+import { DEFAULT_STAGE_ONE, retrieveCandidates, type DenseHits, type RetrievalSet, type StageOne } from './retrieval';
 import { queryText, type TicketQuery } from './ticket-query';
 
 export interface Retrieval {
@@ -21,13 +21,17 @@ export class Retriever {
   private readonly cache = new DenseIndexCache();
   constructor(readonly embeddings: EmbeddingsConfig | null) {}
 
-  /** The version recorded when the configured search runs in full. */
-  get version(): string {
-    return this.embeddings ? `${RETRIEVER_VERSION}+rrf-${this.embeddings.model}`.slice(0, 64) : RETRIEVER_VERSION;
+  /** The version recorded when the configured search runs in full with this stage one. */
+  versionOf(stageOne: StageOne = DEFAULT_STAGE_ONE): string {
+    return this.embeddings ? `${stageOne.version}+rrf-${this.embeddings.model}`.slice(0, 64) : stageOne.version;
   }
 
-  async retrieve(db: Sql, tenantId: string, query: TicketQuery, limit?: number): Promise<Retrieval> {
-    if (!this.embeddings) return { set: await retrieveCandidates(db, tenantId, query, { limit }), version: RETRIEVER_VERSION, warning: null };
+  get version(): string {
+    return this.versionOf();
+  }
+
+  async retrieve(db: Sql, tenantId: string, query: TicketQuery, limit?: number, stageOne: StageOne = DEFAULT_STAGE_ONE): Promise<Retrieval> {
+    if (!this.embeddings) return { set: await retrieveCandidates(db, tenantId, query, { limit, stageOne }), version: stageOne.version, warning: null };
     let dense: DenseHits | undefined;
     let warning: string | null = null;
     try {
@@ -52,7 +56,7 @@ export class Retriever {
     } catch (error) {
       warning = `embeddings unavailable (${(error as Error).message}); searched with full text only`;
     }
-    const set = await retrieveCandidates(db, tenantId, query, { limit, dense });
-    return { set, version: dense ? this.version : RETRIEVER_VERSION, warning };
+    const set = await retrieveCandidates(db, tenantId, query, { limit, dense, stageOne });
+    return { set, version: dense ? this.versionOf(stageOne) : stageOne.version, warning };
   }
 }

@@ -6,6 +6,9 @@
  */
 const PRIOR = 0.5;
 
+/** How many wins a pairwise verdict counts for, by its strength (the dashboard's and the champion's). */
+export const STRENGTH_WEIGHT: Readonly<Record<string, number>> = { slight: 1, clear: 2, strong: 3 };
+
 export function bradleyTerry(arms: string[], wins: Map<string, Map<string, number>>, iterations = 500): Map<string, number> {
   const n = arms.length;
   const w = arms.map((a) => arms.map((b) => wins.get(a)?.get(b) ?? 0));

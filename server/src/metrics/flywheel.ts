@@ -1,6 +1,7 @@
 import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/contract';
 import type { Sql } from '../db/database';
-import { bradleyTerry } from './bradley-terry';
+import { bradleyTerry, STRENGTH_WEIGHT } from './bradley-terry';
+import { modelHistory } from './model-history';
 
 /**
  * The online flywheel metrics of DESIGN.md ("Metrics"), by ISO week of the impression (when the
@@ -13,8 +14,6 @@ export interface MetricsOptions {
   to: Date;
   tooFastMs: number;
 }
-
-const STRENGTH_WEIGHT: Record<string, number> = { slight: 1, clear: 2, strong: 3 };
 
 const rate = (numerator: number, denominator: number): Rate => ({
   rate: denominator > 0 ? numerator / denominator : null,
@@ -51,15 +50,15 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
         WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4, 5`,
       params,
     ),
-    db.query<{ week: string; reranker: string; good: number; labelled: number }>(
+    db.query<{ week: string; retriever: string; reranker: string; good: number; labelled: number }>(
       `WITH latest AS (
          SELECT DISTINCT ON (a.impression_id, a.article_id) a.impression_id, a.label
            FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'relevance'
           ORDER BY a.impression_id, a.article_id, a.created_at DESC, a.seq DESC)
-       SELECT ${WEEK} AS week, i.reranker_version AS reranker,
+       SELECT ${WEEK} AS week, i.retriever_version AS retriever, i.reranker_version AS reranker,
               count(*) FILTER (WHERE l.label IN ('relevant', 'partial'))::int AS good, count(*)::int AS labelled
          FROM latest l JOIN impressions i ON i.tenant_id = $1 AND i.id = l.impression_id
-        WHERE ${IN_RANGE} GROUP BY 1, 2`,
+        WHERE ${IN_RANGE} GROUP BY 1, 2, 3`,
       params,
     ),
     db.query<{ week: string; verdict: string; strength: string | null; left: string; fast: boolean; a: ArmKey | null; b: ArmKey | null; n: number }>(
@@ -105,6 +104,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
         adoptionLenient: rate(0, 0),
         precisionAt8: rate(0, 0),
         precisionAt8ByReranker: [],
+        precisionAt8ByVersion: [],
         bothBad: rate(0, 0),
         arms: [],
         quality: { leftWins: rate(0, 0), tooFast: rate(0, 0), preferenceMatchesAdoption: rate(0, 0) },
@@ -145,7 +145,10 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
   for (const r of relevance.rows) {
     const w = weekOf(r.week);
     w.precisionAt8 = rate(w.precisionAt8.numerator + r.good, w.precisionAt8.denominator + r.labelled);
-    w.precisionAt8ByReranker.push({ reranker: r.reranker, precisionAt8: rate(r.good, r.labelled) });
+    const byReranker = w.precisionAt8ByReranker.find((x) => x.reranker === r.reranker);
+    if (byReranker) byReranker.precisionAt8 = rate(byReranker.precisionAt8.numerator + r.good, byReranker.precisionAt8.denominator + r.labelled);
+    else w.precisionAt8ByReranker.push({ reranker: r.reranker, precisionAt8: rate(r.good, r.labelled) });
+    w.precisionAt8ByVersion.push({ retriever: r.retriever, reranker: r.reranker, precisionAt8: rate(r.good, r.labelled) });
   }
 
   const wins = new Map<string, Map<string, Map<string, number>>>(); // week -> winner -> loser -> weight
@@ -205,6 +208,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
     const strengths = compared.length > 1 ? bradleyTerry(compared, wins.get(week) ?? new Map()) : new Map<string, number>();
     const { _arms, ...period } = w;
     period.precisionAt8ByReranker.sort((a, b) => a.reranker.localeCompare(b.reranker));
+    period.precisionAt8ByVersion.sort((a, b) => a.retriever.localeCompare(b.retriever) || a.reranker.localeCompare(b.reranker));
     period.arms = [..._arms]
       .map(([k, a]) => ({
         ...a.key,
@@ -218,7 +222,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
       .sort((x, y) => armKey(x).localeCompare(armKey(y)));
     result.push(period);
   }
-  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result };
+  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId) };
 }
 
 interface ArmAccumulator {

@@ -6,7 +6,7 @@ import type { Arm } from './arms-config';
  * Everything random about an impression is derived from its id, so it can be recomputed and
  * audited later: which arms were asked, and the left-to-right order they were shown in.
  */
-function seeded(impressionId: string, purpose: string): () => number {
+export function seeded(impressionId: string, purpose: string): () => number {
   const digest = createHash('sha256').update(`${purpose}:${impressionId.toLowerCase()}`).digest();
   let state = digest.readUInt32LE(0) || 1;
   // xorshift32: plenty for picking among a handful of arms.
@@ -18,11 +18,17 @@ function seeded(impressionId: string, purpose: string): () => number {
   };
 }
 
-/** All arms in a weighted random order for this impression (weighted sampling without replacement). */
-export function armOrder(arms: readonly Arm[], impressionId: string): Arm[] {
+/**
+ * All arms in the order this impression asks them: the champion first (the one arm a single-arm
+ * suggestion shows; until a turn promotes another, the first configured arm), then the challengers
+ * in a weighted random order (weighted sampling without replacement), so a pairwise suggestion is
+ * the champion against a challenger and a failed champion falls back to a challenger.
+ */
+export function armOrder(arms: readonly Arm[], impressionId: string, champion?: string | null): Arm[] {
   const random = seeded(impressionId, 'arms');
-  const pool = [...arms];
-  const order: Arm[] = [];
+  const first = arms.find((a) => a.id === champion) ?? arms[0];
+  const pool = arms.filter((a) => a !== first);
+  const order: Arm[] = first ? [first] : [];
   while (pool.length > 0) {
     const total = pool.reduce((s, a) => s + a.weight, 0);
     let pick = random() * total;

@@ -41,6 +41,8 @@ export const OpenAIArmConfig = z.strictObject({
   promptVersion: z.enum(PROMPT_VERSIONS),
   temperature: z.number().min(0).max(2).default(0.2),
   maxTokens: z.int().min(16).max(16_384).default(700),
+  /** How many agent-approved replies to similar past tickets go into the prompt (0: none); they come from the served example set. */
+  examples: z.int().min(0).max(5).default(0),
 });
 
 export const ExternalArmConfig = z.strictObject({

@@ -1,4 +1,5 @@
 import type { ChatMessage, GroundingArticle, TicketContext, TicketMessage } from '../../../lib/contract';
+import type { PromptExamples } from './similar-examples';
 
 /**
  * Prompt templates for chat arms, by version. A version is never edited once used: impressions
@@ -38,8 +39,26 @@ const SPEAKER: Record<TicketMessage['role'], string> = {
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}…` : s);
 
+/**
+ * The prompt version an impression records: with example replies in the prompt, the example set
+ * is part of it (`support-reply-1+ex3`), so a new set is a new version in metrics and batches.
+ */
+export const servedPromptVersion = (version: string, examples: PromptExamples | undefined) => (examples ? `${version}+${examples.version}` : version);
+
+const EXAMPLES_INTRO = [
+  'Replies agents sent to similar past tickets. Follow their tone, length and the checks agents make;',
+  'take facts only from the knowledge base articles. Bracketed placeholders such as [CUSTOMER_NAME] or [EMAIL_1]',
+  'stand for details removed for privacy: never write them in your reply.',
+].join(' ');
+
+function examplesSection(examples: PromptExamples | undefined): string {
+  if (!examples || examples.replies.length === 0) return '';
+  const shown = examples.replies.map((e, i) => `Example ${i + 1}\nTicket: ${e.ticketText}\nReply sent: ${e.replyText}`).join('\n\n');
+  return `${EXAMPLES_INTRO}\n\n${shown}\n\n---\n`;
+}
+
 /** The exact messages a chat arm sends; stored with the impression. */
-export function buildChatPrompt(version: PromptVersion, context: TicketContext, articles: GroundingArticle[]): ChatMessage[] {
+export function buildChatPrompt(version: PromptVersion, context: TicketContext, articles: GroundingArticle[], examples?: PromptExamples): ChatMessage[] {
   const kb = articles.length
     ? articles.map((a, i) => `[${i + 1}] ${a.title}${a.url ? `\n${a.url}` : ''}\n${clip(a.body, ARTICLE_CHARS)}`).join('\n\n')
     : '(no articles matched this ticket)';
@@ -53,7 +72,7 @@ export function buildChatPrompt(version: PromptVersion, context: TicketContext, 
     { role: 'system', content: INSTRUCTIONS[version] },
     {
       role: 'user',
-      content: `Knowledge base articles:\n\n${kb}\n\n---\nTicket subject: ${context.subject ?? '(none)'}\n${name}\nConversation:\n\n${thread || '(empty)'}\n\n---\nWrite the agent's next reply.`,
+      content: `${examplesSection(examples)}Knowledge base articles:\n\n${kb}\n\n---\nTicket subject: ${context.subject ?? '(none)'}\n${name}\nConversation:\n\n${thread || '(empty)'}\n\n---\nWrite the agent's next reply.`,
     },
   ];
 }

@@ -15,17 +15,25 @@ import { kbVersion } from '../knowledge/knowledge-base';
 import type { Reranker } from '../knowledge/reranker';
 import { articleTexts } from '../knowledge/retrieval';
 import type { Retriever } from '../knowledge/retriever';
+import type { ModelServing } from '../models/serving';
 import { termSet } from '../knowledge/terms';
 import { queryText, ticketQuery } from '../knowledge/ticket-query';
+import type { ServedChampionReader } from '../models/served-champion';
 import { armOrder, displayOrder } from './arm-selection';
 import type { Arm } from './arms-config';
 import { runArm, type ArmAttempt } from './generate';
 import { storeImpression } from './impressions';
+import type { PromptExamples, SimilarExamples } from './similar-examples';
 
 export interface SuggestionEngine {
   arms: Arm[];
+  /** The shipped (or configured) reranker: what serves until a turn promotes another. */
   reranker: Reranker;
   retriever: Retriever;
+  models: ModelServing;
+  /** Which arm is the champion and which example set chat arms use (read again every second). */
+  served: ServedChampionReader;
+  examples: SimilarExamples;
 }
 
 const SLOTS: Slot[] = ['A', 'B'];
@@ -41,8 +49,9 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   const createdAt = new Date().toISOString();
   const { context } = request;
   const query = ticketQuery(context);
-  const { set: retrieval, version: retrieverVersion, warning } = await engine.retriever.retrieve(db, auth.tenantId, query);
-  const top = engine.reranker.rerank(retrieval);
+  const served = await engine.models.forTenant(db, auth.tenantId);
+  const { set: retrieval, version: retrieverVersion, warning } = await engine.retriever.retrieve(db, auth.tenantId, query, undefined, served.stageOne);
+  const top = served.reranker.rerank(retrieval);
   const texts = await articleTexts(db, auth.tenantId, top);
   const terms = termSet(queryText(query));
 
@@ -63,18 +72,20 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   else if (articles.length === 0) degraded.push({ reason: 'no article matched this ticket' });
   if (warning && retrieval.liveArticles > 0) degraded.push({ reason: warning });
 
-  const input = { impressionId: id, context, articles: grounding };
-  const order = armOrder(engine.arms, id);
+  const servedGeneration = await engine.served.read(db, auth.tenantId);
+  const order = armOrder(engine.arms, id, servedGeneration.champion);
+  const examples = await promptExamples(db, engine, auth.tenantId, servedGeneration.examples, order.slice(0, 2), queryText(query));
+  const input = (arm: Arm) => ({ impressionId: id, context, articles: grounding, ...(examples && { examples: { ...examples, replies: examples.replies.slice(0, examplesOf(arm)) } }) });
   const attempts: { slot: Slot | null; attempt: ArmAttempt }[] = [];
   if (request.pairwise) {
     const pair = order.slice(0, 2);
     if (pair.length < 2) degraded.push({ reason: 'only one reply arm is configured, so no pairwise comparison is possible' });
-    const results = await Promise.all(pair.map((arm) => runArm(arm, input)));
+    const results = await Promise.all(pair.map((arm) => runArm(arm, input(arm))));
     results.forEach((attempt, i) => attempts.push({ slot: attempt.status === 'ok' ? SLOTS[i]! : null, attempt }));
   } else {
     // One arm; if it fails, the next arm in this impression's order stands in.
     for (const arm of order.slice(0, 2)) {
-      const attempt = await runArm(arm, input);
+      const attempt = await runArm(arm, input(arm));
       attempts.push({ slot: attempt.status === 'ok' ? 'A' : null, attempt });
       if (attempt.status === 'ok') break;
     }
@@ -90,7 +101,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
       armId: attempt.arm.id,
       provider: attempt.arm.provider,
       model: attempt.arm.model,
-      promptVersion: attempt.arm.promptVersion,
+      promptVersion: attempt.promptVersion,
       text: attempt.output.text,
       citedArticleIds: attempt.output.citedArticleIds,
       latencyMs: attempt.latencyMs,
@@ -105,7 +116,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     arms,
     displayOrder: displayOrder(id, arms.map((a) => a.slot)),
     articles,
-    versions: { retriever: retrieverVersion, reranker: engine.reranker.version, kb: kbVersion(retrieval.revision) },
+    versions: { retriever: retrieverVersion, reranker: served.reranker.version, kb: kbVersion(retrieval.revision) },
     degraded: degraded.slice(0, 4),
   });
 
@@ -114,7 +125,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     armId: attempt.arm.id,
     provider: attempt.arm.provider,
     model: attempt.arm.model,
-    promptVersion: attempt.arm.promptVersion,
+    promptVersion: attempt.promptVersion,
     status: attempt.status,
     latencyMs: attempt.latencyMs,
     ...(attempt.error !== undefined && { error: attempt.error }),
@@ -128,4 +139,13 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     generation,
   });
   return impression;
+}
+
+const examplesOf = (arm: Arm) => (arm.provider === 'openai' ? arm.examples : 0);
+
+/** The served example set's replies most similar to the ticket, as many as the most any asked arm wants; null when no arm wants them or no set serves. */
+async function promptExamples(db: Database, engine: SuggestionEngine, tenantId: string, version: string | null, arms: Arm[], ticketText: string): Promise<PromptExamples | null> {
+  const k = Math.max(0, ...arms.map(examplesOf));
+  if (k === 0 || !version) return null;
+  return engine.examples.find(db, tenantId, version, ticketText, k);
 }

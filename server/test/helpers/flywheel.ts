@@ -101,6 +101,7 @@ export class Flywheel {
     ticketId: string;
     customer: string;
     subject?: string;
+    requester?: { name: string };
     arms: { A: string; B?: string };
     articles: ArticleRef[];
     /** Articles each arm cites (default: the first shown). */
@@ -113,6 +114,7 @@ export class Flywheel {
       platform: 'zendesk',
       ticketId: input.ticketId,
       subject: input.subject ?? `Ticket ${input.ticketId}`,
+      ...(input.requester && { requester: input.requester }),
       messages: [
         { role: 'customer', text: input.customer, at: createdAt },
         ...(input.thread ?? [{ role: 'internal', text: 'Checked the account, nothing unusual.' }]),

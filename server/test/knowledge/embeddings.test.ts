@@ -75,7 +75,7 @@ describe.each(testDatabases())('vector search on $name', (testDb) => {
 
     // Imported but without vectors: full text only, and the impression says why.
     const textOnly = await suggest();
-    expect(textOnly.versions.retriever).toBe('pg-fts-2');
+    expect(textOnly.versions.retriever).toBe('bm25f-1');
     expect(textOnly.articles).toEqual([]);
     expect(textOnly.degraded.map((d) => d.reason)).toContain('no article has an embedding yet (run aitl kb embed); searched with full text only');
 
@@ -88,7 +88,7 @@ describe.each(testDatabases())('vector search on $name', (testDb) => {
     expect(fake.requests.at(-1)!.body).toMatchObject({ model: 'fake-embed', input: expect.arrayContaining([expect.stringContaining('Refunds for subscriptions')]) });
 
     const hybrid = await suggest();
-    expect(hybrid.versions.retriever).toBe('pg-fts-2+rrf-fake-embed');
+    expect(hybrid.versions.retriever).toBe('bm25f-1+rrf-fake-embed');
     expect(hybrid.articles[0]!.externalId).toBe('refunds');
     expect(hybrid.degraded).toEqual([]);
     expect(hybrid.arms[0]!.citedArticleIds).toEqual([hybrid.articles[0]!.id]);
@@ -97,7 +97,7 @@ describe.each(testDatabases())('vector search on $name', (testDb) => {
   it('falls back to full-text search when the embeddings endpoint fails at query time', async () => {
     fake.answer((_req, res) => json(res, 503, 'busy'));
     const impression = await suggest();
-    expect(impression.versions.retriever).toBe('pg-fts-2');
+    expect(impression.versions.retriever).toBe('bm25f-1');
     // Full text finds nothing for this ticket, so the agent is told both why and what.
     expect(impression.degraded.map((d) => d.reason)).toEqual(
       expect.arrayContaining(['no article matched this ticket', expect.stringMatching(/^embeddings unavailable \(.*HTTP 503.*\); searched with full text only$/)]),
@@ -114,7 +114,7 @@ describe.each(testDatabases())('vector search on $name', (testDb) => {
     expect(out).toContain('1 updated');
     expect(out).toContain('embedded 1 article version(s) for vector search');
     const impression = await suggest();
-    expect(impression.versions).toMatchObject({ retriever: 'pg-fts-2+rrf-fake-embed', kb: 'kb-2' });
+    expect(impression.versions).toMatchObject({ retriever: 'bm25f-1+rrf-fake-embed', kb: 'kb-2' });
     expect(impression.articles.find((a) => a.externalId === 'battery')).toMatchObject({ version: 2 });
   });
 });

@@ -68,6 +68,8 @@ describe('arms configuration', () => {
     expect(error(arms([{ id: 'a', provider: 'extractive', strategy: 'lead' }, { id: 'a', provider: 'extractive', strategy: 'steps' }]))).toMatch(/arm ids must be unique/);
     expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'http://x.example/v1', model: 'm', promptVersion: 'my-own-prompt' }]))).toMatch(/arms\.0\.promptVersion/);
     expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'ftp://x.example', model: 'm', promptVersion: 'support-reply-1' }]))).toMatch(/arms\.0\.baseUrl/);
+    expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'http://x.example/v1', model: 'm', promptVersion: 'support-reply-1', examples: 6 }]))).toMatch(/arms\.0\.examples/);
+    expect(error(arms([{ id: 'e', provider: 'extractive', strategy: 'lead', examples: 2 }]))).toMatch(/examples/);
     expect(error(arms([{ id: 'g', provider: 'openai', baseUrl: 'http://x.example/v1', model: 'm', promptVersion: 'support-reply-1', apiKeyEnv: 'NOT_SET_ANYWHERE' }]))).toMatch(
       /arm "g" reads its API key from NOT_SET_ANYWHERE, which is not set/,
     );
@@ -146,8 +148,8 @@ describe.each(testDatabases())('suggestions with chat and external arms on $name
 
   it('falls back to the next arm when the only arm asked fails', async () => {
     chat.answer((_req, res) => json(res, 503, { error: 'overloaded' }));
-    // The chat arm weighs so much that it is asked first for practically every impression id.
-    const { impression, record } = await suggestWith([gpt({ weight: 1000 }), extractive({ weight: 0.001 })], false);
+    // The chat arm is configured first, so it is the champion a single-arm suggestion asks.
+    const { impression, record } = await suggestWith([gpt(), extractive()], false);
     expect(impression.arms.map((a) => [a.slot, a.armId])).toEqual([['A', 'extractive-lead']]);
     expect(impression.degraded).toEqual([{ armId: 'gpt', reason: expect.stringMatching(/^arm gpt failed: .*answered HTTP 503/) }]);
     expect(record.generation.map((g) => [g.armId, g.status, g.slot])).toEqual([

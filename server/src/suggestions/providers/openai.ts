@@ -10,7 +10,7 @@ type OpenAIArm = Extract<Arm, { provider: 'openai' }>;
  * reply cites articles as [n]; the markers are taken out of the text and recorded as citations.
  */
 export async function openaiReply(arm: OpenAIArm, input: GenerationInput): Promise<ArmOutput> {
-  const prompt = buildChatPrompt(arm.promptVersion, input.context, input.articles);
+  const prompt = buildChatPrompt(arm.promptVersion, input.context, input.articles, input.examples);
   const url = `${arm.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const body = await postJson(url, { model: arm.model, messages: prompt, temperature: arm.temperature, max_tokens: arm.maxTokens, stream: false }, arm.apiKey, input.signal);
   const content = (body as { choices?: { message?: { content?: unknown } }[] })?.choices?.[0]?.message?.content;

@@ -1,10 +1,13 @@
 import type { ChatMessage, GroundingArticle, TicketContext } from '../../../../lib/contract';
+import type { PromptExamples } from '../similar-examples';
 
 /** What every arm gets: the ticket and the articles the agent will see (with their full text). */
 export interface GenerationInput {
   impressionId: string;
   context: TicketContext;
   articles: GroundingArticle[];
+  /** Chat arms configured with `examples`: agent-approved replies to similar tickets, from the served example set. */
+  examples?: PromptExamples;
   /** Aborted when the arm's time is up. */
   signal: AbortSignal;
 }
