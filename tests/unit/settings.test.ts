@@ -21,9 +21,9 @@ describe('settings: policy over the agent over the defaults', () => {
     await db.delete();
   });
 
-  it('starts unconfigured with both sites on', async () => {
+  it('starts unconfigured with every site on', async () => {
     const { settings, locked } = await effectiveSettings(db);
-    expect(settings).toMatchObject({ backendUrl: '', token: '', enabledSites: ['zendesk', 'salesforce'] });
+    expect(settings).toMatchObject({ backendUrl: '', token: '', enabledSites: ['zendesk', 'salesforce', 'rt'], customSites: [] });
     expect(locked).toEqual([]);
   });
 
