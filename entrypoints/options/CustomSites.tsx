@@ -18,7 +18,7 @@ function originOf(input: string): string | null {
 /**
  * Self-hosted helpdesks (`customSites`): RT always lives on its owner's domain, Zendesk and
  * Salesforce sometimes. Saving asks for access to exactly those origins (the click is the user
- * gesture Chrome requires); the background then registers the content script there.
+ * gesture Chrome requires); the background registers the content script there once granted.
  */
 export function CustomSites({ view, pages, onSaved }: { view: SettingsView; pages: PagesService; onSaved: (view: SettingsView) => void }) {
   const locked = view.locked.includes('customSites');
@@ -33,12 +33,7 @@ export function CustomSites({ view, pages, onSaved }: { view: SettingsView; page
       if (!origin) return setMessage({ kind: 'error', text: `"${row.origin}" is not a web address such as https://rt.example.com.` });
       sites.push({ platform: row.platform, origin });
     }
-    let granted = true;
-    try {
-      if (sites.length > 0) granted = await browser.permissions.request({ origins: sites.map((s) => `${s.origin}/*`) });
-    } catch (error) {
-      return setMessage({ kind: 'error', text: `Could not ask for access to these sites: ${(error as Error).message}` });
-    }
+    // Saved first: a permission prompt left unanswered must not lose the list.
     const reply = await pages.saveSettings({ customSites: sites });
     if (!reply.ok) return setMessage({ kind: 'error', text: reply.error.message });
     // Access to a site taken off the list goes with it (the backend's origin stays).
@@ -47,7 +42,15 @@ export function CustomSites({ view, pages, onSaved }: { view: SettingsView; page
     if (dropped.length > 0) await browser.permissions.remove({ origins: dropped }).catch(() => false);
     setRows(reply.view.settings.customSites);
     onSaved(reply.view);
-    setMessage(granted ? { kind: 'ok', text: 'Sites saved.' } : { kind: 'error', text: 'Sites saved, but access was not granted: the panel will not appear on them until you save again and allow access.' });
+    const origins = sites.map((s) => `${s.origin}/*`);
+    if (origins.length === 0 || (await browser.permissions.contains({ origins }))) return setMessage({ kind: 'ok', text: 'Sites saved.' });
+    setMessage({ kind: 'ok', text: 'Sites saved. Chrome now asks for access to them: allow it, or the panel will not appear there.' });
+    try {
+      const granted = await browser.permissions.request({ origins });
+      setMessage(granted ? { kind: 'ok', text: 'Sites saved; access granted.' } : { kind: 'error', text: 'Sites saved, but access was not granted: the panel will not appear on them until you save again and allow access.' });
+    } catch (error) {
+      setMessage({ kind: 'error', text: `Sites saved, but Chrome could not ask for access to them: ${(error as Error).message}` });
+    }
   };
 
   return (
