@@ -44,6 +44,8 @@ export interface RtInstance {
   rest<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
   /** An email from the requestor through RT's mail gateway; the ticket id it created or updated. */
   mail(subject: string, body: string, ticketId?: string): Promise<string>;
+  /** A REST 2 auth token for the agent, as RT: Logged in as → Settings → Auth Tokens makes one. */
+  authToken(): string;
   stop(): Promise<void>;
 }
 
@@ -107,7 +109,7 @@ export async function startRt(opts: { log?: (line: string) => void } = {}): Prom
     const response = await fetch(`${origin}/REST/2.0${route}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await response.text();
     if (!response.ok) throw new Error(`RT REST ${method} ${route}: ${response.status} ${text}`);
-    return JSON.parse(text) as T;
+    return (text ? JSON.parse(text) : null) as T;
   };
   const mail = async (subject: string, body: string, ticketId?: string): Promise<string> => {
     const tag = ticketId ? ` [aitl-test #${ticketId}]` : '';
@@ -122,11 +124,19 @@ export async function startRt(opts: { log?: (line: string) => void } = {}): Prom
     if (!id) throw new Error('RT took the email but made no ticket of it');
     return String(id);
   };
+  const authToken = () => {
+    // RT's own library, as its web UI uses it (RT has no API call that makes a token).
+    const script = `use RT; RT::LoadConfig(); RT::Init(); my $u = RT::User->new(RT->SystemUser); $u->Load('${RT_AGENT.user}'); my ($id, $msg, $token) = RT::AuthToken->new($u)->Create(Owner => $u->Id, Description => 'aitl test'); die "$msg\\n" unless $id; print $token;`;
+    const run = spawnSync('perl', ['-I/usr/share/request-tracker5/lib', '-e', script], { env, encoding: 'utf8' });
+    if (run.status !== 0 || !run.stdout.trim()) throw new Error(`could not make an RT auth token: ${run.stderr}`);
+    return run.stdout.trim();
+  };
   return {
     origin,
     dir,
     rest,
     mail,
+    authToken,
     stop: async () => {
       if (server.exitCode === null) {
         const exited = new Promise((r) => server.once('exit', r));
