@@ -7,7 +7,7 @@
  * It starts a throwaway RT (tests/rt/rt-instance.ts), writes a ticket the way support gets one
  * (the requestor's email, a staff reply, an internal comment), logs in as the agent in Debian's
  * Chromium and saves each page's DOM once RT's own scripts have run (the history arrives by XHR;
- * CKEditor 4 replaces the textarea). Scripts and stylesheets are dropped, and the instance's
+ * CKEditor 4 replaces the textarea). Scripts, stylesheets and empty iframe sources are dropped, and the instance's
  * address becomes https://rt.example.com, the custom site the tests serve the pages at.
  */
 import fs from 'node:fs';
@@ -43,6 +43,8 @@ async function main() {
       const html = await page.evaluate(() => {
         const doc = document.documentElement.cloneNode(true) as HTMLElement;
         for (const el of doc.querySelectorAll('script, link[rel="stylesheet"], style, noscript')) el.remove();
+        // CKEditor's iframe has src="" (this very page): a test DOM would load the page into it again.
+        for (const el of doc.querySelectorAll('iframe[src=""]')) el.removeAttribute('src');
         return `<!doctype html>\n${doc.outerHTML}\n`;
       });
       fs.writeFileSync(path.join(OUT, file), html.split(rt.origin).join(FIXTURE_ORIGIN).replace(/name="Token" value="[0-9a-f]+"/g, 'name="Token" value="fixture"'));
