@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
+import { importKnowledgeBase } from '../../server/src/knowledge/import';
+import { readRtArticles } from '../../server/src/knowledge/sources/rt';
 import { RT_AGENT, rtMissing, seedTicket, startRt, type RtInstance } from '../rt/rt-instance';
 import { agentToken, annotationRows, configure, EXTENSION_PATH, launchBrowser, panel, startBackend, tempDir, type AnnotationRow } from './harness';
 
@@ -61,13 +63,23 @@ async function siteAccess(action: 'grant' | 'withhold', pattern: string) {
 
 let extensionCopy: string;
 
+/** RT's own knowledge base, which the suggestions then draw on (aitl kb import --format rt, in-process). */
+const ARTICLES = [
+  { Name: 'Chime stays silent', Summary: 'Pair the chime again', html: '<p>If the doorbell rings on your phone but the chime stays silent, open the app, choose <b>Chime</b>, remove it and pair it again. Check the chime firmware is 2.4 or later.</p>' },
+  { Name: 'Doorbell battery', Summary: 'Charging the doorbell', html: '<p>Charge the doorbell battery with the USB-C cable for four hours. A full battery lasts about three months.</p>' },
+  { Name: 'Refund timing', Summary: 'When refunds arrive', html: '<p>Refunds reach your card within 5 to 10 business days.</p>' },
+];
+const TENANT = 'rt-e2e';
+
 test.beforeAll(async () => {
-  [rt, backend] = await Promise.all([startRt(), startBackend({ demo: true })]);
+  [rt, backend] = await Promise.all([startRt(), startBackend()]);
+  for (const a of ARTICLES) await rt.rest('POST', '/article', { Name: a.Name, Class: 'General', Summary: a.Summary, CustomFields: { Content: a.html } });
+  await importKnowledgeBase(backend.db, { tenantId: TENANT, source: 'rt', origin: rt.origin, parsed: await readRtArticles({ url: rt.origin, token: rt.authToken() }) });
   extensionCopy = extensionWithGrantableRtHost();
   const launched = await launchBrowser({ extensionPath: extensionCopy });
   ({ context, worker, extensionId, userDataDir } = launched);
   await siteAccess('withhold', 'http://127.0.0.1/*');
-  await configure(context, extensionId, { backendUrl: backend.url, token: await agentToken(backend, 'demo', 'enoch@rt.example'), pairwiseSamplingRate: 0 });
+  await configure(context, extensionId, { backendUrl: backend.url, token: await agentToken(backend, TENANT, 'enoch@rt.example'), pairwiseSamplingRate: 0 });
   page = await context.newPage();
 });
 test.afterAll(async () => {
@@ -142,7 +154,10 @@ test('on a real RT: the panel binds, the reply goes into CKEditor 4, Update Tick
     ['internal', TICKET.comment],
   ]);
 
+  // The article RT itself holds on this problem, linked to its page in RT.
   const article = panel(page).getByTestId('aitl-article').first();
+  await expect(article).toContainText('Chime stays silent');
+  await expect(article.locator('a')).toHaveAttribute('href', new RegExp(`^${rt.origin}/Articles/Article/Display\\.html\\?id=\\d+$`));
   const articleId = await article.getAttribute('data-article-id');
   await article.locator('[data-testid="aitl-relevance"][data-label="relevant"]').click();
   const relevance = await row((r) => r.type === 'relevance');
