@@ -34,7 +34,11 @@ export function CustomSites({ view, pages, onSaved }: { view: SettingsView; page
       sites.push({ platform: row.platform, origin });
     }
     // Saved first: a permission prompt left unanswered must not lose the list.
-    const reply = await pages.saveSettings({ customSites: sites });
+    // Naming an RT means wanting the panel there: switch its helpdesk on unless the admin decides.
+    const enabled = view.settings.enabledSites;
+    const missing = [...new Set(sites.map((s) => s.platform))].filter((p) => !enabled.includes(p));
+    const enable = missing.length > 0 && !view.locked.includes('enabledSites') ? { enabledSites: [...enabled, ...missing] } : {};
+    const reply = await pages.saveSettings({ customSites: sites, ...enable });
     if (!reply.ok) return setMessage({ kind: 'error', text: reply.error.message });
     // Access to a site taken off the list goes with it (the backend's origin stays).
     const keep = new Set([...sites.map((s) => s.origin), originOf(reply.view.settings.backendUrl)]);
