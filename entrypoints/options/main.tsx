@@ -123,7 +123,14 @@ function OptionsPage() {
           Save
         </button>
       </form>
-      <CustomSites view={view} pages={pages} onSaved={setView} />
+      <CustomSites
+        view={view}
+        pages={pages}
+        onSaved={(v) => {
+          setView(v);
+          setSites(v.settings.enabledSites);
+        }}
+      />
       {message && (
         <p role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-option-message">
           {message.text}
