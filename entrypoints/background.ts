@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { forgetTab } from '../lib/background/carried-tickets';
+import { syncCustomSites } from '../lib/background/custom-sites';
 import { overlayStatus } from '../lib/background/overlay-status';
 import { pagesService } from '../lib/background/pages-service';
 import { panelService } from '../lib/background/panel-service';
@@ -9,7 +11,7 @@ import { captureAnnotation } from '../lib/outbox/capture';
 import { clientIdOf, OverlayDb } from '../lib/outbox/db';
 import { SyncLoop } from '../lib/outbox/sync-loop';
 import { SettingsDb } from '../lib/settings/settings-db';
-import { adoptSavedSettings, backendTarget } from '../lib/settings/settings';
+import { adoptSavedSettings, backendTarget, effectiveSettings } from '../lib/settings/settings';
 
 const SYNC_ALARM = 'aitl-sync';
 
@@ -28,7 +30,20 @@ export default defineBackground(() => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
     },
   };
-  serveBackground([panelService(deps), pagesService(deps)]);
+  // Custom sites (customSites): the content script is registered on each named origin once its
+  // host permission is granted, and unregistered when the site is removed or the permission revoked.
+  let siteSync = Promise.resolve();
+  const resyncSites = () => {
+    siteSync = siteSync
+      .then(async () => void (await syncCustomSites((await effectiveSettings(settings)).settings.customSites)))
+      .catch((error: unknown) => console.warn(`AITL: could not register the custom sites' content script: ${(error as Error).message}`));
+    return siteSync;
+  };
+  serveBackground([panelService(deps), pagesService({ ...deps, onSettingsSaved: resyncSites })]);
+  void resyncSites();
+  browser.permissions.onAdded.addListener(() => void resyncSites());
+  browser.permissions.onRemoved.addListener(() => void resyncSites());
+  browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
 
   // MV3 workers are terminated when idle: the alarm wakes one to retry the outbox. Backoff state
   // is in IndexedDB, so the retry honours it across restarts.
@@ -39,7 +54,10 @@ export default defineBackground(() => {
     if (alarm.name === SYNC_ALARM) void loop.request('alarm');
   });
   globalThis.addEventListener('online', () => void loop.request('online'));
-  browser.storage.managed?.onChanged?.addListener(() => void loop.request('settings'));
+  browser.storage.managed?.onChanged?.addListener(() => {
+    void loop.request('settings');
+    void resyncSites();
+  });
   void moveSettingsOutOfOutbox(outbox, settings).then(() => loop.request('startup'));
 
   // For support (chrome://inspect on this worker) and the benchmarks in bench/: only this worker's
@@ -49,6 +67,7 @@ export default defineBackground(() => {
       db: outbox,
       loop,
       status: () => overlayStatus(outbox, settings),
+      resyncSites,
       clientId: () => clientIdOf(outbox),
       capture: async (annotation: AnnotationCapture) => captureAnnotation(outbox, annotation, await clientIdOf(outbox)),
     },

@@ -12,7 +12,8 @@ import { backgroundService } from '../lib/messaging/background-service';
 import { OverlayController, type OverlayView } from '../lib/overlay/controller';
 import { panelBox } from '../lib/overlay/layout';
 import type { TicketSession } from '../lib/overlay/ticket-session';
-import { adapterForHost } from '../lib/sites';
+import { tabMemory } from '../lib/overlay/ticket-memory';
+import { adapterForCustomSite, adapterForHost, type HelpdeskAdapter } from '../lib/sites';
 
 /** The background worker's panel service (lib/background/panel-service.ts), called like a local object. */
 const panel = backgroundService<PanelService>('panel');
@@ -66,20 +67,27 @@ function panelView(ctx: ContentScriptContext): OverlayView {
   };
 }
 
+/** A page on a custom site (RT, or a helpdesk on its own domain): the background says which helpdesk it is. */
+async function customSiteAdapter(): Promise<HelpdeskAdapter | null> {
+  const reply = await panel.site();
+  return reply.ok ? adapterForCustomSite(reply.platform) : null;
+}
+
 /**
  * The panel's code: injected by the background into a helpdesk tab's top frame (isolated world,
  * like a content script) only after the small helpdesk content script saw a ticket URL, so pages
  * that never show a ticket never parse React. From then on it follows the agent between tickets.
  */
-export default defineUnlistedScript(() => {
+export default defineUnlistedScript(async () => {
   const state = globalThis as { __aitlOverlay?: boolean };
   if (state.__aitlOverlay) return;
   state.__aitlOverlay = true;
-  const adapter = adapterForHost(location.hostname);
+  const adapter = adapterForHost(location.hostname) ?? (await customSiteAdapter());
   if (!adapter) return;
   const ctx = new ContentScriptContext('aitl-overlay');
   const controller = new OverlayController(adapter, document, panel, panelView(ctx), {
     clientVersion: browser.runtime.getManifest().version,
+    memory: tabMemory(panel),
     isEnabled: async () => {
       const reply = await panel.status();
       // Unreachable background: show the panel anyway, it will say what is wrong.

@@ -4,10 +4,11 @@ import { browser } from 'wxt/browser';
 import { Platform, type OverlaySettings, type SettingKey, type SettingsView } from '../../lib/contract';
 import type { PagesService } from '../../lib/background/pages-service';
 import { backgroundService } from '../../lib/messaging/background-service';
+import { CustomSites } from './CustomSites';
 
 const pages = backgroundService<PagesService>('pages');
 
-const SITE_LABELS: Record<Platform, string> = { zendesk: 'Zendesk Agent Workspace', salesforce: 'Salesforce Service Console' };
+const SITE_LABELS: Record<Platform, string> = { zendesk: 'Zendesk Agent Workspace', salesforce: 'Salesforce Service Console', rt: 'Request Tracker (on the sites below)' };
 
 /**
  * The backend URL is the admin's choice, so the extension cannot list it in its manifest: it asks
@@ -122,6 +123,14 @@ function OptionsPage() {
           Save
         </button>
       </form>
+      <CustomSites
+        view={view}
+        pages={pages}
+        onSaved={(v) => {
+          setView(v);
+          setSites(v.settings.enabledSites);
+        }}
+      />
       {message && (
         <p role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-option-message">
           {message.text}

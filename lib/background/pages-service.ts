@@ -13,6 +13,8 @@ export interface PagesServiceDeps {
   outbox: OverlayDb;
   settings: SettingsDb;
   loop: Pick<SyncLoop, 'request'>;
+  /** Runs after the settings changed (the background re-registers the custom sites' content script). */
+  onSettingsSaved?: () => Promise<void>;
 }
 
 const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
@@ -45,6 +47,8 @@ export const pagesService = (deps: PagesServiceDeps) =>
           throw error;
         }
         void deps.loop.request('settings');
+        // Awaited: a page that saved a custom site finds its content script registered.
+        await deps.onSettingsSaved?.();
         return { ok: true, view: settingsView(await effectiveSettings(deps.settings)) };
       },
 

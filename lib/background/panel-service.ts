@@ -1,14 +1,15 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { AnnotationCapture, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, Uuid7, describeIssues, text, type OverlayStatus } from '../contract';
+import { AnnotationCapture, CarriedTicket, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, TicketRef, Uuid7, describeIssues, text, type OverlayStatus, type Platform } from '../contract';
 import { BackendError, postJson } from '../backend/client';
 import { defineService, type Reply, type ServiceOf } from '../messaging/background-service';
-import { isHelpdeskContentScript } from '../messaging/sender';
+import { helpdeskOfSender } from '../messaging/sender';
 import { CaptureError, amendAdoption, captureAnnotation } from '../outbox/capture';
 import { clientIdOf, type OverlayDb } from '../outbox/db';
 import type { SyncLoop } from '../outbox/sync-loop';
 import type { SettingsDb } from '../settings/settings-db';
 import { backendTarget, effectiveSettings, readPanelPrefs, savePanelPrefs } from '../settings/settings';
+import { forgetCarried, keepCarried, recallCarried } from './carried-tickets';
 import { overlayStatus } from './overlay-status';
 
 export interface PanelServiceDeps {
@@ -21,10 +22,11 @@ export interface PanelServiceDeps {
   fetch?: typeof fetch;
 }
 
-/** The helpdesk tab a call came from. */
+/** The helpdesk tab a call came from, and which helpdesk it shows. */
 export interface HelpdeskTab {
   tabId: number;
   frameId: number;
+  platform: Platform;
 }
 
 const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
@@ -37,9 +39,17 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
 export const panelService = (deps: PanelServiceDeps) =>
   defineService({
     name: 'panel',
-    admit: (sender) => (isHelpdeskContentScript(sender, browser.runtime.id) ? { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0 } : null),
+    admit: async (sender) => {
+      const { settings } = await effectiveSettings(deps.settings);
+      const platform = helpdeskOfSender(sender, browser.runtime.id, settings.customSites);
+      return platform ? { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0, platform } : null;
+    },
     args: {
+      site: z.tuple([]),
       loadOverlay: z.tuple([]),
+      keep: z.tuple([CarriedTicket]),
+      recall: z.tuple([TicketRef]),
+      forget: z.tuple([TicketRef]),
       suggest: z.tuple([TicketContext]),
       // Kept on the device this long before it syncs, so a rationale asked right after a heavy
       // edit or discard can still be added (the event is immutable once it leaves the device).
@@ -50,6 +60,11 @@ export const panelService = (deps: PanelServiceDeps) =>
       savePrefs: z.tuple([PanelPrefs]),
     },
     methods: (tab: HelpdeskTab) => ({
+      /** Which helpdesk this tab is (a custom site's page cannot tell from its host). */
+      async site(): Promise<Reply<{ platform: Platform }>> {
+        return { ok: true, platform: tab.platform };
+      },
+
       /** A ticket URL appeared: inject the panel's code into this tab's top frame. */
       async loadOverlay(): Promise<Reply> {
         if (!deps.injectOverlay) return fail('unsupported', 'cannot show the panel here');
@@ -104,6 +119,21 @@ export const panelService = (deps: PanelServiceDeps) =>
 
       async status(): Promise<Reply<{ status: OverlayStatus }>> {
         return { ok: true, status: await overlayStatus(deps.outbox, deps.settings) };
+      },
+
+      /** This tab's panel state for a ticket, kept across the ticket's page loads (lib/background/carried-tickets.ts). */
+      async keep(carried: CarriedTicket): Promise<Reply> {
+        await keepCarried(tab.tabId, carried);
+        return { ok: true };
+      },
+
+      async recall(ticket: TicketRef): Promise<Reply<{ carried: CarriedTicket | null }>> {
+        return { ok: true, carried: await recallCarried(tab.tabId, ticket) };
+      },
+
+      async forget(ticket: TicketRef): Promise<Reply> {
+        await forgetCarried(tab.tabId, ticket);
+        return { ok: true };
       },
 
       async prefs(): Promise<Reply<{ prefs: PanelPrefs }>> {

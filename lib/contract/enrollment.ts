@@ -10,11 +10,8 @@ import { PLATFORMS } from './values';
 export const ENROLLMENT_KEY_PATTERN = /^aitl_enroll_[0-9a-f]{64}$/;
 export const AGENT_TOKEN_PATTERN = /^aitl_agent_[0-9a-f]{64}$/;
 
-/**
- * The helpdesks an agent may enrol from: the annotation platforms, plus RT (Request Tracker),
- * whose adapter is being added; one enrollment key serves all of them.
- */
-export const EnrollmentPlatform = z.enum([...PLATFORMS, 'rt']);
+/** The helpdesks an agent may enrol from: the annotation platforms; one enrollment key serves all of them. */
+export const EnrollmentPlatform = z.enum(PLATFORMS);
 export type EnrollmentPlatform = z.infer<typeof EnrollmentPlatform>;
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdoptionAnnotation, MissingKnowledgeAnnotation, PreferenceAnnotation, RelevanceAnnotation } from './annotation';
-import { IsoDateTime, Platform, Probability, text } from './common';
+import { IsoDateTime, Platform, Probability, Slot, TicketRef, text } from './common';
+import { Impression } from './impression';
 import { LIMITS } from './values';
 
 /**
@@ -19,6 +20,19 @@ export const AnnotationCapture = z.discriminatedUnion('type', [
 ]);
 export type AnnotationCapture = z.infer<typeof AnnotationCapture>;
 
+/** `https://rt.example.com`: scheme, host and port only (a helpdesk under a path, e.g. `/rt/`, is matched by its origin). */
+export const SiteOrigin = z
+  .url({ protocol: /^https?$/ })
+  .max(LIMITS.url)
+  .refine((u) => URL.canParse(u) && new URL(u).origin === u.replace(/\/+$/, ''), 'must be an origin such as https://rt.example.com (no path, query or credentials)');
+
+/**
+ * A helpdesk on its owner's own host (Request Tracker always; Zendesk or Salesforce on a custom
+ * domain): the extension asks for this origin at run time and registers its content script there.
+ */
+export const CustomSite = z.strictObject({ platform: Platform, origin: SiteOrigin });
+export type CustomSite = z.infer<typeof CustomSite>;
+
 /** The settings an admin may set by policy and an agent on the options page. */
 export const OverlaySettings = z.strictObject({
   /** Where the AITL backend answers, e.g. https://aitl.example.com (no path). */
@@ -28,6 +42,8 @@ export const OverlaySettings = z.strictObject({
   enabledSites: z.array(Platform).max(Platform.options.length),
   /** Share of tickets that show two replies and ask for a preference (the rest show one). */
   pairwiseSamplingRate: Probability,
+  /** Self-hosted helpdesks, by origin (policy key `customSites`). */
+  customSites: z.array(CustomSite).max(50),
 });
 export type OverlaySettings = z.infer<typeof OverlaySettings>;
 export type SettingKey = keyof OverlaySettings;
@@ -66,6 +82,19 @@ export const DeadLetter = z.strictObject({
   annotation: z.unknown(),
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/**
+ * What a ticket's panel carries over a full page load in the same tab (RT's reply form is a page
+ * of its own, and *Update Ticket* loads the ticket again): the impression on screen, so no second
+ * one is made, and the reply inserted into the composer, so the send can be compared with it.
+ */
+export const CarriedTicket = z.strictObject({
+  ticket: TicketRef,
+  impression: Impression,
+  shownAt: z.number().min(0),
+  inserted: z.strictObject({ slot: Slot, text: text(LIMITS.longText) }).nullable(),
+});
+export type CarriedTicket = z.infer<typeof CarriedTicket>;
 
 export const PanelPrefs = z.strictObject({ collapsed: z.boolean() });
 export type PanelPrefs = z.infer<typeof PanelPrefs>;

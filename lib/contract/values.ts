@@ -31,7 +31,8 @@ export const LIMITS = {
 
 export const ANNOTATION_SCHEMA_VERSION = 1;
 
-export const PLATFORMS = ['zendesk', 'salesforce'] as const;
+/** The helpdesks with an adapter: Zendesk, Salesforce, and Request Tracker (RT) on its owner's own host. */
+export const PLATFORMS = ['zendesk', 'salesforce', 'rt'] as const;
 
 /** What a token may do: agents annotate, operators pull batches and metrics, admins manage access. */
 export const ROLES = ['agent', 'operator', 'admin'] as const;

@@ -28,8 +28,8 @@ export type ArgumentSchemas<M extends Methods> = { [K in keyof M]: z.ZodType<Par
 
 export interface ServiceDefinition<M extends Methods, Caller> {
   name: string;
-  /** Who may call: the caller as the methods need it, or null to refuse the sender. */
-  admit(sender: Browser.runtime.MessageSender): Caller | null;
+  /** Who may call: the caller as the methods need it, or null to refuse the sender (may look settings up first). */
+  admit(sender: Browser.runtime.MessageSender): Caller | null | Promise<Caller | null>;
   /** Inferred from `methods`, then checked: each schema must produce exactly its method's arguments. */
   args: NoInfer<ArgumentSchemas<M>>;
   /** The methods, for one admitted caller. */
@@ -104,7 +104,7 @@ export async function answerCall(services: AnyService[], message: unknown, sende
   const { service: name, method, args } = isCall(message) ? message : {};
   const service = services.find((s) => s.name === name);
   if (!service) return fail('bad_message', `message refused: there is no background service "${String(name)}"`);
-  const caller = service.admit(sender);
+  const caller = await service.admit(sender);
   if (caller === null) return fail('forbidden', `message refused: the ${service.name} service does not answer ${sender.url ?? 'this sender'}`);
   // Own keys only: a message must not reach `constructor` or anything else up the prototype chain.
   if (typeof method !== 'string' || !Object.hasOwn(service.args, method)) return fail('bad_message', `message refused: the ${service.name} service has no call "${String(method)}"`);

@@ -1,4 +1,5 @@
 import type { Browser } from 'wxt/browser';
+import type { CustomSite, Platform } from '../contract';
 import { platformOfHost } from '../sites/ticket-urls';
 
 type Sender = Browser.runtime.MessageSender;
@@ -15,13 +16,23 @@ export function isExtensionPage(sender: Sender, runtimeId: string, extensionOrig
   return url.startsWith(extensionOrigin);
 }
 
-export function isHelpdeskContentScript(sender: Sender, runtimeId: string): boolean {
-  if (sender.id !== runtimeId || !sender.tab || sender.frameId !== 0 || !sender.url) return false;
+export function isHelpdeskContentScript(sender: Sender, runtimeId: string, customSites: CustomSite[] = []): boolean {
+  return helpdeskOfSender(sender, runtimeId, customSites) !== null;
+}
+
+/**
+ * The helpdesk of a content script's top frame: one of the helpdesks' own HTTPS hosts, or an origin
+ * the admin or agent named as a custom site (exactly that origin, http allowed for an intranet RT).
+ */
+export function helpdeskOfSender(sender: Sender, runtimeId: string, customSites: CustomSite[] = []): Platform | null {
+  if (sender.id !== runtimeId || !sender.tab || sender.frameId !== 0 || !sender.url) return null;
   let url: URL;
   try {
     url = new URL(sender.url);
   } catch {
-    return false;
+    return null;
   }
-  return url.protocol === 'https:' && platformOfHost(url.hostname) !== null;
+  const custom = customSites.find((site) => new URL(site.origin).origin === url.origin);
+  if (custom) return custom.platform;
+  return url.protocol === 'https:' ? platformOfHost(url.hostname) : null;
 }

@@ -1,5 +1,5 @@
-import type { Impression } from '../contract';
 import type { HelpdeskAdapter } from '../sites/types';
+import { pageMemory, type TicketMemory } from './ticket-memory';
 import { TicketSession, type SessionTransport } from './ticket-session';
 import { waitForTicket } from './wait-for-ticket';
 
@@ -11,21 +11,24 @@ export interface OverlayView {
 
 /**
  * Follows the agent between tickets: on every URL change it drops the old ticket's session and,
- * on a ticket URL, waits for that ticket's pane and binds a fresh session to it. Impressions are
- * cached by ticket id so going back to a ticket shows what was shown before (no new impression).
+ * on a ticket URL, waits for that ticket's pane and binds a fresh session to it. What was shown is
+ * remembered per ticket (`memory`), so going back to a ticket shows it again (no new impression),
+ * also after a full page load when the memory is the tab's.
  */
 export class OverlayController {
   private session: TicketSession | null = null;
   private binding: AbortController | null = null;
-  private readonly impressions = new Map<string, { impression: Impression; shownAt: number }>();
+  private readonly memory: TicketMemory;
 
   constructor(
     private readonly adapter: HelpdeskAdapter,
     private readonly doc: Document,
     private readonly transport: SessionTransport,
     private readonly view: OverlayView,
-    private readonly opts: { clientVersion?: string; isEnabled?: () => Promise<boolean> } = {},
-  ) {}
+    private readonly opts: { clientVersion?: string; isEnabled?: () => Promise<boolean>; memory?: TicketMemory } = {},
+  ) {
+    this.memory = opts.memory ?? pageMemory();
+  }
 
   get current(): TicketSession | null {
     return this.session;
@@ -46,16 +49,18 @@ export class OverlayController {
     if (this.opts.isEnabled && !(await this.opts.isEnabled())) return;
     let ticket;
     try {
+      await this.adapter.preload?.(this.doc, url, binding.signal);
       ticket = await waitForTicket(this.adapter, this.doc, url, binding.signal);
     } catch {
       return; // navigated away before the ticket rendered
     }
+    const ref = { platform: ticket.platform, ticketId: ticket.ticketId };
+    const carried = await this.memory.recall(ref);
     if (binding.signal.aborted) return;
-    const key = `${ticket.platform}:${ticket.ticketId}`;
     const session = new TicketSession(this.adapter, ticket, url, this.transport, {
       clientVersion: this.opts.clientVersion,
-      cachedImpression: this.impressions.get(key),
-      onImpression: (shown) => this.impressions.set(key, shown),
+      carried,
+      onCarry: (state) => this.memory.keep({ ticket: ref, ...state }),
     });
     this.session = session;
     session.start();

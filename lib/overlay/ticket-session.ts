@@ -1,5 +1,5 @@
 import type { PanelModel, PanelSession } from '../../components/panel-model';
-import type { Impression, TicketContext } from '../contract';
+import type { CarriedTicket, TicketContext } from '../contract';
 import type { PanelService } from '../background/panel-service';
 import type { ActiveTicket, HelpdeskAdapter } from '../sites/types';
 import { adoption } from './adoption';
@@ -25,6 +25,7 @@ export class TicketSession implements PanelSession {
   private readonly captures: CaptureQueue;
   private readonly adoption: ReturnType<typeof adoption>;
   private stopSent: () => void = () => {};
+  private stopCarry: () => void = () => {};
 
   readonly rate: PanelSession['rate'];
   readonly prefer: PanelSession['prefer'];
@@ -39,13 +40,20 @@ export class TicketSession implements PanelSession {
     readonly ticket: ActiveTicket,
     private readonly url: URL,
     private readonly transport: SessionTransport,
-    private readonly opts: { clientVersion?: string; cachedImpression?: { impression: Impression; shownAt: number }; onImpression?: (i: { impression: Impression; shownAt: number }) => void } = {},
+    private readonly opts: {
+      clientVersion?: string;
+      /** What this ticket's panel showed before (this page, or an earlier page load of the tab). */
+      carried?: CarriedTicket | null;
+      /** Told what to remember whenever the impression shown or the reply inserted changes. */
+      onCarry?: (state: Omit<CarriedTicket, 'ticket'>) => void;
+    } = {},
   ) {
+    const carried = opts.carried;
     this.store = new PanelStore({
       ticketId: ticket.ticketId,
       subject: null,
-      impression: opts.cachedImpression ? { status: 'ready', ...opts.cachedImpression } : { status: 'loading' },
-      inserted: null,
+      impression: carried ? { status: 'ready', impression: carried.impression, shownAt: carried.shownAt } : { status: 'loading' },
+      inserted: carried?.inserted ?? null,
       notice: null,
       preference: null,
       relevance: {},
@@ -73,6 +81,14 @@ export class TicketSession implements PanelSession {
   getModel = () => this.store.model;
 
   start(): void {
+    let last = this.store.model;
+    this.stopCarry = this.store.subscribe(() => {
+      const model = this.store.model;
+      if (model.impression === last.impression && model.inserted === last.inserted) return;
+      last = model;
+      const shown = this.store.shown();
+      if (shown) this.opts.onCarry?.({ impression: shown.impression, shownAt: shown.shownAt, inserted: model.inserted });
+    });
     this.stopSent = this.adapter.observeSent(this.ticket, (event) => void this.adoption.onSent(event));
     const context = this.adapter.readContext(this.ticket, this.url);
     this.store.update({ subject: context.subject ?? null });
@@ -81,6 +97,7 @@ export class TicketSession implements PanelSession {
 
   dispose(): void {
     this.stopSent();
+    this.stopCarry();
     this.store.dispose();
   }
 
@@ -90,7 +107,6 @@ export class TicketSession implements PanelSession {
     if (this.store.isDisposed) return;
     if (!reply.ok) return this.store.update({ impression: { status: 'error', ...reply.error } });
     const shown = { impression: reply.impression, shownAt: Date.now() };
-    this.opts.onImpression?.(shown);
     this.store.update({ impression: { status: 'ready', ...shown } });
   };
 }

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { OverlaySettings, PanelPrefs, SETTING_KEYS, describeIssues, type SettingKey, type SettingsView } from '../contract';
+import { OverlaySettings, PanelPrefs, SETTING_KEYS, describeIssues, type CustomSite, type SettingKey, type SettingsView } from '../contract';
 import type { BackendTarget } from '../backend/client';
 import type { SettingsDb } from './settings-db';
 
@@ -9,12 +9,16 @@ import type { SettingsDb } from './settings-db';
  * this (its services answer the options page and the panel).
  */
 
-/** Until an admin or the agent says otherwise: both sites, half the tickets ask for a preference. */
+/**
+ * Until an admin or the agent says otherwise: every helpdesk (RT only shows up on the custom
+ * sites someone names), half the tickets ask for a preference.
+ */
 export const DEFAULT_SETTINGS: OverlaySettings = {
   backendUrl: '',
   token: '',
-  enabledSites: ['zendesk', 'salesforce'],
+  enabledSites: ['zendesk', 'salesforce', 'rt'],
   pairwiseSamplingRate: 0.5,
+  customSites: [],
 };
 
 const LOCAL_KEY = 'settings';
@@ -27,6 +31,15 @@ export function normalizeBackendUrl(url: string): string {
   const u = new URL(url);
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
+
+/** One entry per origin (the last one named wins), each origin without a trailing slash. */
+export function normalizeCustomSites(sites: CustomSite[]): CustomSite[] {
+  const byOrigin = new Map(sites.map((site) => [new URL(site.origin).origin, site.platform]));
+  return [...byOrigin].map(([origin, platform]) => ({ platform, origin }));
+}
+
+const normalized = (key: SettingKey, value: unknown) =>
+  key === 'backendUrl' ? normalizeBackendUrl(value as string) : key === 'customSites' ? normalizeCustomSites(value as CustomSite[]) : value;
 
 /**
  * Values an admin set by enterprise policy (`storage.managed`, declared in
@@ -44,7 +57,7 @@ export async function readManaged(): Promise<Partial<OverlaySettings>> {
   for (const key of SETTING_KEYS) {
     if (raw[key] === undefined) continue;
     const parsed = OverlaySettings.shape[key].safeParse(raw[key]);
-    if (parsed.success) Object.assign(managed, { [key]: key === 'backendUrl' ? normalizeBackendUrl(parsed.data as string) : parsed.data });
+    if (parsed.success) Object.assign(managed, { [key]: normalized(key, parsed.data) });
     else console.warn(`AITL: ignoring policy value for ${key}: ${describeIssues(parsed.error)}`);
   }
   return managed;
@@ -79,6 +92,7 @@ export async function saveSettings(db: SettingsDb, changes: Partial<OverlaySetti
   const next = { ...parsed.data };
   if (next.backendUrl !== undefined) next.backendUrl = normalizeBackendUrl(next.backendUrl);
   if (next.token !== undefined) next.token = next.token.trim();
+  if (next.customSites !== undefined) next.customSites = normalizeCustomSites(next.customSites);
   await db.transaction('rw', db.kv, async () => {
     const local = (await db.getValue<Partial<OverlaySettings>>(LOCAL_KEY)) ?? {};
     await db.setValue(LOCAL_KEY, { ...local, ...next });

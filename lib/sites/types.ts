@@ -46,6 +46,8 @@ export interface HelpdeskAdapter {
   matchesHost(hostname: string): boolean;
   /** The ticket id in a ticket URL, or null: the only work done on non-ticket pages. */
   ticketIdFromUrl(url: URL): string | null;
+  /** Fetches what a ticket page does not show itself (RT's update page: the history), before `detectTicket`. */
+  preload?(doc: Document, url: URL, signal: AbortSignal): Promise<void>;
   /** The active ticket's pane, or null while it is not rendered (or another ticket is active). */
   detectTicket(doc: Document, url: URL): ActiveTicket | null;
   readContext(ticket: ActiveTicket, url: URL): TicketContext;

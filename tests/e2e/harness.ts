@@ -45,16 +45,17 @@ export async function annotationRows(backend: RunningServer): Promise<Annotation
 }
 
 /** Chromium with the built extension loaded, fixtures answering at the helpdesks' real URLs. */
-export async function launchBrowser(opts: { userDataDir?: string } = {}): Promise<{ context: BrowserContext; worker: Worker; extensionId: string; userDataDir: string }> {
-  if (!fs.existsSync(path.join(EXTENSION_PATH, 'manifest.json'))) throw new Error(`no built extension at ${EXTENSION_PATH}: run \`npm run build\` first`);
+export async function launchBrowser(opts: { userDataDir?: string; extensionPath?: string } = {}): Promise<{ context: BrowserContext; worker: Worker; extensionId: string; userDataDir: string }> {
+  const extensionPath = opts.extensionPath ?? EXTENSION_PATH;
+  if (!fs.existsSync(path.join(extensionPath, 'manifest.json'))) throw new Error(`no built extension at ${extensionPath}: run \`npm run build\` first`);
   const userDataDir = opts.userDataDir ?? tempDir('aitl-e2e-profile-');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 720 },
     args: [
-      `--disable-extensions-except=${EXTENSION_PATH}`,
-      `--load-extension=${EXTENSION_PATH}`,
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Impression, TicketContext } from '../../lib/contract';
 import impressionExample from '../../lib/contract/examples/impression.json';
 import { OverlayController, type OverlayView } from '../../lib/overlay/controller';
+import { pageMemory, type TicketMemory } from '../../lib/overlay/ticket-memory';
 import type { SessionTransport, TicketSession } from '../../lib/overlay/ticket-session';
 import { zendeskAdapter } from '../../lib/sites/zendesk/adapter';
 // @ts-expect-error plain JS fixture module shared with the browser tests
@@ -11,7 +12,7 @@ import { loadFixturePage } from './fixture-page';
 
 vi.mock('wxt/utils/inject-script', () => ({ injectScript: async () => ({ script: document.createElement('script') }) }));
 
-function setup(enabled = true) {
+function setup(enabled = true, memory?: TicketMemory) {
   loadFixturePage('zendesk/agent-workspace.html', 'https://acme.zendesk.com/agent/tickets/123');
   startZendeskApp(window, { renderDelayMs: 20 });
   const asked: TicketContext[] = [];
@@ -25,13 +26,33 @@ function setup(enabled = true) {
   };
   const shown: TicketSession[] = [];
   const view: OverlayView = { show: (s) => shown.push(s), hide: vi.fn() };
-  const controller = new OverlayController(zendeskAdapter, document, transport, view, { isEnabled: async () => enabled });
+  const controller = new OverlayController(zendeskAdapter, document, transport, view, { isEnabled: async () => enabled, ...(memory && { memory }) });
   return { controller, shown, asked, view };
 }
 
 describe('following the agent between tickets', () => {
   afterEach(() => {
     document.documentElement.innerHTML = '';
+  });
+
+  it('after a full page load, shows the same impression and still knows the reply inserted (the tab remembers)', async () => {
+    // One memory outliving two page loads, as the background keeps it for a tab (RT's reply form is its own page).
+    const tab = pageMemory();
+    const before = setup(true, tab);
+    await before.controller.onLocation(new URL(location.href));
+    const first = before.shown[0]!;
+    await vi.waitFor(() => expect(first.model.impression.status).toBe('ready'));
+    await first.insert('A');
+    expect(first.model.inserted?.slot).toBe('A');
+    before.controller.dispose();
+    document.documentElement.innerHTML = '';
+
+    const after = setup(true, tab);
+    await after.controller.onLocation(new URL(location.href));
+    const again = after.shown[0]!;
+    expect(after.asked).toEqual([]);
+    expect(again.model.impression).toMatchObject({ status: 'ready', impression: { id: (first.model.impression as { impression: Impression }).impression.id } });
+    expect(again.model.inserted).toEqual(first.model.inserted);
   });
 
   it('binds a fresh session per ticket, waits for the new pane, and drops the old one', async () => {

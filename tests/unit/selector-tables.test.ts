@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RT } from '../../lib/sites/rt/selectors';
 import { SALESFORCE } from '../../lib/sites/salesforce/selectors';
 import type { Selector } from '../../lib/sites/selector-table';
 import { ZENDESK } from '../../lib/sites/zendesk/selectors';
@@ -9,16 +10,21 @@ import { startSalesforceApp } from '../fixtures/salesforce-app.js';
 // @ts-expect-error plain JS fixture module shared with the browser tests
 import { startZendeskApp } from '../fixtures/zendesk-app.js';
 import { loadFixturePage } from './fixture-page';
+import { openRtPage, RT_ORIGIN } from './rt-pages';
 
 /**
  * How each fixture page is opened (the URL it is served at, its app if it has one) and what the
  * tables' `{placeholders}` stand for on it.
  */
-const PAGES: Record<string, { url: string; start?: () => void; values: Record<string, string> }> = {
+const PAGES: Record<string, { url: string; start?: () => void; open?: () => void; values: Record<string, string> }> = {
   'zendesk/agent-workspace.html': { url: 'https://acme.zendesk.com/agent/tickets/123', start: () => startZendeskApp(window, { renderDelayMs: 0 }), values: { id: '123' } },
   'zendesk/markup-variants.html': { url: 'https://acme.zendesk.com/agent/tickets/321', values: { id: '321' } },
   'salesforce/case-console.html': { url: 'https://acme.lightning.force.com/lightning/r/Case/5005g00000AbCdEAAV/view', start: () => startSalesforceApp(window), values: { label: 'Subject' } },
   'salesforce/markup-variants.html': { url: 'https://acme.lightning.force.com/lightning/r/Case/5005g00000XyZwVAAV/view', values: { label: 'Subject' } },
+  // Saved from a real RT 5; opening them puts CKEditor's editing document back into its iframe.
+  'rt/display.html': { url: `${RT_ORIGIN}/Ticket/Display.html?id=1`, open: () => openRtPage('rt/display.html', '/Ticket/Display.html?id=1'), values: {} },
+  'rt/update-respond.html': { url: `${RT_ORIGIN}/Ticket/Update.html?id=1&Action=Respond`, open: () => openRtPage('rt/update-respond.html', '/Ticket/Update.html?id=1&Action=Respond'), values: {} },
+  'rt/update-comment.html': { url: `${RT_ORIGIN}/Ticket/Update.html?id=1&Action=Comment`, open: () => openRtPage('rt/update-comment.html', '/Ticket/Update.html?id=1&Action=Comment'), values: {} },
 };
 
 /** The document and everything below it a content script can query: open shadow roots, same-origin frames. */
@@ -33,7 +39,7 @@ function queryRoots(doc: Document): ParentNode[] {
   return roots;
 }
 
-const TABLES = { ZENDESK, SALESFORCE } as Record<string, Record<string, readonly Selector[]>>;
+const TABLES = { ZENDESK, SALESFORCE, RT } as Record<string, Record<string, readonly Selector[]>>;
 const entries = Object.entries(TABLES).flatMap(([table, keys]) => Object.entries(keys).flatMap(([key, list]) => list.map((selector) => ({ name: `${table}.${key}`, ...selector }))));
 const fixtures = [...new Set(entries.map((e) => e.fixture))];
 
@@ -54,7 +60,8 @@ describe('selector tables: every candidate is dated and proven by a saved page',
 
   it.each(fixtures.filter((f) => PAGES[f]))('finds every candidate that names %s in it', async (fixture) => {
     const page = PAGES[fixture]!;
-    loadFixturePage(fixture, page.url);
+    if (page.open) page.open();
+    else loadFixturePage(fixture, page.url);
     page.start?.();
     const count = (css: string) => queryRoots(document).reduce((n, root) => n + root.querySelectorAll(css).length, 0);
     const fill = (css: string) => css.replace(/\{(\w+)\}/g, (_, name: string) => page.values[name] ?? `{${name}}`);

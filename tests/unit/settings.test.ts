@@ -4,7 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pagesService } from '../../lib/background/pages-service';
 import { answerCall } from '../../lib/messaging/background-service';
-import { isExtensionPage, isHelpdeskContentScript } from '../../lib/messaging/sender';
+import { helpdeskOfSender, isExtensionPage, isHelpdeskContentScript } from '../../lib/messaging/sender';
 import { OverlayDb } from '../../lib/outbox/db';
 import { SyncLoop } from '../../lib/outbox/sync-loop';
 import { SettingsDb } from '../../lib/settings/settings-db';
@@ -21,9 +21,9 @@ describe('settings: policy over the agent over the defaults', () => {
     await db.delete();
   });
 
-  it('starts unconfigured with both sites on', async () => {
+  it('starts unconfigured with every site on', async () => {
     const { settings, locked } = await effectiveSettings(db);
-    expect(settings).toMatchObject({ backendUrl: '', token: '', enabledSites: ['zendesk', 'salesforce'] });
+    expect(settings).toMatchObject({ backendUrl: '', token: '', enabledSites: ['zendesk', 'salesforce', 'rt'], customSites: [] });
     expect(locked).toEqual([]);
   });
 
@@ -32,6 +32,21 @@ describe('settings: policy over the agent over the defaults', () => {
     expect((await effectiveSettings(db)).settings).toMatchObject({ backendUrl: 'https://aitl.example.com', token: 'aitl_agent_x', pairwiseSamplingRate: 0.25 });
     await expect(saveSettings(db, { pairwiseSamplingRate: 2 })).rejects.toThrow(/pairwiseSamplingRate/);
     await expect(saveSettings(db, { backendUrl: 'ftp://x' })).rejects.toThrow(/backendUrl/);
+  });
+
+  it('keeps custom sites by origin, one entry each, and refuses an address with a path', async () => {
+    await saveSettings(db, { customSites: [{ platform: 'rt', origin: 'https://rt.example.com/' }, { platform: 'rt', origin: 'https://rt.example.com' }, { platform: 'zendesk', origin: 'https://help.acme.example' }] });
+    expect((await effectiveSettings(db)).settings.customSites).toEqual([
+      { platform: 'rt', origin: 'https://rt.example.com' },
+      { platform: 'zendesk', origin: 'https://help.acme.example' },
+    ]);
+    await expect(saveSettings(db, { customSites: [{ platform: 'rt', origin: 'https://example.com/rt/' }] })).rejects.toThrow(/customSites\.0\.origin.*must be an origin/);
+    await expect(saveSettings(db, { customSites: [{ platform: 'jira' as never, origin: 'https://x.example' }] })).rejects.toThrow(/customSites/);
+    // Set by policy: wins and is locked.
+    await fakeBrowser.storage.managed.set({ customSites: [{ platform: 'rt', origin: 'https://rt.corp.example/' }] });
+    const { settings, locked } = await effectiveSettings(db);
+    expect(settings.customSites).toEqual([{ platform: 'rt', origin: 'https://rt.corp.example' }]);
+    expect(locked).toContain('customSites');
   });
 
   it('lets a policy value win, shows it locked, and refuses to change it', async () => {
@@ -72,6 +87,17 @@ describe('who may send what', () => {
     expect(isHelpdeskContentScript({ id, tab, frameId: 0, url: 'https://zendesk.com.evil.example/agent/tickets/1' }, id)).toBe(false);
     expect(isHelpdeskContentScript({ id: 'someone-else', tab, frameId: 0, url: 'https://acme.zendesk.com/agent/tickets/1' }, id)).toBe(false);
     expect(isHelpdeskContentScript({ id, frameId: 0, url: 'https://acme.zendesk.com/agent/tickets/1' }, id)).toBe(false);
+  });
+
+  it('admits a custom site by its exact origin, as the helpdesk it was named for', () => {
+    const sites = [{ platform: 'rt' as const, origin: 'http://rt.intranet:8080' }, { platform: 'zendesk' as const, origin: 'https://help.acme.example' }];
+    expect(helpdeskOfSender({ id, tab, frameId: 0, url: 'http://rt.intranet:8080/Ticket/Display.html?id=7' }, id, sites)).toBe('rt');
+    expect(helpdeskOfSender({ id, tab, frameId: 0, url: 'https://help.acme.example/agent/tickets/9' }, id, sites)).toBe('zendesk');
+    // Another port, scheme or host is another origin; without the list, nothing custom is admitted.
+    expect(helpdeskOfSender({ id, tab, frameId: 0, url: 'http://rt.intranet:8081/Ticket/Display.html?id=7' }, id, sites)).toBeNull();
+    expect(helpdeskOfSender({ id, tab, frameId: 0, url: 'https://rt.intranet:8080/Ticket/Display.html?id=7' }, id, sites)).toBeNull();
+    expect(helpdeskOfSender({ id, tab, frameId: 0, url: 'http://rt.intranet:8080/Ticket/Display.html?id=7' }, id)).toBeNull();
+    expect(helpdeskOfSender({ id, tab, frameId: 2, url: 'http://rt.intranet:8080/Ticket/Display.html?id=7' }, id, sites)).toBeNull();
   });
 
   it('admits settings and sync calls only from the extension pages', () => {

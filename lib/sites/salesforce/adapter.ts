@@ -5,7 +5,7 @@ import { clip, elementText } from '../dom-text';
 import { ticketContext } from '../ticket-context';
 import { appendParagraphs, execInsertText, insertWithFallbacks, pasteHtml, setFieldValue, type InsertStrategy } from '../insert';
 import { observeSent } from '../sent-observer';
-import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
+import { ticketIdInPath, ticketIdOf, TICKET_URLS } from '../ticket-urls';
 import { SelectorHealth, filled, queryAll, queryFirst } from '../selector-table';
 import type { ActiveTicket, ComposerHandle, HelpdeskAdapter } from '../types';
 import { SALESFORCE } from './selectors';
@@ -22,7 +22,8 @@ function isShown(el: Element): boolean {
 }
 
 function detectTicket(doc: Document, url: URL): ActiveTicket | null {
-  const ticketId = ticketIdFromUrl(url);
+  // The host was checked before this page got the content script (the helpdesk's own, or a custom site).
+  const ticketId = ticketIdInPath('salesforce', url);
   if (!ticketId) return null;
   // Cached views of earlier cases stay mounted; only the active, shown pane is this case.
   for (const selector of SALESFORCE.activePane) {

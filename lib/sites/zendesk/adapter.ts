@@ -5,7 +5,7 @@ import { clip, elementText, textToHtml } from '../dom-text';
 import { ticketContext } from '../ticket-context';
 import { insertWithFallbacks, pasteHtml } from '../insert';
 import { observeSent } from '../sent-observer';
-import { ticketIdOf, TICKET_URLS } from '../ticket-urls';
+import { ticketIdInPath, ticketIdOf, TICKET_URLS } from '../ticket-urls';
 import { SelectorHealth, cssOf, filled, queryAll, queryFirst } from '../selector-table';
 import type { ActiveTicket, Channel, ComposerHandle, HelpdeskAdapter } from '../types';
 import { ZENDESK } from './selectors';
@@ -15,7 +15,8 @@ const health = new SelectorHealth();
 const ticketIdFromUrl = (url: URL) => ticketIdOf('zendesk', url);
 
 function detectTicket(doc: Document, url: URL): ActiveTicket | null {
-  const fromUrl = ticketIdFromUrl(url);
+  // The host was checked before this page got the content script (the helpdesk's own, or a custom site).
+  const fromUrl = ticketIdInPath('zendesk', url);
   if (!fromUrl) return null;
   // The URL and the selected tab must agree: during a switch one changes before the other.
   const tab = queryFirst(doc, 'activeTab', ZENDESK.activeTab, health);

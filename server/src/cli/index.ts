@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { contractJsonSchema } from '../../../lib/contract';
 import { AccessError } from '../auth/errors';
 import { ROLES } from '../auth/tokens';
-import { SOURCE_FORMATS } from '../knowledge/sources/read-source';
+import { FILE_FORMATS, SOURCE_FORMATS } from '../knowledge/sources/read-source';
 import type { SourceFormat } from '../knowledge/sources/source-article';
 import { ConfigError, loadConfig } from '../config';
 import { DEMO_KB_DIR, DEMO_TICKETS } from '../demo';
@@ -179,15 +179,26 @@ batches
   });
 const kb = program.command('kb').description('import and inspect knowledge bases');
 kb.command('import')
-  .description('import a Zendesk Help Center export (JSON), a folder of Markdown files or a CSV; re-imports update and retire')
-  .argument('<path>', 'file or folder to import')
+  .description('import a Zendesk Help Center export (JSON), a folder of Markdown files, a CSV, or the articles of a Request Tracker (--format rt); re-imports update and retire')
+  .argument('[path]', 'file or folder to import (not with --format rt)')
   .option('--tenant <tenant>', 'tenant (created if new)', 'default')
   .option('--source <name>', 'name of this knowledge base within the tenant (default: the format); a re-import of a source replaces it')
   .addOption(new Option('--format <format>', 'format, when it cannot be told from the file names').choices(SOURCE_FORMATS))
+  .option('--url <url>', "with --format rt: RT's web address, e.g. https://rt.example.com")
+  .option('--token-env <variable>', 'with --format rt: the environment variable holding an RT REST 2 auth token (kept out of the shell history)')
   .option('--json', 'machine-readable output')
-  .action((target: string, opts: { tenant: string; source?: string; format?: SourceFormat; json?: boolean }) =>
-    runAndPrint('kb.import', { path: path.resolve(target), ...opts }),
-  );
+  .action((target: string | undefined, opts: { tenant: string; source?: string; format?: SourceFormat; url?: string; tokenEnv?: string; json?: boolean }) => {
+    const { url, tokenEnv, ...rest } = opts;
+    if (opts.format !== 'rt') {
+      if (!target) throw new OperationError('name the file or folder to import (or use --format rt --url URL --token-env VARIABLE)');
+      return runAndPrint('kb.import', { path: path.resolve(target), ...rest });
+    }
+    if (target) throw new OperationError('--format rt reads the articles from RT itself: drop the path, pass --url and --token-env');
+    if (!url || !tokenEnv) throw new OperationError('--format rt needs --url (RT\'s web address) and --token-env (the variable holding a REST 2 auth token)');
+    const token = process.env[tokenEnv]?.trim();
+    if (!token) throw new OperationError(`${tokenEnv} is not set: create an auth token in RT (Logged in as → Settings → Auth Tokens) and export ${tokenEnv}=<token>`);
+    return runAndPrint('kb.import', { rt: { url, token }, ...rest });
+  });
 kb.command('status')
   .description("show a tenant's knowledge base: version, sources, live and retired articles")
   .option('--tenant <tenant>', 'tenant', 'default')
@@ -230,7 +241,7 @@ const kbOptions = (command: Command) =>
     .option('--tickets <file>', 'labelled tickets, JSONL: {"ticketId","subject","messages":[{"role","text"}],"relevant":[external ids]} (default: the demo tickets)')
     .option('--tenant <tenant>', "use this tenant's knowledge base in the database")
     .option('--kb <path>', 'use a knowledge base read from these files instead (default: the demo help centre)')
-    .addOption(new Option('--format <format>', 'format of --kb, when it cannot be told from the file names').choices(SOURCE_FORMATS))
+    .addOption(new Option('--format <format>', 'format of --kb, when it cannot be told from the file names').choices(FILE_FORMATS))
     .addOption(new Option('--split <split>', 'which tickets: all, or the training / held-out split by hashed ticket id').choices(SPLITS).default('all'));
 
 kbOptions(

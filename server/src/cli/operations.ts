@@ -14,6 +14,7 @@ import { Retriever } from '../knowledge/retriever';
 import { trainReranker } from '../knowledge/reranker-training';
 import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/knowledge-base';
 import { readSource } from '../knowledge/sources/read-source';
+import { readRtArticles } from '../knowledge/sources/rt';
 import { KbImportError, type SourceFormat } from '../knowledge/sources/source-article';
 import { ModelServing } from '../models/serving';
 import { accessOperations } from './access-operations';
@@ -92,15 +93,22 @@ export const operations = {
     return table(header, rows) + warnings.map((w) => w + '\n').join('');
   },
 
-  /** `path` is absolute: the operation may run inside a server with another working directory. */
-  async 'kb.import'({ db, config }: OperationContext, args: { path: string; tenant: string; source?: string; format?: SourceFormat; json?: boolean }): Promise<string> {
+  /**
+   * `path` is absolute: the operation may run inside a server with another working directory.
+   * With `rt`, the articles are read from that Request Tracker through its REST 2 API.
+   */
+  async 'kb.import'(
+    { db, config }: OperationContext,
+    args: { path?: string; rt?: { url: string; token: string }; tenant: string; source?: string; format?: SourceFormat; json?: boolean },
+  ): Promise<string> {
     try {
-      const parsed = readSource(args.path, args.format);
-      const summary = await importKnowledgeBase(db, { tenantId: args.tenant, source: args.source ?? parsed.format, origin: args.path, parsed });
+      const origin = args.rt ? args.rt.url : (args.path ?? '');
+      const parsed = args.rt ? await readRtArticles(args.rt) : readSource(origin, args.format);
+      const summary = await importKnowledgeBase(db, { tenantId: args.tenant, source: args.source ?? parsed.format, origin, parsed });
       const embedded = config.suggestions.embeddings ? await embedAfterImport(db, config, summary.tenantId) : null;
       if (args.json) return JSON.stringify({ ...summary, ...(embedded && { embeddings: embedded }) }, null, 2) + '\n';
       const lines = [
-        `imported ${parsed.articles.length} article(s) from ${args.path} into tenant ${summary.tenantId}, source ${summary.source} (${summary.format}):`,
+        `imported ${parsed.articles.length} article(s) from ${origin} into tenant ${summary.tenantId}, source ${summary.source} (${summary.format}):`,
         `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
         `  knowledge base is now ${kbVersion(summary.revision)}`,
       ];

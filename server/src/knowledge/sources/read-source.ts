@@ -5,9 +5,12 @@ import { parseMarkdownFile } from './markdown';
 import { KbImportError, Problems, checkUniqueIds, type ParsedSource, type SourceArticle, type SourceFormat } from './source-article';
 import { parseZendeskFile } from './zendesk';
 
-export const SOURCE_FORMATS = ['zendesk', 'markdown', 'csv'] as const satisfies readonly SourceFormat[];
+/** Formats read from files; RT's articles are read from RT itself (sources/rt.ts). */
+export const FILE_FORMATS = ['zendesk', 'markdown', 'csv'] as const satisfies readonly SourceFormat[];
+export type FileFormat = (typeof FILE_FORMATS)[number];
+export const SOURCE_FORMATS = [...FILE_FORMATS, 'rt'] as const satisfies readonly SourceFormat[];
 
-const EXTENSIONS: Record<SourceFormat, RegExp> = {
+const EXTENSIONS: Record<FileFormat, RegExp> = {
   zendesk: /\.json$/i,
   markdown: /\.(md|markdown)$/i,
   csv: /\.csv$/i,
@@ -24,8 +27,8 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
-function detectFormat(files: string[], target: string): SourceFormat {
-  const found = (Object.keys(EXTENSIONS) as SourceFormat[]).filter((f) => files.some((file) => EXTENSIONS[f].test(file)));
+function detectFormat(files: string[], target: string): FileFormat {
+  const found = (Object.keys(EXTENSIONS) as FileFormat[]).filter((f) => files.some((file) => EXTENSIONS[f].test(file)));
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
     throw new KbImportError([`${target}: found no .json (Zendesk Help Center export), .md (Markdown) or .csv files`]);
@@ -38,6 +41,7 @@ function detectFormat(files: string[], target: string): SourceFormat {
  * order). Every problem in every file is collected; if there is any, nothing is returned.
  */
 export function readSource(target: string, format?: SourceFormat): ParsedSource {
+  if (format === 'rt') throw new KbImportError([`RT articles are read from RT itself: aitl kb import --format rt --url https://rt.example.com --token-env RT_TOKEN`]);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);

@@ -3,7 +3,7 @@ import { tidyText } from '../article-text';
 
 /** An article as read from an export, before it meets the database. */
 export interface SourceArticle {
-  /** The source's own id (Zendesk article id, front-matter id, CSV id). */
+  /** The source's own id (Zendesk or RT article id, front-matter id, CSV id). */
   externalId: string;
   title: string;
   /** Clean text (HTML and Markdown already converted). */
@@ -15,7 +15,7 @@ export interface SourceArticle {
   at: string;
 }
 
-export type SourceFormat = 'zendesk' | 'markdown' | 'csv';
+export type SourceFormat = 'zendesk' | 'markdown' | 'csv' | 'rt';
 
 export interface ParsedSource {
   format: SourceFormat;
