@@ -9,9 +9,7 @@
  * annotations. The baseline inserts the same number of rows, 500 per statement, over CLIENTS
  * concurrent connections, with every value (hash, JSON) prepared before the clock starts.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SyncResponse, type Annotation } from '../lib/contract';
 import { contentHash } from '../server/src/annotations/store';
@@ -19,6 +17,7 @@ import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
 import { realisticAnnotations } from './realistic-annotations';
+import { startServerProcess } from './serve-process';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
@@ -28,26 +27,6 @@ const BATCH = 500;
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const median = (xs: number[]) => percentile(xs, 50);
-
-async function startServer(databaseUrl: string): Promise<{ url: string; stop(): void }> {
-  const bin = fileURLToPath(new URL('../bin/aitl.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', AITL_LOG_LEVEL: 'info', AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"aitl is serving"'));
-      if (line) {
-        out = '';
-        resolve({ url: JSON.parse(line).url, stop: () => child.kill('SIGTERM') });
-      } else if (out.length > 1e6) out = '';
-    });
-    child.once('exit', (code) => reject(new Error(`aitl serve exited with ${code}`)));
-  });
-}
 
 async function apiRound(url: string, token: string) {
   const latencies: number[] = [];
@@ -116,7 +95,7 @@ async function main() {
   const agent = await createToken(setup, { tenantId: 'bench', role: 'agent', name: 'bench-agent' });
   const baseline = await createToken(setup, { tenantId: 'bench-plain', role: 'agent', name: 'bench-agent' });
   await setup.close();
-  const server = await startServer(database.url);
+  const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) });
   const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
   try {
     console.log(`POST /v1/sync vs plain multi-row INSERT: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up)`);
@@ -137,9 +116,8 @@ async function main() {
     console.log(`median: api ${median(api).toFixed(0)} rows/s, plain INSERT ${median(plain).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)} (target >= 0.50)`);
     console.log(`api request latency (500 annotations): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`);
   } finally {
-    server.stop();
+    await server.stop();
     await pool.end();
-    await new Promise((r) => setTimeout(r, 500));
     await database.drop();
   }
 }
