@@ -107,7 +107,7 @@ function annotationsFor(impression: Impression, clientId: string, random: () => 
   const [left, right] = impression.displayOrder;
   if (left && right) {
     const verdict = random() < 0.5 ? left : right;
-    out.push({ ...base(), type: 'preference', payload: { verdict, strength: 'clear', shownOrder: [left, right] } });
+    out.push({ ...base(), type: 'preference', payload: { verdict, strength: 'clear', shownOrder: left === 'A' ? ['A', 'B'] : ['B', 'A'] } });
   }
   const arm = impression.arms[0];
   if (arm) {

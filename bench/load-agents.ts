@@ -5,6 +5,7 @@
  *   npm run bench:load                      AGENTS=100,200 SECONDS=60, PGlite
  *   BENCH_DB=postgres npm run bench:load    on Postgres (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
  *   ARTICLES=10000 PAIRWISE=0.5 THINK_MS=500-1500
+ *   SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'  profiles the server under the load
  *
  * Each agent has its own token (rate limits are per token) and loops: open a ticket
  * (POST /v1/suggestions), leave 3–4 annotations (POST /v1/sync), think 0.5–1.5 s. 429 and 503
@@ -37,6 +38,8 @@ const THINK_MS = (process.env.THINK_MS ?? '500-1500').split('-').map(Number) as 
 const ON_POSTGRES = process.env.BENCH_DB === 'postgres';
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TENANT = 'bench';
+/** Node flags for the server process, e.g. SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' to profile it under load. */
+const SERVER_NODE_ARGS = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const percentile = (xs: number[], p: number) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!);
 const ms = (x: number) => (Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);
@@ -85,7 +88,7 @@ async function prepare(agents: number) {
 
 async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<LoadRun> {
   const setup = await prepare(agents);
-  const server = await startServerProcess({ ...setup.env, ...(process.env.SERVER_NODE_OPTIONS && { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS }) });
+  const server = await startServerProcess(setup.env, SERVER_NODE_ARGS);
   const tally = new LoadTally();
   const started = Date.now();
   const deadline = started + SECONDS * 1000;

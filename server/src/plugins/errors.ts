@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly paths?: string[],
+    /** Sent as Retry-After (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -45,6 +47,7 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (error instanceof HttpError) {
       status = error.statusCode;
       body = { code: error.code, message: error.message, ...(error.paths && { paths: error.paths }) };
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     } else if (error.code && FASTIFY_CODES[error.code]) {
       const [s, code, message] = FASTIFY_CODES[error.code];
       status = s;
