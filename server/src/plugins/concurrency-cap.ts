@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { HttpError } from './errors';
 
 export interface ConcurrencyCapOptions {
@@ -16,13 +16,14 @@ export interface ConcurrencyCapOptions {
 const QUEUE_PER_SLOT = 16;
 
 /**
- * An onRequest hook that lets `concurrency` requests of a route run at once and queues the rest
+ * A preValidation hook (after the token is checked and the body read, so a slow client holds no
+ * slot) that lets `concurrency` requests of a route run at once and queues the rest
  * for at most `maxWaitMs`. Past that, or with a full queue, the request gets a quick 503 with
  * Retry-After, which the extension honours: under a crowd a few agents wait a second or two
  * instead of everyone's suggestion arriving late (queued work only adds latency once the
  * database is busy). The slot is freed when the response closes, sent or aborted.
  */
-export function concurrencyCap(options: ConcurrencyCapOptions): onRequestAsyncHookHandler & { readonly inFlight: number; readonly waiting: number } {
+export function concurrencyCap(options: ConcurrencyCapOptions): preValidationAsyncHookHandler & { readonly inFlight: number; readonly waiting: number } {
   let inFlight = 0;
   const queue: { admit(): void; timer: NodeJS.Timeout }[] = [];
   const shed = () =>

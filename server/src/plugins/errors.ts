@@ -63,7 +63,9 @@ export function registerErrorHandling(app: FastifyInstance) {
       status = 500;
       body = { code: 'internal', message: 'internal error; nothing was stored' };
     }
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // A 503 we chose to send (load shed, overload) is expected under a crowd: one line, no stack.
+    if (status >= 500 && !(error instanceof HttpError)) request.log.error({ err: error }, 'request failed');
+    else if (status >= 500) request.log.warn({ code: body.code, status }, body.message);
     else request.log.info({ code: body.code, status }, body.message);
     reply.code(status).send({ error: { ...body, requestId: String(request.id) } } satisfies ApiError);
   });

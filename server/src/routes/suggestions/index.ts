@@ -1,4 +1,4 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, preValidationAsyncHookHandler } from 'fastify';
 import { SuggestionRequest, describeIssues, issuePaths, type Impression, type ImpressionRecord } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
 import { HttpError } from '../../plugins/errors';
@@ -10,12 +10,10 @@ import { suggest, type SuggestionEngine } from '../../suggestions/suggest';
  * `GET /v1/suggestions/:id`: an impression again, as the agent saw it (agents, operators).
  * `GET /v1/suggestions/:id/record`: everything stored with it (operators).
  */
-export default async function suggestionRoutes(app: FastifyInstance, opts: { db: Database; engine: SuggestionEngine; cap?: onRequestAsyncHookHandler }) {
+export default async function suggestionRoutes(app: FastifyInstance, opts: { db: Database; engine: SuggestionEngine; cap?: preValidationAsyncHookHandler }) {
   const { db, engine } = opts;
-  // The cap comes first: a shed request costs no database work, not even the token lookup.
-  const admit = opts.cap ? [opts.cap] : [];
 
-  app.post('/v1/suggestions', { onRequest: [...admit, app.requireRole('agent')] }, async (request): Promise<Impression> => {
+  app.post('/v1/suggestions', { onRequest: app.requireRole('agent'), ...(opts.cap && { preValidation: opts.cap }) }, async (request): Promise<Impression> => {
     const parsed = SuggestionRequest.safeParse(request.body);
     if (!parsed.success) {
       throw new HttpError(400, 'bad_request', `invalid suggestion request: ${describeIssues(parsed.error)}`, issuePaths(parsed.error));
