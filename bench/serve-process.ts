@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface ServerProcess {
@@ -12,7 +13,9 @@ export interface ServerProcess {
  * Resolves once the server logs that it is serving. `nodeArgs` go to node (e.g. `--cpu-prof`).
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const bin = fileURLToPath(new URL('../bin/aitl.mjs', import.meta.url));
+  // BENCH_SERVER_DIR: serve another checkout (e.g. `git archive main | tar -x -C DIR`) to compare two commits in one sitting.
+  const root = process.env.BENCH_SERVER_DIR ?? fileURLToPath(new URL('..', import.meta.url));
+  const bin = path.join(root, 'bin/aitl.mjs');
   const child = spawn(process.execPath, [...nodeArgs, bin, 'serve'], {
     env: { ...process.env, PORT: '0', AITL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
