@@ -12,7 +12,7 @@ async function cappedServer(concurrency: number, maxWaitMs: number) {
   let started = 0;
   const app: FastifyInstance = Fastify();
   registerErrorHandling(app);
-  app.post('/work', { preValidation: cap }, async () => {
+  app.post('/work', { onRequest: cap.early, preValidation: cap }, async () => {
     started++;
     await new Promise<void>((resolve) => gates.push(resolve));
     return { ok: true };
@@ -91,5 +91,30 @@ describe('concurrency cap per route', () => {
     s.gates.shift()!();
     expect((await next).status).toBe(200);
     expect(s.started()).toBe(2); // the abandoned request never ran
+  });
+});
+
+describe('concurrency cap, at the queue pace', () => {
+  it('sheds a newcomer at once, before its token or body, when the queue moves too slowly for it', async () => {
+    const s = await cappedServer(1, 100);
+    try {
+      // One slow request teaches the cap that a slot is held ~300 ms.
+      const slow = s.post();
+      await s.until(() => s.started() === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      s.gates.shift()!();
+      expect((await slow).status).toBe(200);
+      const busy = s.post();
+      await s.until(() => s.started() === 2);
+      const t = performance.now();
+      const shed = await s.post();
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('3');
+      expect(performance.now() - t).toBeLessThan(90); // not after waiting out the 100 ms
+      s.gates.shift()!();
+      expect((await busy).status).toBe(200);
+    } finally {
+      await s.app.close();
+    }
   });
 });
