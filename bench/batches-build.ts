@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
 import { loadBenchData } from './batches-data';
+import { benchResult } from './bench-result';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
@@ -67,6 +68,7 @@ for (const size of SIZES) {
     console.log(`  COPY (SELECT annotation, impression, context) TO STDOUT: ${s(copy.ms)} (client CPU ${copy.cpuS.toFixed(1)} s), peak RSS ${mb(copy.maxRssMb)}, ${mb(copy.produced.bytes! / 1e6)} streamed; rounds ${each(copies)}`);
     console.log(`  batch build:                                              ${s(build.ms)} (client CPU ${build.cpuS.toFixed(1)} s), peak RSS ${mb(build.maxRssMb)} (target < 512 MB), ${mb(build.produced.bytes! / 1e6)} written; rounds ${each(builds)}`);
     console.log(`  build / COPY time: ${(build.ms / copy.ms).toFixed(1)}x (target <= 3x); files: ${rows}`);
+    benchResult('batches', { size, buildMs: build.ms, copyMs: copy.ms, buildRssMb: build.maxRssMb });
   } finally {
     await database.drop();
   }

@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import { agentToken, annotationRows, configure, launchBrowser, startBackend, SW_ANNOTATION_FACTORY } from '../tests/e2e/harness';
+import { benchResult } from './bench-result';
 
 const CAPTURES = Number(process.env.CAPTURES ?? 300);
 const QUEUED = Number(process.env.QUEUED ?? 10_000);
@@ -108,6 +109,7 @@ async function main() {
     console.log(`  through the outbox and sync loop: ${(drain.ms / 1000).toFixed(2)} s (${Math.round(QUEUED / (drain.ms / 1000))} annotations/s), left in outbox: ${drain.left}, connection: ${drain.status.connection}`);
     console.log(`  plain POST /v1/sync of the same count, no IndexedDB (baseline): ${(direct / 1000).toFixed(2)} s (${Math.round(QUEUED / (direct / 1000))} annotations/s)`);
     console.log(`  rows in the database: ${stored} (expected ${CAPTURES + 2 * QUEUED})`);
+    benchResult('extension-outbox', { captureP50: percentile(capture, 50), putP50: percentile(baseline, 50), drainMs: drain.ms, directMs: direct, rowsOk: stored === CAPTURES + 2 * QUEUED });
   } finally {
     await context.close();
     await backend.close();

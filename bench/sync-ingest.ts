@@ -1,17 +1,16 @@
 /**
  * Ingest throughput of POST /v1/sync into a real Postgres, next to a plain multi-row INSERT of the
- * same rows with `pg`, measured in the same run.
+ * same rows with `pg`, measured in the same run: the same annotations go through both (the baseline
+ * into its own tenant), rounds alternate which goes first, and medians are compared.
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:sync
  *
  * The API server runs as its own process (`aitl serve`), as deployed; the clients and the
  * baseline run here. Each round: CLIENTS concurrent clients each send REQUESTS requests of 500
- * annotations. The baseline inserts the same number of rows, 500 per statement, over CLIENTS
+ * annotations. The baseline inserts those rows, 500 per statement, over CLIENTS
  * concurrent connections, with every value (hash, JSON) prepared before the clock starts.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SyncResponse, type Annotation } from '../lib/contract';
 import { contentHash } from '../server/src/annotations/store';
@@ -19,47 +18,34 @@ import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
 import { realisticAnnotations } from './realistic-annotations';
+import { benchResult } from './bench-result';
+import { startServerProcess } from './serve-process';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const REQUESTS = Number(process.env.REQUESTS ?? 10);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BATCH = 500;
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const median = (xs: number[]) => percentile(xs, 50);
 
-async function startServer(databaseUrl: string): Promise<{ url: string; stop(): void }> {
-  const bin = fileURLToPath(new URL('../bin/aitl.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', AITL_LOG_LEVEL: 'info', AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"aitl is serving"'));
-      if (line) {
-        out = '';
-        resolve({ url: JSON.parse(line).url, stop: () => child.kill('SIGTERM') });
-      } else if (out.length > 1e6) out = '';
-    });
-    child.once('exit', (code) => reject(new Error(`aitl serve exited with ${code}`)));
+/** One round's annotations: CLIENTS clients x REQUESTS requests x 500, each client with its install id. */
+function roundWork(round: number) {
+  return Array.from({ length: CLIENTS }, (_, c) => {
+    const clientId = randomUUID();
+    return { clientId, requests: Array.from({ length: REQUESTS }, (_, i) => realisticAnnotations(BATCH, clientId, round * 100_000 + c * 1000 + i + 1)) };
   });
 }
+type Work = ReturnType<typeof roundWork>;
 
-async function apiRound(url: string, token: string) {
+async function apiRound(url: string, token: string, work: Work) {
   const latencies: number[] = [];
-  const work = Array.from({ length: CLIENTS }, (_, c) => {
-    const clientId = randomUUID();
-    const bodies = Array.from({ length: REQUESTS }, (_, i) => JSON.stringify({ clientId, annotations: realisticAnnotations(BATCH, clientId, c * 1000 + i + Date.now()) }));
-    return { bodies };
-  });
+  const bodies = work.map(({ clientId, requests }) => requests.map((annotations) => JSON.stringify({ clientId, annotations })));
   const started = performance.now();
   await Promise.all(
-    work.map(async ({ bodies }) => {
-      for (const body of bodies) {
+    bodies.map(async (list) => {
+      for (const body of list) {
         const t = performance.now();
         const res = await fetch(`${url}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
         const { results } = SyncResponse.parse(await res.json());
@@ -87,10 +73,11 @@ function rowValues(a: Annotation, tenantId: string, tokenId: string): unknown[] 
   ];
 }
 
-async function plainInsertRound(pool: pg.Pool, tenantId: string, tokenId: string) {
-  const statements = Array.from({ length: CLIENTS }, (_, c) =>
-    Array.from({ length: REQUESTS }, (_, i) => {
-      const rows = realisticAnnotations(BATCH, randomUUID(), c * 1000 + i + Date.now()).map((a) => rowValues(a, tenantId, tokenId));
+/** The same annotations as the API round got, into another tenant, as plain multi-row INSERTs. */
+async function plainInsertRound(pool: pg.Pool, tenantId: string, tokenId: string, work: Work) {
+  const statements = work.map(({ requests }) =>
+    requests.map((annotations) => {
+      const rows = annotations.map((a) => rowValues(a, tenantId, tokenId));
       const placeholders = rows.map((_, r) => `(${COLUMNS.map((_, k) => `$${r * COLUMNS.length + k + 1}`).join(', ')})`).join(', ');
       return { text: `INSERT INTO annotations (${COLUMNS.join(', ')}) VALUES ${placeholders}`, values: rows.flat() };
     }),
@@ -116,30 +103,40 @@ async function main() {
   const agent = await createToken(setup, { tenantId: 'bench', role: 'agent', name: 'bench-agent' });
   const baseline = await createToken(setup, { tenantId: 'bench-plain', role: 'agent', name: 'bench-agent' });
   await setup.close();
-  const server = await startServer(database.url);
+  const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) });
   const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
   try {
-    console.log(`POST /v1/sync vs plain multi-row INSERT: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up)`);
-    await apiRound(server.url, agent.token);
-    await plainInsertRound(pool, 'bench-plain', baseline.id);
+    console.log(`POST /v1/sync vs plain multi-row INSERT of the same rows: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up), order alternating`);
     const api: number[] = [];
     const plain: number[] = [];
     const latencies: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const a = await apiRound(server.url, agent.token);
-      const p = await plainInsertRound(pool, 'bench-plain', baseline.id);
+    for (let round = 0; round <= ROUNDS; round++) {
+      // Both sides insert the same annotations (the baseline into its own tenant); who goes first alternates.
+      const work = roundWork(round);
+      const runApi = () => apiRound(server.url, agent.token, work);
+      const runPlain = () => plainInsertRound(pool, 'bench-plain', baseline.id, work);
+      let a: Awaited<ReturnType<typeof runApi>>;
+      let p: Awaited<ReturnType<typeof runPlain>>;
+      if (round % 2 === 0) {
+        a = await runApi();
+        p = await runPlain();
+      } else {
+        p = await runPlain();
+        a = await runApi();
+      }
+      if (round === 0) continue; // warm-up
       api.push(a.rowsPerSecond);
       plain.push(p.rowsPerSecond);
       latencies.push(...a.latencies);
-      console.log(`round ${round + 1}: api ${a.rowsPerSecond.toFixed(0)} rows/s, plain INSERT ${p.rowsPerSecond.toFixed(0)} rows/s`);
+      console.log(`round ${round}: api ${a.rowsPerSecond.toFixed(0)} rows/s, plain INSERT ${p.rowsPerSecond.toFixed(0)} rows/s (${round % 2 === 0 ? 'api' : 'plain'} first)`);
     }
     const ratio = median(api) / median(plain);
-    console.log(`median: api ${median(api).toFixed(0)} rows/s, plain INSERT ${median(plain).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)} (target >= 0.50)`);
+    console.log(`median: api ${median(api).toFixed(0)} rows/s, plain INSERT ${median(plain).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)} (target >= 0.80)`);
     console.log(`api request latency (500 annotations): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`);
+    benchResult('sync', { apiRowsPerSecond: median(api), plainRowsPerSecond: median(plain), ratio });
   } finally {
-    server.stop();
+    await server.stop();
     await pool.end();
-    await new Promise((r) => setTimeout(r, 500));
     await database.drop();
   }
 }

@@ -49,6 +49,11 @@ export function OverlayRoot({ session, readStatus, readPrefs, savePrefs, place }
   useEffect(() => {
     performance.mark('aitl:panel-visible', { detail: { ticketId: session.getModel().ticketId } });
   }, [session]);
+  // The panel mounts saying it is loading; what an agent waits for is the replies on screen.
+  const shownId = model.impression.status === 'ready' ? model.impression.impression.id : null;
+  useEffect(() => {
+    if (shownId) performance.mark('aitl:suggestions-visible', { detail: { ticketId: session.getModel().ticketId, impressionId: shownId } });
+  }, [shownId, session]);
 
   const onCollapsedChange = (next: boolean) => {
     setCollapsed(next);

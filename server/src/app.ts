@@ -3,10 +3,11 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { ENROLLMENT_DEFAULTS, type Config, type EnrollmentConfig, type SuggestionsConfig } from './config';
+import { ENROLLMENT_DEFAULTS, LOAD_DEFAULTS, type Config, type EnrollmentConfig, type LoadConfig, type SuggestionsConfig } from './config';
 import type { Database } from './db/database';
 import { authPlugin } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
+import { registerLoadShedding, routeCaps } from './plugins/load-shedding';
 import { registerRateLimit } from './plugins/rate-limit';
 import adminRoutes from './routes/admin';
 import enrollRoutes from './routes/enroll';
@@ -20,6 +21,8 @@ import modelRoutes from './routes/models';
 
 export interface AppOptions {
   config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & {
+    rateLimitRedisUrl?: string;
+    load?: Partial<LoadConfig>;
     suggestions?: Partial<SuggestionsConfig>;
     enrollment?: Partial<EnrollmentConfig>;
   };
@@ -64,7 +67,9 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   // The API speaks JSON only; anything else is 415, not a string handed to a handler.
   app.removeContentTypeParser('text/plain');
   registerErrorHandling(app);
-  await registerRateLimit(app, config.rateLimitPerMinute);
+  const load = { ...LOAD_DEFAULTS, ...config.load };
+  await registerLoadShedding(app, load);
+  await registerRateLimit(app, { perMinute: config.rateLimitPerMinute, redisUrl: config.rateLimitRedisUrl });
   await app.register(helmet, { global: true });
   // The AITL browser extension calls the API from its service worker (origin chrome-extension://<id>),
   // and an admin-chosen backend cannot be listed in its manifest. Auth is a bearer token, never a
@@ -79,11 +84,12 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(authPlugin, { db });
 
   await app.register(healthRoutes, { db });
-  await app.register(syncRoutes, { db });
+  const caps = routeCaps(load);
+  await app.register(syncRoutes, { db, cap: caps.sync });
   await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
   // One engine for suggestions and model turns, so a promotion on this replica serves here at once.
   const engine = suggestionEngine(config.suggestions);
-  await app.register(suggestionRoutes, { db, engine });
+  await app.register(suggestionRoutes, { db, engine, cap: caps.suggestions });
   await app.register(modelRoutes, { db, serving: engine.models, arms: engine.arms });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });

@@ -16,6 +16,30 @@ export interface EnrollmentConfig {
 
 export const ENROLLMENT_DEFAULTS: EnrollmentConfig = { perMinute: 60, perAddressPerHour: 10, failuresPerQuarterHour: 20, companySignIn: null };
 
+/** How the process sheds load instead of queueing it (see plugins/load-shedding.ts). */
+export interface LoadConfig {
+  /** POST /v1/suggestions served at once; more wait up to `queueWaitMs`, then get 503. */
+  suggestionsConcurrency: number;
+  /** POST /v1/sync served at once. */
+  syncConcurrency: number;
+  queueWaitMs: number;
+  /** Retry-After on a shed request, in seconds. */
+  retryAfterSeconds: number;
+  /** Event-loop delay past which every request gets 503 until it recovers; 0: never. */
+  maxEventLoopDelayMs: number;
+  /** Heap in use past which every request gets 503; 0: never. */
+  maxHeapUsedBytes: number;
+}
+
+export const LOAD_DEFAULTS: LoadConfig = {
+  suggestionsConcurrency: 4,
+  syncConcurrency: 4,
+  queueWaitMs: 400,
+  retryAfterSeconds: 2,
+  maxEventLoopDelayMs: 1000,
+  maxHeapUsedBytes: 0,
+};
+
 /**
  * All server configuration, read from the environment once. Defaults are documented here and in
  * the README; nothing else reads `process.env`.
@@ -32,6 +56,23 @@ const Env = z.object({
   AITL_BODY_LIMIT: z.coerce.number().int().min(1024).default(LIMITS.syncBodyBytes),
   /** Requests per minute per token (or per IP without a token), per server process. */
   AITL_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /**
+   * Rate limits shared by every replica: a Redis URL (redis://host:6379). Unset: each process
+   * counts on its own, so N replicas admit up to N times AITL_RATE_LIMIT.
+   */
+  AITL_RATE_LIMIT_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /**
+   * Load shedding. Requests of POST /v1/suggestions and POST /v1/sync served at once by this
+   * process (more wait up to AITL_QUEUE_WAIT_MS, then get 503 with Retry-After). On PGlite one
+   * query runs at a time, so a few in flight keep it busy; on Postgres, up to the pool size (10).
+   */
+  AITL_SUGGESTIONS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(LOAD_DEFAULTS.suggestionsConcurrency),
+  AITL_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(LOAD_DEFAULTS.syncConcurrency),
+  AITL_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(LOAD_DEFAULTS.queueWaitMs),
+  AITL_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(600).default(LOAD_DEFAULTS.retryAfterSeconds),
+  /** The whole process answers 503 while its event loop lags more than this (0: never), or its heap exceeds AITL_MAX_HEAP_MB (0: never). */
+  AITL_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(LOAD_DEFAULTS.maxEventLoopDelayMs),
+  AITL_MAX_HEAP_MB: z.coerce.number().int().min(0).default(0),
   /** A preference decided faster than this after the impression was shown counts as too fast. */
   AITL_TOO_FAST_MS: z.coerce.number().int().min(0).default(3000),
   AITL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -107,6 +148,8 @@ export interface Config {
   host: string;
   bodyLimit: number;
   rateLimitPerMinute: number;
+  rateLimitRedisUrl: string | undefined;
+  load: LoadConfig;
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
   batchLeaseSeconds: number;
@@ -147,6 +190,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     bodyLimit: e.AITL_BODY_LIMIT,
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
+    rateLimitRedisUrl: e.AITL_RATE_LIMIT_REDIS_URL,
+    load: {
+      suggestionsConcurrency: e.AITL_SUGGESTIONS_CONCURRENCY,
+      syncConcurrency: e.AITL_SYNC_CONCURRENCY,
+      queueWaitMs: e.AITL_QUEUE_WAIT_MS,
+      retryAfterSeconds: e.AITL_RETRY_AFTER_SECONDS,
+      maxEventLoopDelayMs: e.AITL_MAX_EVENT_LOOP_DELAY_MS,
+      maxHeapUsedBytes: e.AITL_MAX_HEAP_MB * 1024 * 1024,
+    },
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
     batchLeaseSeconds: e.AITL_BATCH_LEASE_SECONDS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, ENROLLMENT_DEFAULTS, loadConfig } from '../src/config';
+import { ConfigError, ENROLLMENT_DEFAULTS, LOAD_DEFAULTS, loadConfig } from '../src/config';
 
 const OIDC = {
   AITL_OIDC_ISSUER: 'https://acme.okta.com',
@@ -34,5 +34,21 @@ describe('enrolment configuration', () => {
     expect(fails({ ...OIDC, AITL_OIDC_ISSUER: 'http://idp.acme.com' })).toContain('must be https://');
     expect(fails({ ...OIDC, AITL_OIDC_EMAIL_DOMAINS: 'not a domain' })).toContain('AITL_OIDC_EMAIL_DOMAINS');
     expect(loadConfig({ ...OIDC, AITL_OIDC_ISSUER: 'http://127.0.0.1:4000' }).enrollment.companySignIn?.issuer).toBe('http://127.0.0.1:4000');
+  });
+});
+
+describe('load shedding and shared rate limits', () => {
+  it('defaults to the documented caps, per-process rate limits, and reads overrides', () => {
+    const defaults = loadConfig({});
+    expect(defaults.load).toEqual(LOAD_DEFAULTS);
+    expect(defaults.rateLimitRedisUrl).toBeUndefined();
+    const set = loadConfig({ AITL_SUGGESTIONS_CONCURRENCY: '8', AITL_QUEUE_WAIT_MS: '0', AITL_MAX_HEAP_MB: '256', AITL_RATE_LIMIT_REDIS_URL: 'redis://10.0.0.5:6379' });
+    expect(set.load).toMatchObject({ suggestionsConcurrency: 8, syncConcurrency: LOAD_DEFAULTS.syncConcurrency, queueWaitMs: 0, maxHeapUsedBytes: 256 * 1024 * 1024 });
+    expect(set.rateLimitRedisUrl).toBe('redis://10.0.0.5:6379');
+  });
+
+  it('refuses a cap of zero and a Redis URL that is not one, naming the variable', () => {
+    expect(() => loadConfig({ AITL_SYNC_CONCURRENCY: '0' })).toThrow(/AITL_SYNC_CONCURRENCY/);
+    expect(() => loadConfig({ AITL_RATE_LIMIT_REDIS_URL: 'http://cache:6379' })).toThrow(/AITL_RATE_LIMIT_REDIS_URL/);
   });
 });

@@ -31,6 +31,9 @@ function typedColumns(a: Annotation) {
 
 export class ClientOwnershipError extends Error {}
 
+/** Values per annotation row in the INSERT, after the three the request shares (tenant, agent, token). */
+const ROW_VALUES = 17;
+
 /**
  * Validates each annotation on its own and stores the valid ones in one transaction.
  * Results come back in request order and only after the commit:
@@ -87,34 +90,28 @@ export async function storeAnnotations(
     if (owner.rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
     if (accepted.size === 0) return;
 
-    const rows = [...accepted.values()].map(({ annotation: a, hash }) => ({
-      id: a.id,
-      type: a.type,
-      schema_version: a.schemaVersion,
-      client_id: a.clientId,
-      platform: a.ticket.platform,
-      ticket_id: a.ticket.ticketId,
-      impression_id: a.impressionId,
-      created_at: a.createdAt,
-      content_hash: hash,
-      body: a,
-      ...typedColumns(a),
-    }));
-    // One statement for the whole batch; the rows travel as one JSON parameter.
+    // One multi-row INSERT with a parameter per value, the shape Postgres ingests fastest: each
+    // value arrives typed by its column, where one JSON parameter (jsonb_to_recordset) made the
+    // database parse every annotation twice.
+    const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
+    const tuples: string[] = [];
+    for (const { annotation: a, hash } of accepted.values()) {
+      const t = typedColumns(a);
+      const at = values.length;
+      values.push(
+        a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, JSON.stringify(a),
+        t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
+      );
+      tuples.push(`($1, $2, $3, ${Array.from({ length: ROW_VALUES }, (_, k) => `$${at + k + 1}`).join(', ')})`);
+    }
     const inserted = await tx.query<{ id: string }>(
       `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
                                 impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
                                 article_id, article_version, label)
-       SELECT $1, $2, $3, r.id, r.type, r.schema_version, r.client_id, r.platform, r.ticket_id,
-              r.impression_id, r.created_at, r.content_hash, r.body, r.verdict, r.strength, r.outcome, r.similarity,
-              r.article_id, r.article_version, r.label
-         FROM jsonb_to_recordset($4::jsonb) AS r(
-              id uuid, type text, schema_version integer, client_id uuid, platform text, ticket_id text,
-              impression_id uuid, created_at timestamptz, content_hash text, body jsonb, verdict text, strength text,
-              outcome text, similarity double precision, article_id uuid, article_version integer, label text)
+       VALUES ${tuples.join(', ')}
        ON CONFLICT (tenant_id, id) DO NOTHING
        RETURNING id::text AS id`,
-      [auth.tenantId, auth.name, auth.tokenId, JSON.stringify(rows)],
+      values,
     );
     const storedIds = new Set(inserted.rows.map((r) => r.id));
     const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
 import type { Database, Sql } from './database';
@@ -23,6 +24,12 @@ export async function openPglite(dataDir: string): Promise<Database> {
   }
   const sql = (client: Pick<PGlite, 'query' | 'exec'>): Sql => ({
     async query<T>(text: string, params?: unknown[]) {
+      // PGlite runs each statement synchronously on this thread and resolves without ever giving
+      // the event loop a turn, so a request's chain of statements would run to its end before the
+      // server even accepted the next connection: under a crowd, requests queued unseen in the
+      // kernel's accept backlog, where no concurrency cap or load shedding could reach them.
+      // One turn of the loop per statement lets new requests in to be admitted, queued or shed.
+      await nextTurn();
       const result = await client.query<T>(text, params);
       return { rows: result.rows };
     },

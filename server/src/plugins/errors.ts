@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly paths?: string[],
+    /** Sent as Retry-After (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -45,6 +47,7 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (error instanceof HttpError) {
       status = error.statusCode;
       body = { code: error.code, message: error.message, ...(error.paths && { paths: error.paths }) };
+      if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
     } else if (error.code && FASTIFY_CODES[error.code]) {
       const [s, code, message] = FASTIFY_CODES[error.code];
       status = s;
@@ -60,7 +63,9 @@ export function registerErrorHandling(app: FastifyInstance) {
       status = 500;
       body = { code: 'internal', message: 'internal error; nothing was stored' };
     }
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    // A 503 we chose to send (load shed, overload) is expected under a crowd: one line, no stack.
+    if (status >= 500 && !(error instanceof HttpError)) request.log.error({ err: error }, 'request failed');
+    else if (status >= 500) request.log.warn({ code: body.code, status }, body.message);
     else request.log.info({ code: body.code, status }, body.message);
     reply.code(status).send({ error: { ...body, requestId: String(request.id) } } satisfies ApiError);
   });

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app';
 import { createToken, type Role } from '../../src/auth/tokens';
-import type { Config, EnrollmentConfig } from '../../src/config';
+import type { Config, EnrollmentConfig, LoadConfig } from '../../src/config';
 import type { Database } from '../../src/db/database';
 
 export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> = {
@@ -17,7 +17,7 @@ export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'log
 /** An app on `db` whose log lines are collected in `logs`. */
 export async function testApp(
   db: Database,
-  config: Partial<typeof TEST_CONFIG> & { enrollment?: Partial<EnrollmentConfig> } = {},
+  config: Partial<typeof TEST_CONFIG> & { enrollment?: Partial<EnrollmentConfig>; load?: Partial<LoadConfig>; rateLimitRedisUrl?: string } = {},
 ): Promise<{ app: FastifyInstance; logs: string[] }> {
   const logs: string[] = [];
   const logStream = new Writable({
@@ -28,7 +28,10 @@ export async function testApp(
   });
   // Enrolment budgets as generous as the request budget, unless a test is about them.
   const enrollment = { perMinute: 10_000, perAddressPerHour: 10_000, failuresPerQuarterHour: 10_000, ...config.enrollment };
-  const app = await buildApp({ config: { ...TEST_CONFIG, ...config, enrollment }, db, logStream });
+  // No load shedding unless a test is about it: a busy CI machine must not turn a test's burst of
+  // requests into 503s.
+  const load = { suggestionsConcurrency: 1000, syncConcurrency: 1000, maxEventLoopDelayMs: 0, ...config.load };
+  const app = await buildApp({ config: { ...TEST_CONFIG, ...config, enrollment, load }, db, logStream });
   await app.ready();
   return { app, logs };
 }

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,4 +49,48 @@ describe.each(testDatabases())('rate limits on $name', (testDb) => {
     }
   });
 
+});
+
+// CI runs Redis (see .ci/run); elsewhere the test says it is skipped rather than failing.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisUp = await new Promise<boolean>((resolve) => {
+  const { hostname, port } = new URL(REDIS_URL);
+  const socket = connect({ host: hostname, port: Number(port || 6379) });
+  socket.setTimeout(1000);
+  socket.once('connect', () => (socket.end(), resolve(true)));
+  socket.once('error', () => resolve(false));
+  socket.once('timeout', () => (socket.destroy(), resolve(false)));
+});
+if (!redisUp) console.warn(`Redis is not reachable at ${REDIS_URL}: the shared rate-limit test is skipped (set TEST_REDIS_URL)`);
+
+describe.skipIf(!redisUp)('rate limits shared through Redis (AITL_RATE_LIMIT_REDIS_URL)', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await testDatabases()[0]!.open();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('two app instances (replicas) spend one token budget between them', async () => {
+    const first = await testApp(db, { rateLimitPerMinute: 4, rateLimitRedisUrl: REDIS_URL });
+    const second = await testApp(db, { rateLimitPerMinute: 4, rateLimitRedisUrl: REDIS_URL });
+    try {
+      const agent = await tokenFor(db, 'agent');
+      const clientId = randomUUID();
+      const sync = (app: FastifyInstance) =>
+        app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations: [makeAnnotation('relevance', clientId)] } });
+      const statuses: number[] = [];
+      for (const app of [first.app, second.app, first.app, second.app, first.app, second.app]) statuses.push((await sync(app)).statusCode);
+      // Four requests in all, whichever replica served them; each alone would have admitted six.
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+      const other = await tokenFor(db, 'agent');
+      const otherClient = randomUUID();
+      const res = await second.app.inject({ method: 'POST', url: '/v1/sync', headers: other.headers, payload: { clientId: otherClient, annotations: [makeAnnotation('relevance', otherClient)] } });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await first.app.close();
+      await second.app.close();
+    }
+  });
 });

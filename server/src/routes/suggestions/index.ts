@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SuggestionRequest, describeIssues, issuePaths, type Impression, type ImpressionRecord } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
+import type { ConcurrencyCap } from '../../plugins/concurrency-cap';
 import { HttpError } from '../../plugins/errors';
 import { loadImpression, loadImpressionRecord } from '../../suggestions/impressions';
 import { suggest, type SuggestionEngine } from '../../suggestions/suggest';
@@ -10,10 +11,10 @@ import { suggest, type SuggestionEngine } from '../../suggestions/suggest';
  * `GET /v1/suggestions/:id`: an impression again, as the agent saw it (agents, operators).
  * `GET /v1/suggestions/:id/record`: everything stored with it (operators).
  */
-export default async function suggestionRoutes(app: FastifyInstance, opts: { db: Database; engine: SuggestionEngine }) {
+export default async function suggestionRoutes(app: FastifyInstance, opts: { db: Database; engine: SuggestionEngine; cap?: ConcurrencyCap }) {
   const { db, engine } = opts;
 
-  app.post('/v1/suggestions', { onRequest: app.requireRole('agent') }, async (request): Promise<Impression> => {
+  app.post('/v1/suggestions', { onRequest: opts.cap ? [opts.cap.early, app.requireRole('agent')] : app.requireRole('agent'), ...(opts.cap && { preValidation: opts.cap }) }, async (request): Promise<Impression> => {
     const parsed = SuggestionRequest.safeParse(request.body);
     if (!parsed.success) {
       throw new HttpError(400, 'bad_request', `invalid suggestion request: ${describeIssues(parsed.error)}`, issuePaths(parsed.error));

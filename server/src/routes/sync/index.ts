@@ -2,11 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { SyncRequestEnvelope, describeIssues, issuePaths, type SyncResponse } from '../../../../lib/contract';
 import { ClientOwnershipError, storeAnnotations } from '../../annotations/store';
 import type { Database } from '../../db/database';
+import type { ConcurrencyCap } from '../../plugins/concurrency-cap';
 import { HttpError } from '../../plugins/errors';
 
 /** `POST /v1/sync`: an agent's extension delivers up to 500 annotations from its outbox. */
-export default async function syncRoutes(app: FastifyInstance, opts: { db: Database }) {
-  app.post('/v1/sync', { onRequest: app.requireRole('agent') }, async (request): Promise<SyncResponse> => {
+export default async function syncRoutes(app: FastifyInstance, opts: { db: Database; cap?: ConcurrencyCap }) {
+  app.post('/v1/sync', { onRequest: opts.cap ? [opts.cap.early, app.requireRole('agent')] : app.requireRole('agent'), ...(opts.cap && { preValidation: opts.cap }) }, async (request): Promise<SyncResponse> => {
     const envelope = SyncRequestEnvelope.safeParse(request.body);
     if (!envelope.success) {
       throw new HttpError(400, 'bad_request', `invalid sync request: ${describeIssues(envelope.error)}`, issuePaths(envelope.error));

@@ -1,0 +1,120 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../lib/contract';
+import { concurrencyCap } from '../../src/plugins/concurrency-cap';
+import { registerErrorHandling } from '../../src/plugins/errors';
+
+/** A real server (the cap listens for the socket closing) with one route that waits until released. */
+async function cappedServer(concurrency: number, maxWaitMs: number) {
+  const cap = concurrencyCap({ concurrency, maxWaitMs, retryAfterSeconds: 3, route: 'test' });
+  const gates: (() => void)[] = [];
+  let started = 0;
+  const app: FastifyInstance = Fastify();
+  registerErrorHandling(app);
+  app.post('/work', { onRequest: cap.early, preValidation: cap }, async () => {
+    started++;
+    await new Promise<void>((resolve) => gates.push(resolve));
+    return { ok: true };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/work`;
+  const post = (signal?: AbortSignal) => fetch(url, { method: 'POST', signal });
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(check()).toBe(true);
+  };
+  return { app, cap, post, until, gates, started: () => started };
+}
+
+describe('concurrency cap per route', () => {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+  });
+
+  it('serves `concurrency` at once, sheds the rest with 503 + Retry-After after the wait, and frees the slot when done', async () => {
+    const s = await cappedServer(2, 150);
+    app = s.app;
+    const first = s.post();
+    const second = s.post();
+    await s.until(() => s.started() === 2);
+    const t = performance.now();
+    const shed = await s.post();
+    const waited = performance.now() - t;
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get('retry-after')).toBe('3');
+    expect(ApiError.parse(await shed.json()).error.code).toBe('unavailable');
+    expect(waited).toBeGreaterThanOrEqual(140); // it waited its turn first, then gave up
+    expect(s.started()).toBe(2); // the shed request did no work
+
+    s.gates.shift()!();
+    expect((await first).status).toBe(200);
+    const third = s.post();
+    await s.until(() => s.started() === 3);
+    s.gates.splice(0).forEach((open) => open());
+    expect((await second).status).toBe(200);
+    expect((await third).status).toBe(200);
+    await s.until(() => s.cap.inFlight === 0);
+  });
+
+  it('admits a queued request as soon as a slot frees within the wait', async () => {
+    const s = await cappedServer(1, 5_000);
+    app = s.app;
+    const first = s.post();
+    await s.until(() => s.started() === 1);
+    const queued = s.post();
+    await s.until(() => s.cap.waiting === 1);
+    s.gates.shift()!();
+    await s.until(() => s.started() === 2);
+    s.gates.shift()!();
+    expect((await first).status).toBe(200);
+    expect((await queued).status).toBe(200);
+    expect(s.cap.waiting).toBe(0);
+  });
+
+  it('forgets a caller who gives up while queued, so the next one is not stuck behind it', async () => {
+    const s = await cappedServer(1, 5_000);
+    app = s.app;
+    const first = s.post();
+    await s.until(() => s.started() === 1);
+    const gaveUp = new AbortController();
+    const abandoned = s.post(gaveUp.signal).catch(() => 'aborted');
+    await s.until(() => s.cap.waiting === 1);
+    gaveUp.abort();
+    expect(await abandoned).toBe('aborted');
+    await s.until(() => s.cap.waiting === 0);
+    s.gates.shift()!();
+    expect((await first).status).toBe(200);
+    const next = s.post();
+    await s.until(() => s.started() === 2);
+    s.gates.shift()!();
+    expect((await next).status).toBe(200);
+    expect(s.started()).toBe(2); // the abandoned request never ran
+  });
+});
+
+describe('concurrency cap, at the queue pace', () => {
+  it('sheds a newcomer at once, before its token or body, when the queue moves too slowly for it', async () => {
+    const s = await cappedServer(1, 100);
+    try {
+      // One slow request teaches the cap that a slot is held ~300 ms.
+      const slow = s.post();
+      await s.until(() => s.started() === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      s.gates.shift()!();
+      expect((await slow).status).toBe(200);
+      const busy = s.post();
+      await s.until(() => s.started() === 2);
+      const t = performance.now();
+      const shed = await s.post();
+      expect(shed.status).toBe(503);
+      expect(shed.headers.get('retry-after')).toBe('3');
+      expect(performance.now() - t).toBeLessThan(90); // not after waiting out the 100 ms
+      s.gates.shift()!();
+      expect((await busy).status).toBe(200);
+    } finally {
+      await s.app.close();
+    }
+  });
+});
