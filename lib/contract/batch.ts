@@ -158,11 +158,14 @@ export const BATCH_ROW_SCHEMAS = {
 export const DriftMetrics = z.strictObject({
   sftRows: z.int(),
   meanReplyChars: z.number(),
+  /** Adoption annotations in the window and those that inserted a reply: the shares' denominators (absent before they were recorded). */
+  adoptions: z.int().min(0).optional(),
+  inserted: z.int().min(0).optional(),
   /** Adoption outcome classes among the batch's adoption annotations. */
   outcomeShares: z.record(z.string(), z.number()),
   /** Which arm produced the replies agents inserted. */
   armShares: z.record(z.string(), z.number()),
-  /** Distinct word bigrams / all bigrams over a fixed-size, hash-sampled set of SFT replies. */
+  /** Distinct word bigrams / all bigrams, averaged over windows of 100 hash-sampled SFT replies (at most 2000 replies). */
   distinct2: z.number(),
   syntheticShare: z.number(),
 });
@@ -178,7 +181,8 @@ export const DriftReport = z.strictObject({
 export const BatchFileEntry = z.strictObject({ name: z.enum(BATCH_DATA_FILES), rows: z.int().min(0), bytes: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const BatchManifest = z.strictObject({
-  format: z.literal('aitl-batch/1'),
+  /** 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows. */
+  format: z.enum(['aitl-batch/1', 'aitl-batch/2']),
   batch: z.int().min(1),
   spec: BatchSpec,
   window: z.strictObject({

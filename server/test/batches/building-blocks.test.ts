@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftMetrics } from '../../../lib/contract';
-import { DriftCollector, driftWarnings } from '../../src/batches/drift';
+import { DriftCollector, driftWarnings, windowedDistinct2 } from '../../src/batches/drift';
 import { replyProvenance } from '../../src/batches/examples/provenance';
 import { hashRank } from '../../src/batches/examples/sampling';
 import { textCache } from '../../src/batches/examples/text-cache';
@@ -45,9 +45,11 @@ describe('batch building blocks', () => {
   });
 
   it('warns when a share rises or diversity falls over three generations, not before', () => {
-    const m = (synthetic: number, asIs: number, distinct2: number): DriftMetrics => ({
-      sftRows: 10,
+    const m = (synthetic: number, asIs: number, distinct2: number, rows = 1000): DriftMetrics => ({
+      sftRows: rows,
       meanReplyChars: 100,
+      adoptions: rows,
+      inserted: rows,
       outcomeShares: { as_is: asIs, heavy_edit: 1 - asIs },
       armShares: { A: 0.5, B: 0.5 },
       distinct2,
@@ -59,6 +61,34 @@ describe('batch building blocks', () => {
       'synthetic share of SFT replies grew for 3 generations: 0.1 -> 0.2 -> 0.3',
       'distinct-2 diversity of SFT replies fell for 3 generations: 0.9 -> 0.8 -> 0.7',
     ]);
+  });
+
+  it('does not warn about moves within sampling noise or too small to matter', () => {
+    const m = (synthetic: number, distinct2: number, rows: number): DriftMetrics => ({
+      sftRows: rows,
+      meanReplyChars: 100,
+      adoptions: rows,
+      inserted: rows,
+      outcomeShares: { as_is: synthetic },
+      armShares: {},
+      distinct2,
+      syntheticShare: synthetic,
+    });
+    // Ten points up over 40 rows a generation is within two standard errors; over 4000 it is not.
+    expect(driftWarnings([m(0.3, 0.5, 40), m(0.35, 0.5, 40)], m(0.4, 0.5, 40))).toEqual([]);
+    expect(driftWarnings([m(0.3, 0.5, 4000), m(0.35, 0.5, 4000)], m(0.4, 0.5, 4000))).toHaveLength(2);
+    // One point up, and distinct-2 down by 2% of itself: real, but not worth an alarm.
+    expect(driftWarnings([m(0.3, 0.5, 1e6), m(0.305, 0.495, 1e6)], m(0.31, 0.49, 1e6))).toEqual([]);
+    // Manifests from before adoptions were counted: the size of the move alone decides.
+    const old = (x: number): DriftMetrics => ({ ...m(x, 0.5, 10), adoptions: undefined, inserted: undefined });
+    expect(driftWarnings([old(0.3), old(0.35)], old(0.4))).toEqual(['share of adoption outcome as_is grew for 3 generations: 0.3 -> 0.35 -> 0.4']);
+  });
+
+  it('measures distinct-2 over fixed-size windows, so a growing pool of the same replies does not look less diverse', () => {
+    const replies = (n: number) => Array.from({ length: n }, (_, i) => `reply ${i % 150} says word${i % 150} and term${(i % 150) * 7}`);
+    const small = windowedDistinct2(replies(150));
+    const large = windowedDistinct2(replies(1500));
+    expect(Math.abs(large - small) / small).toBeLessThan(0.05);
   });
 
   it('measures distinct-2 on a fixed-size sample of replies', () => {
