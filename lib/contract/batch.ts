@@ -167,6 +167,9 @@ export const DriftMetrics = z.strictObject({
   armShares: z.record(z.string(), z.number()),
   /** Distinct word bigrams / all bigrams, averaged over windows of 100 hash-sampled SFT replies (at most 2000 replies). */
   distinct2: z.number(),
+  /** Windows distinct-2 was averaged over, and its standard error across them (0 for one window; absent before they were recorded). */
+  distinct2Windows: z.int().min(0).optional(),
+  distinct2StdErr: z.number().min(0).optional(),
   syntheticShare: z.number(),
 });
 export type DriftMetrics = z.infer<typeof DriftMetrics>;
@@ -181,7 +184,7 @@ export const DriftReport = z.strictObject({
 export const BatchFileEntry = z.strictObject({ name: z.enum(BATCH_DATA_FILES), rows: z.int().min(0), bytes: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const BatchManifest = z.strictObject({
-  /** 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows. */
+  /** 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows, with its standard error. */
   format: z.enum(['aitl-batch/1', 'aitl-batch/2']),
   batch: z.int().min(1),
   spec: BatchSpec,

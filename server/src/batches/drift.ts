@@ -70,7 +70,7 @@ export class DriftCollector {
       inserted: this.inserted,
       outcomeShares: this.adoptions ? shares(this.outcomes, this.adoptions) : {},
       armShares: this.inserted ? shares(this.arms, this.inserted) : {},
-      distinct2: windowedDistinct2([...this.heap].sort((a, b) => a.rank - b.rank).map((x) => x.text)),
+      ...windowedDistinct2([...this.heap].sort((a, b) => a.rank - b.rank).map((x) => x.text)),
       syntheticShare: this.sftRows ? round(this.synthetic / this.sftRows) : 0,
     };
   }
@@ -81,11 +81,11 @@ export class DriftCollector {
  * DIVERSITY_WINDOW replies, like the moving-average type-token ratio: a plain ratio falls as the
  * sample grows (more text, more repeats), so an accumulating pool would look less diverse every
  * generation with nothing changed. Fewer replies than a window: one window of what there is.
+ * The standard error is the windows' spread over the square root of their number (0 for one).
  */
-export function windowedDistinct2(replies: string[]): number {
+export function windowedDistinct2(replies: string[]): { distinct2: number; distinct2Windows: number; distinct2StdErr: number } {
   const windows = Math.max(1, Math.floor(replies.length / DIVERSITY_WINDOW));
-  let sum = 0;
-  let counted = 0;
+  const values: number[] = [];
   for (let w = 0; w < windows; w++) {
     const bigrams = new Set<string>();
     let total = 0;
@@ -96,11 +96,12 @@ export function windowedDistinct2(replies: string[]): number {
         total++;
       }
     }
-    if (total === 0) continue;
-    sum += bigrams.size / total;
-    counted++;
+    if (total > 0) values.push(bigrams.size / total);
   }
-  return counted ? round(sum / counted) : 0;
+  const k = values.length;
+  const mean = k ? values.reduce((a, b) => a + b, 0) / k : 0;
+  const sd = k > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1)) : 0;
+  return { distinct2: round(mean), distinct2Windows: k, distinct2StdErr: round(k > 1 ? sd / Math.sqrt(k) : 0) };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -112,7 +113,7 @@ export const DRIFT_GENERATIONS = 3;
  * points. Below that, a week's mix of tickets moves shares as much on its own.
  */
 export const MIN_SHARE_RISE = 0.02;
-/** Smallest fall of distinct-2 over those generations, relative to where it started: 5%. */
+/** Smallest fall of distinct-2 over those generations, relative to where it started: 5%, about one window's noise. */
 export const MIN_DIVERSITY_FALL = 0.05;
 /** Standard errors a rise must exceed to count as more than sampling noise (two-sided 95%). */
 const NOISE_Z = 2;
@@ -135,6 +136,25 @@ function grewBeyondNoise(values: number[], counts: (number | undefined)[]): bool
 }
 
 /**
+ * True when distinct-2 fell every generation, by MIN_DIVERSITY_FALL of itself or more, and by more
+ * than NOISE_Z standard errors of the first and last measurements. A generation measured on a
+ * single window (under 200 sampled replies) has no standard error: one window of 100 replies
+ * varies by about 5% from sample to sample on its own, so it cannot show a trend of that size.
+ * Manifests from before the windows were recorded: the size of the fall alone decides.
+ */
+function fellBeyondNoise(series: DriftMetrics[]): boolean {
+  const d = series.map((m) => m.distinct2);
+  if (!d.every((v, i) => i === 0 || v < d[i - 1]!)) return false;
+  const fall = d[0]! - d.at(-1)!;
+  if (fall < MIN_DIVERSITY_FALL * d[0]!) return false;
+  const first = series[0]!;
+  const last = series.at(-1)!;
+  if (first.distinct2Windows === undefined || last.distinct2Windows === undefined) return true;
+  if (first.distinct2Windows < 2 || last.distinct2Windows < 2) return false;
+  return fall > NOISE_Z * Math.hypot(first.distinct2StdErr ?? 0, last.distinct2StdErr ?? 0);
+}
+
+/**
  * Warnings when, over the last three generations (this one included), a share rose every time or
  * diversity fell every time, by more than noise and by enough to matter (MIN_SHARE_RISE,
  * MIN_DIVERSITY_FALL). The bias-amplification paper saw majority shares grow while quality
@@ -154,9 +174,8 @@ export function driftWarnings(history: DriftMetrics[], current: DriftMetrics): s
   for (const key of Object.keys(current.armShares)) {
     rising(`share of inserted replies from arm ${key}`, series.map((m) => m.armShares[key] ?? 0), series.map((m) => m.inserted));
   }
-  const d = series.map((m) => m.distinct2);
-  if (d.every((v, i) => i === 0 || v < d[i - 1]!) && d[0]! - d.at(-1)! >= MIN_DIVERSITY_FALL * d[0]!) {
-    warnings.push(`distinct-2 diversity of SFT replies fell for ${DRIFT_GENERATIONS} generations: ${d.join(' -> ')}`);
+  if (fellBeyondNoise(series)) {
+    warnings.push(`distinct-2 diversity of SFT replies fell for ${DRIFT_GENERATIONS} generations: ${series.map((m) => m.distinct2).join(' -> ')}`);
   }
   return warnings;
 }

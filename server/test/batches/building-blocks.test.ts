@@ -88,7 +88,29 @@ describe('batch building blocks', () => {
     const replies = (n: number) => Array.from({ length: n }, (_, i) => `reply ${i % 150} says word${i % 150} and term${(i % 150) * 7}`);
     const small = windowedDistinct2(replies(150));
     const large = windowedDistinct2(replies(1500));
-    expect(Math.abs(large - small) / small).toBeLessThan(0.05);
+    expect(Math.abs(large.distinct2 - small.distinct2) / small.distinct2).toBeLessThan(0.05);
+    expect([small.distinct2Windows, small.distinct2StdErr]).toEqual([1, 0]);
+    expect(large.distinct2Windows).toBe(15);
+  });
+
+  it('reports a fall of distinct-2 only beyond the noise of its windows', () => {
+    const m = (distinct2: number, windows: number, se: number): DriftMetrics => ({
+      sftRows: 100 * windows,
+      meanReplyChars: 100,
+      outcomeShares: {},
+      armShares: {},
+      distinct2,
+      distinct2Windows: windows,
+      distinct2StdErr: se,
+      syntheticShare: 0.5,
+    });
+    const fell = (a: DriftMetrics, b: DriftMetrics, c: DriftMetrics) => driftWarnings([a, b], c).length > 0;
+    // 10% down, measured on 20 windows with a small spread: a trend.
+    expect(fell(m(0.2, 20, 0.002), m(0.19, 20, 0.002), m(0.18, 20, 0.002))).toBe(true);
+    // The same fall from a first batch of one window (about 5% noise on its own): not evidence.
+    expect(fell(m(0.2, 1, 0), m(0.19, 20, 0.002), m(0.18, 20, 0.002))).toBe(false);
+    // 6% down with windows that spread widely: within two standard errors.
+    expect(fell(m(0.2, 4, 0.005), m(0.195, 4, 0.005), m(0.188, 4, 0.005))).toBe(false);
   });
 
   it('measures distinct-2 on a fixed-size sample of replies', () => {
