@@ -6,11 +6,10 @@ import { ticketKey, ticketPseudonym } from '../examples/ticket';
 import { countAnnotations, streamAnnotations, type SourceRow } from '../source';
 import { AdmissionGate } from './admission-gate';
 import { fromAnnotation } from './batch-output';
-import { bandOf } from './length-matching';
 import type { BuildContext } from './build-context';
 import { armSuperseded, heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
-import type { SftPlan } from './sft-census';
+import { keepsSynthetic, type SftPlan } from './sft-census';
 
 type AdoptionRow = SourceRow & { annotation: Extract<Annotation, { type: 'adoption' }> };
 type PreferenceRow = SourceRow & { annotation: Extract<Annotation, { type: 'preference' }> };
@@ -100,7 +99,7 @@ class GenerationPass {
       const admitted = this.sftGate.admit(ticketKey, c.text, inScope);
       // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
       const anchor = admitted && !inScope && !c.synthetic && hashRank(spec.seed, 'anchor', a.id) <= this.plan.anchorThreshold;
-      const keep = anchor || (admitted && inScope && (!c.synthetic || hashRank(spec.seed, 'synthetic', a.id) <= this.plan.syntheticThresholds[bandOf(this.plan.lengthBands, c.text.length)]!));
+      const keep = anchor || (admitted && inScope && (!c.synthetic || keepsSynthetic(this.plan, hashRank(spec.seed, 'synthetic', a.id), c.text.length)));
       if (admitted && inScope && !keep) notes.exclude('sft.synthetic_cap');
       if (keep) {
         const r = redaction.row();

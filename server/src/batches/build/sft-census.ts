@@ -18,6 +18,9 @@ export interface SftPlan {
   anchorThreshold: number;
 }
 
+/** Whether the synthetic cap keeps a synthetic target of this rank and length. */
+export const keepsSynthetic = (plan: SftPlan, rank: number, length: number): boolean => rank <= plan.syntheticThresholds[bandOf(plan.lengthBands, length)]!;
+
 /**
  * Phase 1: how many SFT targets of each kind survive, so that the caps can be met by sampling.
  * A dry run of the generation pass's SFT gate: same rows, same order, same decisions.
