@@ -158,12 +158,18 @@ export const BATCH_ROW_SCHEMAS = {
 export const DriftMetrics = z.strictObject({
   sftRows: z.int(),
   meanReplyChars: z.number(),
+  /** Adoption annotations in the window and those that inserted a reply: the shares' denominators (absent before they were recorded). */
+  adoptions: z.int().min(0).optional(),
+  inserted: z.int().min(0).optional(),
   /** Adoption outcome classes among the batch's adoption annotations. */
   outcomeShares: z.record(z.string(), z.number()),
   /** Which arm produced the replies agents inserted. */
   armShares: z.record(z.string(), z.number()),
-  /** Distinct word bigrams / all bigrams over a fixed-size, hash-sampled set of SFT replies. */
+  /** Distinct word bigrams / all bigrams, averaged over windows of 100 hash-sampled SFT replies (at most 2000 replies). */
   distinct2: z.number(),
+  /** Windows distinct-2 was averaged over, and its standard error across them (0 for one window; absent before they were recorded). */
+  distinct2Windows: z.int().min(0).optional(),
+  distinct2StdErr: z.number().min(0).optional(),
   syntheticShare: z.number(),
 });
 export type DriftMetrics = z.infer<typeof DriftMetrics>;
@@ -178,7 +184,8 @@ export const DriftReport = z.strictObject({
 export const BatchFileEntry = z.strictObject({ name: z.enum(BATCH_DATA_FILES), rows: z.int().min(0), bytes: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const BatchManifest = z.strictObject({
-  format: z.literal('aitl-batch/1'),
+  /** 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows, with its standard error. */
+  format: z.enum(['aitl-batch/1', 'aitl-batch/2']),
   batch: z.int().min(1),
   spec: BatchSpec,
   window: z.strictObject({

@@ -1,8 +1,10 @@
 import type { DriftMetrics } from '../../../lib/contract';
 import { words } from './near-duplicates';
 
-/** Replies sampled for distinct-2: a fixed size, so generations of different sizes compare fairly. */
+/** Replies sampled for distinct-2, at most: a bounded memory whatever the batch's size. */
 export const DIVERSITY_SAMPLE = 2000;
+/** Replies per distinct-2 window: the same window in every generation, so sizes compare fairly. */
+export const DIVERSITY_WINDOW = 100;
 
 /**
  * Collects one generation's drift metrics while the batch is written. Everything is a counter
@@ -61,47 +63,119 @@ export class DriftCollector {
   metrics(): DriftMetrics {
     const shares = (m: Map<string, number>, total: number) =>
       Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, round(v / total)]));
-    const bigrams = new Set<string>();
-    let total = 0;
-    for (const { text } of this.heap) {
-      const w = words(text);
-      for (let i = 0; i + 1 < w.length; i++) {
-        bigrams.add(w[i] + ' ' + w[i + 1]);
-        total++;
-      }
-    }
     return {
       sftRows: this.sftRows,
       meanReplyChars: this.sftRows ? round(this.replyChars / this.sftRows) : 0,
+      adoptions: this.adoptions,
+      inserted: this.inserted,
       outcomeShares: this.adoptions ? shares(this.outcomes, this.adoptions) : {},
       armShares: this.inserted ? shares(this.arms, this.inserted) : {},
-      distinct2: total ? round(bigrams.size / total) : 0,
+      ...windowedDistinct2([...this.heap].sort((a, b) => a.rank - b.rank).map((x) => x.text)),
       syntheticShare: this.sftRows ? round(this.synthetic / this.sftRows) : 0,
     };
   }
+}
+
+/**
+ * Distinct-2 (distinct word bigrams / all bigrams) averaged over consecutive windows of
+ * DIVERSITY_WINDOW replies, like the moving-average type-token ratio: a plain ratio falls as the
+ * sample grows (more text, more repeats), so an accumulating pool would look less diverse every
+ * generation with nothing changed. Fewer replies than a window: one window of what there is.
+ * The standard error is the windows' spread over the square root of their number (0 for one).
+ */
+export function windowedDistinct2(replies: string[]): { distinct2: number; distinct2Windows: number; distinct2StdErr: number } {
+  const windows = Math.max(1, Math.floor(replies.length / DIVERSITY_WINDOW));
+  const values: number[] = [];
+  for (let w = 0; w < windows; w++) {
+    const bigrams = new Set<string>();
+    let total = 0;
+    for (const text of replies.slice(w * DIVERSITY_WINDOW, (w + 1) * DIVERSITY_WINDOW)) {
+      const t = words(text);
+      for (let i = 0; i + 1 < t.length; i++) {
+        bigrams.add(t[i] + ' ' + t[i + 1]);
+        total++;
+      }
+    }
+    if (total > 0) values.push(bigrams.size / total);
+  }
+  const k = values.length;
+  const mean = k ? values.reduce((a, b) => a + b, 0) / k : 0;
+  const sd = k > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (k - 1)) : 0;
+  return { distinct2: round(mean), distinct2Windows: k, distinct2StdErr: round(k > 1 ? sd / Math.sqrt(k) : 0) };
 }
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** Generations over which a trend must hold before it is reported. */
 export const DRIFT_GENERATIONS = 3;
+/**
+ * Smallest rise of a share over those generations worth an operator's attention: two percentage
+ * points. Below that, a week's mix of tickets moves shares as much on its own.
+ */
+export const MIN_SHARE_RISE = 0.02;
+/** Smallest fall of distinct-2 over those generations, relative to where it started: 5%, about one window's noise. */
+export const MIN_DIVERSITY_FALL = 0.05;
+/** Standard errors a rise must exceed to count as more than sampling noise (two-sided 95%). */
+const NOISE_Z = 2;
+
+/**
+ * True when `values` rose every generation, by MIN_SHARE_RISE or more in all, and by more than
+ * sampling noise: NOISE_Z standard errors of the difference between the first and the last share
+ * (a binomial proportion over `counts`, when the manifests recorded them).
+ */
+function grewBeyondNoise(values: number[], counts: (number | undefined)[]): boolean {
+  if (!values.every((v, i) => i === 0 || v > values[i - 1]!)) return false;
+  const first = values[0]!;
+  const last = values.at(-1)!;
+  if (last - first < MIN_SHARE_RISE) return false;
+  const n1 = counts[0];
+  const n2 = counts.at(-1);
+  if (!n1 || !n2) return true;
+  const p = (first + last) / 2;
+  return last - first > NOISE_Z * Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+}
+
+/**
+ * True when distinct-2 fell every generation, by MIN_DIVERSITY_FALL of itself or more, and by more
+ * than NOISE_Z standard errors of the first and last measurements. A generation measured on a
+ * single window (under 200 sampled replies) has no standard error: one window of 100 replies
+ * varies by about 5% from sample to sample on its own, so it cannot show a trend of that size.
+ * Manifests from before the windows were recorded: the size of the fall alone decides.
+ */
+function fellBeyondNoise(series: DriftMetrics[]): boolean {
+  const d = series.map((m) => m.distinct2);
+  if (!d.every((v, i) => i === 0 || v < d[i - 1]!)) return false;
+  const fall = d[0]! - d.at(-1)!;
+  if (fall < MIN_DIVERSITY_FALL * d[0]!) return false;
+  const first = series[0]!;
+  const last = series.at(-1)!;
+  if (first.distinct2Windows === undefined || last.distinct2Windows === undefined) return true;
+  if (first.distinct2Windows < 2 || last.distinct2Windows < 2) return false;
+  return fall > NOISE_Z * Math.hypot(first.distinct2StdErr ?? 0, last.distinct2StdErr ?? 0);
+}
 
 /**
  * Warnings when, over the last three generations (this one included), a share rose every time or
- * diversity fell every time. The bias-amplification paper saw majority shares grow while quality
+ * diversity fell every time, by more than noise and by enough to matter (MIN_SHARE_RISE,
+ * MIN_DIVERSITY_FALL). The bias-amplification paper saw majority shares grow while quality
  * looked flat, so shares are watched on their own.
  */
 export function driftWarnings(history: DriftMetrics[], current: DriftMetrics): string[] {
   const series = [...history.slice(-(DRIFT_GENERATIONS - 1)), current];
   if (series.length < DRIFT_GENERATIONS) return [];
   const warnings: string[] = [];
-  const rising = (label: string, values: number[]) => {
-    if (values.every((v, i) => i === 0 || v > values[i - 1]!)) warnings.push(`${label} grew for ${DRIFT_GENERATIONS} generations: ${values.join(' -> ')}`);
+  const rising = (label: string, values: number[], counts: (number | undefined)[]) => {
+    if (grewBeyondNoise(values, counts)) warnings.push(`${label} grew for ${DRIFT_GENERATIONS} generations: ${values.join(' -> ')}`);
   };
-  rising('synthetic share of SFT replies', series.map((m) => m.syntheticShare));
-  for (const key of Object.keys(current.outcomeShares)) rising(`share of adoption outcome ${key}`, series.map((m) => m.outcomeShares[key] ?? 0));
-  for (const key of Object.keys(current.armShares)) rising(`share of inserted replies from arm ${key}`, series.map((m) => m.armShares[key] ?? 0));
-  const d = series.map((m) => m.distinct2);
-  if (d.every((v, i) => i === 0 || v < d[i - 1]!)) warnings.push(`distinct-2 diversity of SFT replies fell for ${DRIFT_GENERATIONS} generations: ${d.join(' -> ')}`);
+  rising('synthetic share of SFT replies', series.map((m) => m.syntheticShare), series.map((m) => m.sftRows));
+  for (const key of Object.keys(current.outcomeShares)) {
+    rising(`share of adoption outcome ${key}`, series.map((m) => m.outcomeShares[key] ?? 0), series.map((m) => m.adoptions));
+  }
+  for (const key of Object.keys(current.armShares)) {
+    rising(`share of inserted replies from arm ${key}`, series.map((m) => m.armShares[key] ?? 0), series.map((m) => m.inserted));
+  }
+  if (fellBeyondNoise(series)) {
+    warnings.push(`distinct-2 diversity of SFT replies fell for ${DRIFT_GENERATIONS} generations: ${series.map((m) => m.distinct2).join(' -> ')}`);
+  }
   return warnings;
 }

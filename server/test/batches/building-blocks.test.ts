@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DriftMetrics } from '../../../lib/contract';
-import { DriftCollector, driftWarnings } from '../../src/batches/drift';
+import { DriftCollector, driftWarnings, windowedDistinct2 } from '../../src/batches/drift';
 import { replyProvenance } from '../../src/batches/examples/provenance';
 import { hashRank } from '../../src/batches/examples/sampling';
 import { textCache } from '../../src/batches/examples/text-cache';
@@ -45,9 +45,11 @@ describe('batch building blocks', () => {
   });
 
   it('warns when a share rises or diversity falls over three generations, not before', () => {
-    const m = (synthetic: number, asIs: number, distinct2: number): DriftMetrics => ({
-      sftRows: 10,
+    const m = (synthetic: number, asIs: number, distinct2: number, rows = 1000): DriftMetrics => ({
+      sftRows: rows,
       meanReplyChars: 100,
+      adoptions: rows,
+      inserted: rows,
       outcomeShares: { as_is: asIs, heavy_edit: 1 - asIs },
       armShares: { A: 0.5, B: 0.5 },
       distinct2,
@@ -59,6 +61,56 @@ describe('batch building blocks', () => {
       'synthetic share of SFT replies grew for 3 generations: 0.1 -> 0.2 -> 0.3',
       'distinct-2 diversity of SFT replies fell for 3 generations: 0.9 -> 0.8 -> 0.7',
     ]);
+  });
+
+  it('does not warn about moves within sampling noise or too small to matter', () => {
+    const m = (synthetic: number, distinct2: number, rows: number): DriftMetrics => ({
+      sftRows: rows,
+      meanReplyChars: 100,
+      adoptions: rows,
+      inserted: rows,
+      outcomeShares: { as_is: synthetic },
+      armShares: {},
+      distinct2,
+      syntheticShare: synthetic,
+    });
+    // Ten points up over 40 rows a generation is within two standard errors; over 4000 it is not.
+    expect(driftWarnings([m(0.3, 0.5, 40), m(0.35, 0.5, 40)], m(0.4, 0.5, 40))).toEqual([]);
+    expect(driftWarnings([m(0.3, 0.5, 4000), m(0.35, 0.5, 4000)], m(0.4, 0.5, 4000))).toHaveLength(2);
+    // One point up, and distinct-2 down by 2% of itself: real, but not worth an alarm.
+    expect(driftWarnings([m(0.3, 0.5, 1e6), m(0.305, 0.495, 1e6)], m(0.31, 0.49, 1e6))).toEqual([]);
+    // Manifests from before adoptions were counted: the size of the move alone decides.
+    const old = (x: number): DriftMetrics => ({ ...m(x, 0.5, 10), adoptions: undefined, inserted: undefined });
+    expect(driftWarnings([old(0.3), old(0.35)], old(0.4))).toEqual(['share of adoption outcome as_is grew for 3 generations: 0.3 -> 0.35 -> 0.4']);
+  });
+
+  it('measures distinct-2 over fixed-size windows, so a growing pool of the same replies does not look less diverse', () => {
+    const replies = (n: number) => Array.from({ length: n }, (_, i) => `reply ${i % 150} says word${i % 150} and term${(i % 150) * 7}`);
+    const small = windowedDistinct2(replies(150));
+    const large = windowedDistinct2(replies(1500));
+    expect(Math.abs(large.distinct2 - small.distinct2) / small.distinct2).toBeLessThan(0.05);
+    expect([small.distinct2Windows, small.distinct2StdErr]).toEqual([1, 0]);
+    expect(large.distinct2Windows).toBe(15);
+  });
+
+  it('reports a fall of distinct-2 only beyond the noise of its windows', () => {
+    const m = (distinct2: number, windows: number, se: number): DriftMetrics => ({
+      sftRows: 100 * windows,
+      meanReplyChars: 100,
+      outcomeShares: {},
+      armShares: {},
+      distinct2,
+      distinct2Windows: windows,
+      distinct2StdErr: se,
+      syntheticShare: 0.5,
+    });
+    const fell = (a: DriftMetrics, b: DriftMetrics, c: DriftMetrics) => driftWarnings([a, b], c).length > 0;
+    // 10% down, measured on 20 windows with a small spread: a trend.
+    expect(fell(m(0.2, 20, 0.002), m(0.19, 20, 0.002), m(0.18, 20, 0.002))).toBe(true);
+    // The same fall from a first batch of one window (about 5% noise on its own): not evidence.
+    expect(fell(m(0.2, 1, 0), m(0.19, 20, 0.002), m(0.18, 20, 0.002))).toBe(false);
+    // 6% down with windows that spread widely: within two standard errors.
+    expect(fell(m(0.2, 4, 0.005), m(0.195, 4, 0.005), m(0.188, 4, 0.005))).toBe(false);
   });
 
   it('measures distinct-2 on a fixed-size sample of replies', () => {

@@ -9,7 +9,7 @@ import { fromAnnotation } from './batch-output';
 import type { BuildContext } from './build-context';
 import { armSuperseded, heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
-import type { SftPlan } from './sft-census';
+import { keepsSynthetic, type SftPlan } from './sft-census';
 
 type AdoptionRow = SourceRow & { annotation: Extract<Annotation, { type: 'adoption' }> };
 type PreferenceRow = SourceRow & { annotation: Extract<Annotation, { type: 'preference' }> };
@@ -99,7 +99,7 @@ class GenerationPass {
       const admitted = this.sftGate.admit(ticketKey, c.text, inScope);
       // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
       const anchor = admitted && !inScope && !c.synthetic && hashRank(spec.seed, 'anchor', a.id) <= this.plan.anchorThreshold;
-      const keep = anchor || (admitted && inScope && (!c.synthetic || hashRank(spec.seed, 'synthetic', a.id) <= this.plan.syntheticThreshold));
+      const keep = anchor || (admitted && inScope && (!c.synthetic || keepsSynthetic(this.plan, hashRank(spec.seed, 'synthetic', a.id), c.text.length)));
       if (admitted && inScope && !keep) notes.exclude('sft.synthetic_cap');
       if (keep) {
         const r = redaction.row();

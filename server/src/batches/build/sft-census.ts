@@ -2,6 +2,7 @@ import { hashRank, rankThreshold } from '../examples/sampling';
 import { ticketKey } from '../examples/ticket';
 import { countAnnotations, streamAnnotations } from '../source';
 import { AdmissionGate } from './admission-gate';
+import { bandOf, bandQuotas, lengthBands } from './length-matching';
 import type { BuildContext } from './build-context';
 import { heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
@@ -9,11 +10,16 @@ import { sftCandidate } from './sft-candidate';
 /** How the SFT file is composed: decided by the census, applied by the generation pass. */
 export interface SftPlan {
   candidates: { human: number; synthetic: number };
-  /** Synthetic targets in the window with a rank at or below this are kept (the synthetic cap). */
-  syntheticThreshold: number;
+  /** Upper edges of the reply-length bands the synthetic cap samples within (length-matching.ts). */
+  lengthBands: number[];
+  /** Per length band: synthetic targets in the window with a rank at or below this are kept (the synthetic cap). */
+  syntheticThresholds: number[];
   /** Human-written targets before the window with a rank at or below this are kept as anchors. */
   anchorThreshold: number;
 }
+
+/** Whether the synthetic cap keeps a synthetic target of this rank and length. */
+export const keepsSynthetic = (plan: SftPlan, rank: number, length: number): boolean => rank <= plan.syntheticThresholds[bandOf(plan.lengthBands, length)]!;
 
 /**
  * Phase 1: how many SFT targets of each kind survive, so that the caps can be met by sampling.
@@ -23,6 +29,8 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const { db, tenantId, spec, current, checkpoint } = ctx;
   const gate = new AdmissionGate('sft', null, spec.maxPerTicket, spec.nearDuplicate);
   const syntheticRanks: number[] = [];
+  const syntheticLengths: number[] = [];
+  const humanLengths: number[] = [];
   const anchorRanks: number[] = [];
   let human = 0;
   checkpoint.phase('census of replies', await countAnnotations(db, tenantId, ['adoption'], 0, spec.watermark));
@@ -33,8 +41,13 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
       if (typeof c === 'string' || heldOut(spec, key)) continue;
       if (!gate.admit(key, c.text)) continue;
       if (inWindow(spec, row.seq)) {
-        if (c.synthetic) syntheticRanks.push(hashRank(spec.seed, 'synthetic', row.annotation.id));
-        else human++;
+        if (c.synthetic) {
+          syntheticRanks.push(hashRank(spec.seed, 'synthetic', row.annotation.id));
+          syntheticLengths.push(c.text.length);
+        } else {
+          human++;
+          humanLengths.push(c.text.length);
+        }
       } else if (!c.synthetic) {
         anchorRanks.push(hashRank(spec.seed, 'anchor', row.annotation.id));
       }
@@ -49,9 +62,21 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   // Synthetic targets: at most syntheticCap of the file, and never so many that humans fall below the anchor share.
   const maxShare = Math.min(syntheticCap, 1 - anchorShare);
   const allowed = Math.min(synthetic, Math.floor((maxShare * (human + anchors)) / (1 - maxShare) + 1e-9));
+  // Which ones: the same spread over reply lengths as the human-written targets in the window.
+  const bands = lengthBands(humanLengths);
+  const humanPerBand = new Array<number>(bands.length + 1).fill(0);
+  for (const n of humanLengths) humanPerBand[bandOf(bands, n)]!++;
+  const ranksPerBand = humanPerBand.map((): number[] => []);
+  syntheticLengths.forEach((n, i) => ranksPerBand[bandOf(bands, n)]!.push(syntheticRanks[i]!));
+  const quotas = bandQuotas(
+    allowed,
+    humanPerBand,
+    ranksPerBand.map((r) => r.length),
+  );
   return {
     candidates: { human, synthetic },
-    syntheticThreshold: rankThreshold(syntheticRanks, allowed),
+    lengthBands: bands,
+    syntheticThresholds: ranksPerBand.map((r, b) => rankThreshold(r, quotas[b]!)),
     anchorThreshold: rankThreshold(anchorRanks, anchors),
   };
 }

@@ -7,6 +7,11 @@ import { buildFixedBatches } from '../../helpers/fixed-batches';
  * The bytes of three batches built over a fixed, seeded history (helpers/fixed-batches.ts). A change
  * that alters any byte of any file fails here: update these values only together with a format or
  * redaction change that says so (the spec's `redaction` version, the manifest's `format`).
+ *
+ * Last changed with format aitl-batch/2: every manifest (drift metrics gained their denominators,
+ * distinct-2 is measured over 100-reply windows, with their count and standard error); sft.jsonl and sources.jsonl of batches 2 and 3,
+ * where the synthetic cap binds and now keeps synthetic rows spread over the human replies'
+ * lengths (length-matching.ts) instead of by hash rank alone. No other file changed.
  */
 const STORED: Record<string, Record<string, string>> = {
   'batch 1': {
@@ -18,29 +23,29 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': '97a93e6250acd827f8aed76eba4dfa680d19bb60afbe67f58c98d65479065fcc',
     'eval.jsonl': '5ca460e20d5bf3304434e7bf85b11e671befd2cacb18826e9e2690b08dcbbeca',
     'sources.jsonl': '8af63c30692ff6f5d162ca919e96f1ca1ed6e4a093237109a6775766d988665c',
-    'manifest.json': '390078bf1c177317896c4b961813e8475f94f87f8fdb6d2f04de91d9157b8762',
+    'manifest.json': '0915f09c1943381b19b19c56bb5a2fb9d54b9d4f72bc901bf1f7e2af4600f59e',
   },
   'batch 2': {
-    'sft.jsonl': '4298825b104669de9055fc2efe30d21ac405b14aa68a5e12f0b5aefccaa5c5d2',
+    'sft.jsonl': '47659d3dc5f0b22e6d45b9d3636d3c2cfb29a028f6c444b5989173098a4b63a6',
     'dpo.jsonl': '6e188b45e57db41574369b5eda76fc0c27e4ccabbf4853d3fa94c3b1cdbb843e',
     'kto.jsonl': '49ad31b9dd45e60996efc0424291254f4eaf440ba3e063e36f985217958e25f4',
     'retrieval_triplets.jsonl': '04b97f0130f31b2024930bc754a6b82e6653d6994d07f72d1f9e89f180a9e0a3',
     'rerank_pairs.jsonl': 'ffc3ef153606bfc04de51f4c187fe9a5059c6478b9d94b0fddd5bceb7bf30623',
     'knowledge_gaps.jsonl': '310ea5a967331096edf212ebd454a69215fa31ec7cf8c66d4bc9e9a0fea4ebb1',
     'eval.jsonl': 'a03ef859903579376fc703cae8ee799d300333a14b01975a32901b14e06a28f8',
-    'sources.jsonl': 'a25392fc3ff9847698794d536745ccc8632f472aea17ead529d729372e19e89e',
-    'manifest.json': 'e5977fc2e2e9f36ac1b8ea8e3268055208263587b8ae48fa7e21025a15314dbd',
+    'sources.jsonl': '5cf46d6ab8a783d91db994f666e605748912123fb2443d950552075060208c88',
+    'manifest.json': '5cd19cc0f6609fc7ea3ab5dc13c131f5147716ea62d9db822fd3ab76331fb57d',
   },
   'batch 3': {
-    'sft.jsonl': '3fd7e2e0f613da3f98f2318545f4ca27c0bb1ea281703bb4a3ab19f032604111',
+    'sft.jsonl': '646b38a661480712c38bbaefe797ef2e8c44dac884d4ac1e3a22c6010f470161',
     'dpo.jsonl': '640036700148e4de7b249c017c504e36b38c84c29f62f772ecd2b00384b2384f',
     'kto.jsonl': 'd9da3c037786676e9cdb065910f46e9c67abec7bed553c24212c6ec1125a5ab7',
     'retrieval_triplets.jsonl': '95e3c9045d8c2a706903441390b40c01095b6935793e249d06d0ebb444137b91',
     'rerank_pairs.jsonl': '63a347d544a41d41840ad66b1d4812ee0662e8a6863c590491b9d8bfbc2fdc1c',
     'knowledge_gaps.jsonl': 'f6d583430ca7b1507ffa532fffc4b78c7c19c154cf404075c9028c2f0046c4a7',
     'eval.jsonl': 'b0f2a607d6de5cf1ec8c02ea3d408fdcca2ee5eaf95bb52845e46874721bf286',
-    'sources.jsonl': '670cd6745f60fd311a7d3f10288f1266385311e7c39ada13cd25b406ccbff509',
-    'manifest.json': 'a20a7096a7eecb56293606586315764e64d28b80b910659c0e851afbbd22d52c',
+    'sources.jsonl': 'b66ab19a55cc602aee4968f398df8590f0e55b4c957225f683bb79ee0f617081',
+    'manifest.json': 'daad4a72e86d7c309fd1e7bc67b05cbad4ac586b6654bd7d0b36c4a02928e4a6',
   },
 };
 

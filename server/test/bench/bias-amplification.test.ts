@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POLICIES, runPolicy, type SimulationOptions } from '../../../bench/bias-generations';
+import type { Database } from '../../src/db/database';
+import { testApp } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
+
+/**
+ * `npm run bench:bias` in small (3 generations of 120 tickets): the direction of the effect,
+ * not its size. The naive flywheel amplifies the model's lean; the defaults hold it below that.
+ */
+const OPTIONS: SimulationOptions = { generations: 3, ticketsPerGeneration: 120, seed: 5, favoured: 'detailed', initialShare: 0.4 };
+const policy = (name: string) => POLICIES.find((p) => p.name === name)!;
+
+describe.each(testDatabases())('bias amplification over generations on $name', (testDb) => {
+  let db: Database;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    db = await testDb.open();
+    ({ app } = await testApp(db));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await testDb.cleanup();
+  });
+
+  it('grows the lean under latest-only, and the defaults keep it below that', async () => {
+    const naive = await runPolicy(app, db, policy('latest-only'), OPTIONS);
+    const defaults = await runPolicy(app, db, policy('default'), OPTIONS);
+    expect(naive.rows).toHaveLength(OPTIONS.generations);
+    expect(naive.finalSkew).toBeGreaterThan(OPTIONS.initialShare + 0.1);
+    expect(naive.rows.at(-1)!.skew).toBeGreaterThan(naive.rows[0]!.skew);
+    expect(defaults.finalSkew).toBeLessThan(naive.finalSkew - 0.1);
+    // The cap held: no batch's SFT file was more than half model text.
+    for (const row of defaults.rows) expect(row.syntheticShare).toBeLessThanOrEqual(0.5);
+  }, 240_000);
+
+  it('repeats itself with the same seed', async () => {
+    const once = { ...OPTIONS, generations: 2, seed: 8 };
+    const a = await runPolicy(app, db, { ...policy('default'), name: 'default-a' }, once);
+    const b = await runPolicy(app, db, { ...policy('default'), name: 'default-b' }, once);
+    expect(b.rows).toEqual(a.rows);
+  }, 120_000);
+});
