@@ -10,9 +10,11 @@ import type { PanelService } from '../lib/background/panel-service';
 import type { OverlayStatus, PanelPrefs } from '../lib/contract';
 import { backgroundService } from '../lib/messaging/background-service';
 import { OverlayController, type OverlayView } from '../lib/overlay/controller';
+import { enrolFromHelpdesk } from '../lib/overlay/enrolment';
 import { panelBox } from '../lib/overlay/layout';
 import type { TicketSession } from '../lib/overlay/ticket-session';
 import { adapterForHost } from '../lib/sites';
+import { readSignedInAgent } from '../lib/sites/signed-in-agent';
 
 /** The background worker's panel service (lib/background/panel-service.ts), called like a local object. */
 const panel = backgroundService<PanelService>('panel');
@@ -98,5 +100,6 @@ export default defineUnlistedScript(() => {
     controller.dispose();
     state.__aitlOverlay = false;
   });
-  void controller.onLocation(new URL(location.href));
+  // With an enrollment key and no token yet, enrol first, so the first suggestion already has a token.
+  void enrolFromHelpdesk(panel, () => readSignedInAgent(adapter.platform, window)).finally(() => controller.onLocation(new URL(location.href)));
 });

@@ -1,14 +1,16 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { AnnotationCapture, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, Uuid7, describeIssues, text, type OverlayStatus } from '../contract';
+import { AnnotationCapture, HelpdeskIdentity, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, Uuid7, describeIssues, text, type EnrolmentState, type OverlayStatus, type Platform } from '../contract';
 import { BackendError, postJson } from '../backend/client';
 import { defineService, type Reply, type ServiceOf } from '../messaging/background-service';
 import { isHelpdeskContentScript } from '../messaging/sender';
+import { platformOfHost } from '../sites/ticket-urls';
 import { CaptureError, amendAdoption, captureAnnotation } from '../outbox/capture';
 import { clientIdOf, type OverlayDb } from '../outbox/db';
 import type { SyncLoop } from '../outbox/sync-loop';
 import type { SettingsDb } from '../settings/settings-db';
 import { backendTarget, effectiveSettings, readPanelPrefs, savePanelPrefs } from '../settings/settings';
+import { AgentEnrolment, notSetUpMessage } from './enrolment';
 import { overlayStatus } from './overlay-status';
 
 export interface PanelServiceDeps {
@@ -19,12 +21,15 @@ export interface PanelServiceDeps {
   injectOverlay?: (tabId: number, frameId: number) => Promise<void>;
   random?: () => number;
   fetch?: typeof fetch;
+  /** Self-enrolment, shared with the pages service (one attempt at a time). */
+  enrolment?: AgentEnrolment;
 }
 
 /** The helpdesk tab a call came from. */
 export interface HelpdeskTab {
   tabId: number;
   frameId: number;
+  platform: Platform;
 }
 
 const fail = (code: string, message: string) => ({ ok: false as const, error: { code, message } });
@@ -34,10 +39,11 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
  * save a click, add a rationale, the sync status, the agent's panel preference. Only a helpdesk
  * tab's top frame is answered, and only with arguments that pass these schemas.
  */
-export const panelService = (deps: PanelServiceDeps) =>
-  defineService({
+export const panelService = (deps: PanelServiceDeps) => {
+  const enrolment = deps.enrolment ?? new AgentEnrolment(deps);
+  return defineService({
     name: 'panel',
-    admit: (sender) => (isHelpdeskContentScript(sender, browser.runtime.id) ? { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0 } : null),
+    admit: (sender) => (isHelpdeskContentScript(sender, browser.runtime.id) ? { tabId: sender.tab!.id!, frameId: sender.frameId ?? 0, platform: platformOfHost(new URL(sender.url!).hostname)! } : null),
     args: {
       loadOverlay: z.tuple([]),
       suggest: z.tuple([TicketContext]),
@@ -48,6 +54,8 @@ export const panelService = (deps: PanelServiceDeps) =>
       status: z.tuple([]),
       prefs: z.tuple([]),
       savePrefs: z.tuple([PanelPrefs]),
+      enrolmentWanted: z.tuple([]),
+      identify: z.tuple([HelpdeskIdentity]),
     },
     methods: (tab: HelpdeskTab) => ({
       /** A ticket URL appeared: inject the panel's code into this tab's top frame. */
@@ -64,7 +72,7 @@ export const panelService = (deps: PanelServiceDeps) =>
 
       async suggest(context: TicketContext): Promise<Reply<{ impression: Impression }>> {
         const target = await backendTarget(deps.settings);
-        if (!target) return fail('unconfigured', 'AITL is not set up yet: open its options and set the backend URL and your agent token.');
+        if (!target) return fail('unconfigured', (await notSetUpMessage(deps.settings)) ?? 'AITL is not set up yet.');
         const { settings } = await effectiveSettings(deps.settings);
         const pairwise = (deps.random ?? Math.random)() < settings.pairwiseSamplingRate;
         try {
@@ -114,8 +122,21 @@ export const panelService = (deps: PanelServiceDeps) =>
         await savePanelPrefs(deps.settings, prefs);
         return { ok: true };
       },
+
+      /** Whether this tab should read who is signed in to the helpdesk (an enrollment key and no token yet). */
+      async enrolmentWanted(): Promise<Reply<{ wanted: boolean }>> {
+        return { ok: true, wanted: await enrolment.wanted() };
+      },
+
+      /** Who is signed in, as this tab read it: the worker enrols that agent. Answers once the first attempt is over. */
+      async identify(identity: HelpdeskIdentity): Promise<Reply<{ state: EnrolmentState | null; message: string | null }>> {
+        if (identity.platform !== tab.platform) return fail('bad_message', `message refused: a ${tab.platform} tab reported a ${identity.platform} identity`);
+        const record = await enrolment.identify(identity);
+        return { ok: true, state: record?.state ?? null, message: record?.message ?? null };
+      },
     }),
   });
+};
 
 /** The panel service as a helpdesk tab calls it (`backgroundService<PanelService>('panel')`). */
 export type PanelService = ServiceOf<ReturnType<typeof panelService>>;
