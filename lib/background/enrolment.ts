@@ -67,7 +67,11 @@ export async function notSetUpMessage(db: SettingsDb): Promise<string | null> {
   const { settings } = await effectiveSettings(db);
   if (settings.backendUrl && settings.token) return null;
   const record = await readEnrolment(db);
-  if (settings.backendUrl && settings.enrollmentKey && record && record.state !== 'enrolled' && record.message) return record.message;
+  if (settings.backendUrl && settings.enrollmentKey && record && record.state !== 'enrolled' && record.message) {
+    // Nothing will change by itself: the panel says how to go on without enrolment.
+    const manual = record.state === 'pending' ? '' : ' Open the AITL options (its toolbar icon → Options) and paste an agent token from your AITL admin instead.';
+    return `${record.message}${manual}`;
+  }
   if (settings.backendUrl && settings.enrollmentKey) return 'AITL is enrolling you with your helpdesk account; this takes a moment.';
   return 'AITL is not set up yet: open its options and set the backend URL and your agent token.';
 }
@@ -112,7 +116,7 @@ export class AgentEnrolment {
         agent: null,
         attempt: 0,
         nextAttemptAt: null,
-        message: `AITL could not read who is signed in to ${SITE_NAMES[identity.platform]} (${identity.problem}), so it cannot enrol you. Open the AITL options and paste an agent token from your AITL admin instead.`,
+        message: `AITL could not read who is signed in to ${SITE_NAMES[identity.platform]} (${identity.problem}), so it cannot enrol you.`,
       };
       await this.deps.settings.setValue(RECORD_KEY, record);
       return record;

@@ -142,8 +142,11 @@ describe('self-enrolment in the background worker (POST /v1/enroll)', () => {
     const record = await enrolment.identify({ found: false, platform: 'salesforce', problem: 'this page has no Lightning (Aura) framework yet' });
     expect(record).toMatchObject({ state: 'no_identity' });
     expect(record!.message).toBe(
-      'AITL could not read who is signed in to Salesforce (this page has no Lightning (Aura) framework yet), so it cannot enrol you. Open the AITL options and paste an agent token from your AITL admin instead.',
+      'AITL could not read who is signed in to Salesforce (this page has no Lightning (Aura) framework yet), so it cannot enrol you.',
     );
+    // The panel adds the way forward.
+    const suggest = await panelService({ outbox, settings, loop, enrolment }).methods({ tabId: 1, frameId: 0, platform: 'salesforce' }).suggest({ platform: 'salesforce', ticketId: '5005g00000AbCdEAAV', messages: [] } as never);
+    expect(suggest).toMatchObject({ ok: false, error: { message: expect.stringMatching(/so it cannot enrol you\. Open the AITL options \(its toolbar icon → Options\) and paste an agent token/) } });
     expect(calls).toHaveLength(0);
   });
 
