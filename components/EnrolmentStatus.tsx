@@ -24,12 +24,15 @@ export function EnrolmentStatus({ enrolment: e, busy, onRetry, onSignIn, onUseTo
     </button>
   );
   const signIn = e.companySignIn && e.state !== 'enrolled' && (
-    <p>
-      <button type="button" data-testid="aitl-company-sign-in" disabled={busy} onClick={onSignIn}>
-        Sign in with your company account
-      </button>{' '}
-      <span className="muted">({new URL(e.companySignIn.issuer).host})</span>
-    </p>
+    <>
+      {e.state === 'off' && <p>Sign in once with your work account and AITL knows you by your work email; there is no token to paste.</p>}
+      <p>
+        <button type="button" data-testid="aitl-company-sign-in" disabled={busy} onClick={onSignIn}>
+          Sign in with your company account
+        </button>{' '}
+        <span className="muted">at {new URL(e.companySignIn.issuer).host}</span>
+      </p>
+    </>
   );
   return (
     <section className="enrolment" data-testid="aitl-enrolment" data-state={e.state} aria-live="polite">

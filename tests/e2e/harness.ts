@@ -23,9 +23,9 @@ export function tempDir(prefix: string): string {
 }
 
 /** The real backend, in this process, on an embedded database in a temp folder (the test reads its rows). */
-export async function startBackend(opts: { dataDir?: string; port?: number; demo?: boolean } = {}): Promise<RunningServer & { dataDir: string }> {
+export async function startBackend(opts: { dataDir?: string; port?: number; demo?: boolean; env?: Record<string, string> } = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir('aitl-e2e-db-');
-  const config = loadConfig({ AITL_DATA_DIR: dataDir, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', AITL_LOG_LEVEL: 'warn' });
+  const config = loadConfig({ AITL_DATA_DIR: dataDir, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', AITL_LOG_LEVEL: 'warn', ...opts.env });
   const running = await serve(config, { demo: opts.demo ?? false });
   return { ...running, dataDir };
 }
