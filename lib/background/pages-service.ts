@@ -27,7 +27,8 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
 
 /**
  * What the extension's own pages (options, popup) may ask the background worker: the settings
- * (never the token itself), a sync now, the dead letters, the sync status. No helpdesk tab is answered.
+ * (never the token or the enrollment key themselves), a sync now, the dead letters, the sync
+ * status, who the agent is enrolled as, and company sign-in. No helpdesk tab is answered.
  */
 export const pagesService = (deps: PagesServiceDeps) => {
   const enrolment = deps.enrolment ?? new AgentEnrolment(deps);

@@ -36,7 +36,8 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
 
 /**
  * What a helpdesk tab may ask the background worker: show the panel, a suggestion for the ticket,
- * save a click, add a rationale, the sync status, the agent's panel preference. Only a helpdesk
+ * save a click, add a rationale, the sync status, the agent's panel preference, and (for
+ * self-enrolment) who is signed in to the helpdesk, for the helpdesk of the tab only. Only a helpdesk
  * tab's top frame is answered, and only with arguments that pass these schemas.
  */
 export const panelService = (deps: PanelServiceDeps) => {
@@ -125,7 +126,9 @@ export const panelService = (deps: PanelServiceDeps) => {
 
       /** Whether this tab should read who is signed in to the helpdesk (an enrollment key and no token yet). */
       async enrolmentWanted(): Promise<Reply<{ wanted: boolean }>> {
-        return { ok: true, wanted: await enrolment.wanted() };
+        // A helpdesk the panel is switched off for is not asked who is signed in.
+        const { settings } = await effectiveSettings(deps.settings);
+        return { ok: true, wanted: settings.enabledSites.includes(tab.platform) && (await enrolment.wanted()) };
       },
 
       /** Who is signed in, as this tab read it: the worker enrols that agent. Answers once the first attempt is over. */

@@ -172,6 +172,10 @@ describe('self-enrolment in the background worker (POST /v1/enroll)', () => {
 
     it('a helpdesk tab reports its agent; the options page sees who is enrolled, never the token', async () => {
       expect(await call('panel', 'enrolmentWanted', [], zendeskTab)).toEqual({ ok: true, wanted: true });
+      // Not from a helpdesk the panel is switched off for.
+      await fakeBrowser.storage.managed.set({ backendUrl: BACKEND, enrollmentKey: KEY, enabledSites: ['salesforce'] });
+      expect(await call('panel', 'enrolmentWanted', [], zendeskTab)).toEqual({ ok: true, wanted: false });
+      await fakeBrowser.storage.managed.set({ backendUrl: BACKEND, enrollmentKey: KEY });
       // A Zendesk tab cannot speak for Salesforce, and an email must be one.
       expect(await call('panel', 'identify', [{ ...SAM, platform: 'salesforce' }], zendeskTab)).toMatchObject({ ok: false, error: { code: 'bad_message' } });
       expect(await call('panel', 'identify', [{ ...SAM, email: 'nobody' }], zendeskTab)).toMatchObject({ ok: false, error: { code: 'bad_message' } });
