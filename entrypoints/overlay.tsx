@@ -10,7 +10,7 @@ import type { PanelService } from '../lib/background/panel-service';
 import type { OverlayStatus, PanelPrefs } from '../lib/contract';
 import { backgroundService } from '../lib/messaging/background-service';
 import { OverlayController, type OverlayView } from '../lib/overlay/controller';
-import { enrolFromHelpdesk } from '../lib/overlay/enrolment';
+import { enrolFromHelpdesk, suggestAfterEnrolment } from '../lib/overlay/enrolment';
 import { panelBox } from '../lib/overlay/layout';
 import type { TicketSession } from '../lib/overlay/ticket-session';
 import { adapterForHost } from '../lib/sites';
@@ -80,7 +80,10 @@ export default defineUnlistedScript(() => {
   const adapter = adapterForHost(location.hostname);
   if (!adapter) return;
   const ctx = new ContentScriptContext('aitl-overlay');
-  const controller = new OverlayController(adapter, document, panel, panelView(ctx), {
+  // With an enrollment key and no token yet, this tab tells the worker who is signed in; the first
+  // suggestion waits for that enrolment (it needs the token), the panel does not.
+  const enrolling = enrolFromHelpdesk(panel, () => readSignedInAgent(adapter.platform, window));
+  const controller = new OverlayController(adapter, document, suggestAfterEnrolment(panel, enrolling), panelView(ctx), {
     clientVersion: browser.runtime.getManifest().version,
     isEnabled: async () => {
       const reply = await panel.status();
@@ -100,6 +103,5 @@ export default defineUnlistedScript(() => {
     controller.dispose();
     state.__aitlOverlay = false;
   });
-  // With an enrollment key and no token yet, enrol first, so the first suggestion already has a token.
-  void enrolFromHelpdesk(panel, () => readSignedInAgent(adapter.platform, window)).finally(() => controller.onLocation(new URL(location.href)));
+  void controller.onLocation(new URL(location.href));
 });

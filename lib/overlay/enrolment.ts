@@ -1,5 +1,6 @@
 import type { PanelService } from '../background/panel-service';
 import type { HelpdeskIdentity } from '../contract';
+import type { SessionTransport } from './ticket-session';
 
 /**
  * Self-enrolment from the first ticket page: when the worker has an enrollment key and no token
@@ -14,4 +15,19 @@ export async function enrolFromHelpdesk(background: Pick<PanelService, 'enrolmen
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([enrolled.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
   clearTimeout(timer);
+}
+
+/**
+ * The session's calls, with the first suggestion waiting for the enrolment under way (it needs
+ * the token) while the panel itself shows at once; clicks never wait.
+ */
+export function suggestAfterEnrolment(transport: SessionTransport, enrolling: Promise<void>): SessionTransport {
+  return {
+    suggest: async (context) => {
+      await enrolling;
+      return transport.suggest(context);
+    },
+    capture: (annotation, holdMs) => transport.capture(annotation, holdMs),
+    amend: (id, tags, text) => transport.amend(id, tags, text),
+  };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { HelpdeskIdentity } from '../../lib/contract';
-import { enrolFromHelpdesk } from '../../lib/overlay/enrolment';
+import { enrolFromHelpdesk, suggestAfterEnrolment } from '../../lib/overlay/enrolment';
 
 const SAM: HelpdeskIdentity = { found: true, platform: 'zendesk', email: 'sam.agent@acme.example' };
 
@@ -45,5 +45,29 @@ describe('the first ticket page hands the signed-in agent to the worker', () => 
 
   it('a failing identity reader does not stop the panel', async () => {
     await expect(enrolFromHelpdesk({ enrolmentWanted: async () => ({ ok: true, wanted: true }), identify: vi.fn() }, async () => Promise.reject(new Error('boom')), 50)).resolves.toBeUndefined();
+  });
+});
+
+describe('the session while an enrolment is under way', () => {
+  it('holds only the suggestion until the enrolment settles; clicks go straight through', async () => {
+    let settle!: () => void;
+    const enrolling = new Promise<void>((resolve) => (settle = resolve));
+    const calls: string[] = [];
+    const transport = suggestAfterEnrolment(
+      {
+        suggest: async () => (calls.push('suggest'), { ok: false as const, error: { code: 'x', message: 'x' } }),
+        capture: async () => (calls.push('capture'), { ok: true as const }),
+        amend: async () => (calls.push('amend'), { ok: true as const }),
+      },
+      enrolling,
+    );
+    const suggested = transport.suggest({ platform: 'zendesk', ticketId: '1', messages: [] } as never);
+    await transport.capture({} as never);
+    await transport.amend('id', []);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual(['capture', 'amend']);
+    settle();
+    await suggested;
+    expect(calls).toEqual(['capture', 'amend', 'suggest']);
   });
 });
