@@ -14,7 +14,9 @@ export default defineConfig({
     // unpacked and self-hosted installs, so enterprise policy can name it. No private key is kept
     // in the repository; the Chrome Web Store signs with its own.
     key: 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAizVJ0JrQLVl4xeMGIkD52Q6uqRvIUgIGxId9mU8urfgfCgdzgsJL0a52qGVnf1ryYpgJC3/q5enqQHrx6oP6OQklDVVOXZvonbXdK+q/xWlilr/oFAbRKoWR81g6foElw8J6qT7bD1cY1Y9euuslHOIOlMAlceeHjCPkyWKhyOh9ZdO3pCM9DBw+LblhkvAKB4GHg6VYVx6nYELGKXHplUKMIv3sWgj55KSQdmVlKUhxdw3eIucKJ6QYx0CPDo37qWGHEBVa/LJ7Ed+zdyX+haUOE2Bttdt39VIpzQZeUrLuA/iaxySPZreJQfvQCNHoJiVkP0Hyab36YzvAlLZjCQIDAQAB',
-    permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting'],
+    // `identity` only for company sign-in: launchWebAuthFlow opens the provider's page and hands
+    // back its redirect; it grants no access to the browser's Google account.
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'scripting', 'identity'],
     // The helpdesks only: the content script's hosts, where the panel's code is injected on a ticket.
     host_permissions: HELPDESK_ORIGINS,
     // The backend URL is the admin's choice, so it is requested at runtime for that one origin.
@@ -24,6 +26,10 @@ export default defineConfig({
     // What an admin may set by enterprise policy (3rdparty extension policy); see the README.
     storage: { managed_schema: 'managed_schema.json' },
     // The MAIN-world CKEditor bridge must be loadable by the helpdesk pages, and only by them.
-    web_accessible_resources: [{ resources: ['ckeditor-bridge.js'], matches: HELPDESK_ORIGINS }],
+    // The MAIN-world Salesforce user reader likewise, for the Lightning pages only.
+    web_accessible_resources: [
+      { resources: ['ckeditor-bridge.js'], matches: HELPDESK_ORIGINS },
+      { resources: ['salesforce-user.js'], matches: ['https://*.lightning.force.com/*'] },
+    ],
   },
 });

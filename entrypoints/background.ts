@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { forgetTab } from '../lib/background/carried-tickets';
 import { syncCustomSites } from '../lib/background/custom-sites';
+import { AgentEnrolment } from '../lib/background/enrolment';
 import { overlayStatus } from '../lib/background/overlay-status';
 import { pagesService } from '../lib/background/pages-service';
 import { panelService } from '../lib/background/panel-service';
@@ -22,10 +23,16 @@ export default defineBackground(() => {
   const outbox = new OverlayDb();
   const settings = new SettingsDb();
   const loop = new SyncLoop({ db: outbox, target: () => backendTarget(settings), clientId: () => clientIdOf(outbox) });
+  const enrolment = new AgentEnrolment({ settings, outbox, loop });
   const deps = {
     outbox,
     settings,
     loop,
+    enrolment,
+    identity: {
+      launchWebAuthFlow: (details: { url: string; interactive: boolean }) => browser.identity.launchWebAuthFlow(details),
+      redirectUrl: browser.identity.getRedirectURL(),
+    },
     injectOverlay: async (tabId: number, frameId: number) => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/overlay.js'] });
     },
@@ -51,7 +58,10 @@ export default defineBackground(() => {
     if (!alarm) void browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 });
   });
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === SYNC_ALARM) void loop.request('alarm');
+    if (alarm.name !== SYNC_ALARM) return;
+    void loop.request('alarm');
+    // An enrolment waiting for the backend to come back is retried on the same beat.
+    void enrolment.retry();
   });
   globalThis.addEventListener('online', () => void loop.request('online'));
   browser.storage.managed?.onChanged?.addListener(() => {

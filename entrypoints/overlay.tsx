@@ -10,10 +10,12 @@ import type { PanelService } from '../lib/background/panel-service';
 import type { OverlayStatus, PanelPrefs } from '../lib/contract';
 import { backgroundService } from '../lib/messaging/background-service';
 import { OverlayController, type OverlayView } from '../lib/overlay/controller';
+import { enrolFromHelpdesk, suggestAfterEnrolment } from '../lib/overlay/enrolment';
 import { panelBox } from '../lib/overlay/layout';
 import type { TicketSession } from '../lib/overlay/ticket-session';
 import { tabMemory } from '../lib/overlay/ticket-memory';
 import { adapterForCustomSite, adapterForHost, type HelpdeskAdapter } from '../lib/sites';
+import { readSignedInAgent } from '../lib/sites/signed-in-agent';
 
 /** The background worker's panel service (lib/background/panel-service.ts), called like a local object. */
 const panel = backgroundService<PanelService>('panel');
@@ -85,7 +87,10 @@ export default defineUnlistedScript(async () => {
   const adapter = adapterForHost(location.hostname) ?? (await customSiteAdapter());
   if (!adapter) return;
   const ctx = new ContentScriptContext('aitl-overlay');
-  const controller = new OverlayController(adapter, document, panel, panelView(ctx), {
+  // With an enrollment key and no token yet, this tab tells the worker who is signed in; the first
+  // suggestion waits for that enrolment (it needs the token), the panel does not.
+  const enrolling = enrolFromHelpdesk(panel, () => readSignedInAgent(adapter.platform, window));
+  const controller = new OverlayController(adapter, document, suggestAfterEnrolment(panel, enrolling), panelView(ctx), {
     clientVersion: browser.runtime.getManifest().version,
     memory: tabMemory(panel),
     isEnabled: async () => {

@@ -1,7 +1,8 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { browser } from 'wxt/browser';
-import { Platform, type OverlaySettings, type SettingKey, type SettingsView } from '../../lib/contract';
+import { EnrolmentStatus } from '../../components/EnrolmentStatus';
+import { Platform, type EnrolmentView, type OverlaySettings, type SettingKey, type SettingsView } from '../../lib/contract';
 import type { PagesService } from '../../lib/background/pages-service';
 import { backgroundService } from '../../lib/messaging/background-service';
 import { CustomSites } from './CustomSites';
@@ -33,6 +34,9 @@ function OptionsPage() {
   const [sites, setSites] = useState<Platform[]>([]);
   const [rate, setRate] = useState('0.5');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [enrolment, setEnrolment] = useState<EnrolmentView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tokenInput = useRef<HTMLInputElement>(null);
 
   const load = (v: SettingsView) => {
     setView(v);
@@ -43,6 +47,21 @@ function OptionsPage() {
   useEffect(() => {
     void pages.settings().then((reply) => (reply.ok ? load(reply.view) : setMessage({ kind: 'error', text: reply.error.message })));
   }, []);
+  // Enrolment happens in a helpdesk tab: follow it while it is under way.
+  useEffect(() => {
+    let stopped = false;
+    const refresh = async () => {
+      const reply = await pages.enrolment();
+      if (stopped || !reply.ok) return;
+      setEnrolment(reply.enrolment);
+      if (reply.enrolment.state === 'waiting' || reply.enrolment.state === 'pending') timer = setTimeout(() => void refresh(), 2_000);
+    };
+    let timer = setTimeout(() => void refresh(), 0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [view?.settings.backendUrl, view?.settings.hasToken]);
   if (!view) return <main>{message ? <p role="alert">{message.text}</p> : 'Loading…'}</main>;
 
   const locked = (key: SettingKey) => view.locked.includes(key);
@@ -53,6 +72,17 @@ function OptionsPage() {
         🔒 set by your administrator
       </span>
     );
+
+  const enrolmentAction = async (action: 'retryEnrolment' | 'signInWithCompany') => {
+    setBusy(true);
+    setMessage(null);
+    const reply = await pages[action]();
+    setBusy(false);
+    if (!reply.ok) return setMessage({ kind: 'error', text: reply.error.message });
+    setEnrolment(reply.enrolment);
+    const settings = await pages.settings();
+    if (settings.ok) load(settings.view);
+  };
 
   const save = async () => {
     setMessage(null);
@@ -79,6 +109,15 @@ function OptionsPage() {
   return (
     <main>
       <h1>AITL settings</h1>
+      {enrolment && (
+        <EnrolmentStatus
+          enrolment={enrolment}
+          busy={busy}
+          onRetry={() => void enrolmentAction('retryEnrolment')}
+          onSignIn={() => void enrolmentAction('signInWithCompany')}
+          onUseToken={() => tokenInput.current?.focus()}
+        />
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -93,6 +132,7 @@ function OptionsPage() {
           Agent token{lockNote('token')}
           <input
             data-testid="aitl-option-token"
+            ref={tokenInput}
             type="password"
             autoComplete="off"
             placeholder={view.settings.hasToken ? 'A token is saved; paste a new one to replace it' : 'aitl_agent_…'}

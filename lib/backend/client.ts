@@ -21,7 +21,7 @@ export class BackendError extends Error {
   }
 }
 
-function retryAfter(header: string | null): number | null {
+export function retryAfter(header: string | null): number | null {
   if (!header) return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { AnnotationCapture, CarriedTicket, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, TicketRef, Uuid7, describeIssues, text, type OverlayStatus, type Platform } from '../contract';
+import { AnnotationCapture, CarriedTicket, HelpdeskIdentity, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, TicketRef, Uuid7, describeIssues, text, type EnrolmentState, type OverlayStatus, type Platform } from '../contract';
 import { BackendError, postJson } from '../backend/client';
 import { defineService, type Reply, type ServiceOf } from '../messaging/background-service';
 import { helpdeskOfSender } from '../messaging/sender';
@@ -10,6 +10,7 @@ import type { SyncLoop } from '../outbox/sync-loop';
 import type { SettingsDb } from '../settings/settings-db';
 import { backendTarget, effectiveSettings, readPanelPrefs, savePanelPrefs } from '../settings/settings';
 import { forgetCarried, keepCarried, recallCarried } from './carried-tickets';
+import { AgentEnrolment, notSetUpMessage } from './enrolment';
 import { overlayStatus } from './overlay-status';
 
 export interface PanelServiceDeps {
@@ -20,6 +21,8 @@ export interface PanelServiceDeps {
   injectOverlay?: (tabId: number, frameId: number) => Promise<void>;
   random?: () => number;
   fetch?: typeof fetch;
+  /** Self-enrolment, shared with the pages service (one attempt at a time). */
+  enrolment?: AgentEnrolment;
 }
 
 /** The helpdesk tab a call came from, and which helpdesk it shows. */
@@ -33,11 +36,13 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
 
 /**
  * What a helpdesk tab may ask the background worker: show the panel, a suggestion for the ticket,
- * save a click, add a rationale, the sync status, the agent's panel preference. Only a helpdesk
+ * save a click, add a rationale, the sync status, the agent's panel preference, and (for
+ * self-enrolment) who is signed in to the helpdesk, for the helpdesk of the tab only. Only a helpdesk
  * tab's top frame is answered, and only with arguments that pass these schemas.
  */
-export const panelService = (deps: PanelServiceDeps) =>
-  defineService({
+export const panelService = (deps: PanelServiceDeps) => {
+  const enrolment = deps.enrolment ?? new AgentEnrolment(deps);
+  return defineService({
     name: 'panel',
     admit: async (sender) => {
       const { settings } = await effectiveSettings(deps.settings);
@@ -58,6 +63,8 @@ export const panelService = (deps: PanelServiceDeps) =>
       status: z.tuple([]),
       prefs: z.tuple([]),
       savePrefs: z.tuple([PanelPrefs]),
+      enrolmentWanted: z.tuple([]),
+      identify: z.tuple([HelpdeskIdentity]),
     },
     methods: (tab: HelpdeskTab) => ({
       /** Which helpdesk this tab is (a custom site's page cannot tell from its host). */
@@ -79,7 +86,7 @@ export const panelService = (deps: PanelServiceDeps) =>
 
       async suggest(context: TicketContext): Promise<Reply<{ impression: Impression }>> {
         const target = await backendTarget(deps.settings);
-        if (!target) return fail('unconfigured', 'AITL is not set up yet: open its options and set the backend URL and your agent token.');
+        if (!target) return fail('unconfigured', (await notSetUpMessage(deps.settings)) ?? 'AITL is not set up yet.');
         const { settings } = await effectiveSettings(deps.settings);
         const pairwise = (deps.random ?? Math.random)() < settings.pairwiseSamplingRate;
         try {
@@ -144,8 +151,23 @@ export const panelService = (deps: PanelServiceDeps) =>
         await savePanelPrefs(deps.settings, prefs);
         return { ok: true };
       },
+
+      /** Whether this tab should read who is signed in to the helpdesk (an enrollment key and no token yet). */
+      async enrolmentWanted(): Promise<Reply<{ wanted: boolean }>> {
+        // A helpdesk the panel is switched off for is not asked who is signed in.
+        const { settings } = await effectiveSettings(deps.settings);
+        return { ok: true, wanted: settings.enabledSites.includes(tab.platform) && (await enrolment.wanted()) };
+      },
+
+      /** Who is signed in, as this tab read it: the worker enrols that agent. Answers once the first attempt is over. */
+      async identify(identity: HelpdeskIdentity): Promise<Reply<{ state: EnrolmentState | null; message: string | null }>> {
+        if (identity.platform !== tab.platform) return fail('bad_message', `message refused: a ${tab.platform} tab reported a ${identity.platform} identity`);
+        const record = await enrolment.identify(identity);
+        return { ok: true, state: record?.state ?? null, message: record?.message ?? null };
+      },
     }),
   });
+};
 
 /** The panel service as a helpdesk tab calls it (`backgroundService<PanelService>('panel')`). */
 export type PanelService = ServiceOf<ReturnType<typeof panelService>>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdoptionAnnotation, MissingKnowledgeAnnotation, PreferenceAnnotation, RelevanceAnnotation } from './annotation';
 import { IsoDateTime, Platform, Probability, Slot, TicketRef, text } from './common';
+import { AgentEmail, ENROLLMENT_KEY_PATTERN } from './enrollment';
 import { Impression } from './impression';
 import { LIMITS } from './values';
 
@@ -37,8 +38,10 @@ export type CustomSite = z.infer<typeof CustomSite>;
 export const OverlaySettings = z.strictObject({
   /** Where the AITL backend answers, e.g. https://aitl.example.com (no path). */
   backendUrl: z.url({ protocol: /^https?$/ }).max(LIMITS.url).or(z.literal('')),
-  /** The agent's bearer token (`aitl_agent_...`). */
+  /** The agent's bearer token (`aitl_agent_...`): pasted, or obtained by enrolment. */
   token: text(512),
+  /** An enrollment key (`aitl_enroll_...`), normally set by policy: with it the extension enrols the agent itself. */
+  enrollmentKey: z.string().trim().regex(ENROLLMENT_KEY_PATTERN, 'must be an enrollment key (aitl_enroll_ and 64 hex digits)').or(z.literal('')),
   enabledSites: z.array(Platform).max(Platform.options.length),
   /** Share of tickets that show two replies and ask for a preference (the rest show one). */
   pairwiseSamplingRate: Probability,
@@ -49,9 +52,9 @@ export type OverlaySettings = z.infer<typeof OverlaySettings>;
 export type SettingKey = keyof OverlaySettings;
 export const SETTING_KEYS = Object.keys(OverlaySettings.shape) as SettingKey[];
 
-/** Settings as extension pages see them: the token is never sent back, only whether one is set. */
+/** Settings as extension pages see them: the token and the enrollment key are never sent back, only whether one is set. */
 export const SettingsView = z.strictObject({
-  settings: OverlaySettings.omit({ token: true }).extend({ hasToken: z.boolean() }),
+  settings: OverlaySettings.omit({ token: true, enrollmentKey: true }).extend({ hasToken: z.boolean(), hasEnrollmentKey: z.boolean() }),
   /** Keys set by enterprise policy: shown locked, not editable. */
   locked: z.array(z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]])),
 });
@@ -98,3 +101,39 @@ export type CarriedTicket = z.infer<typeof CarriedTicket>;
 
 export const PanelPrefs = z.strictObject({ collapsed: z.boolean() });
 export type PanelPrefs = z.infer<typeof PanelPrefs>;
+
+/**
+ * Who is signed in to the helpdesk, as the helpdesk tab read it (Zendesk's `users/me`,
+ * Salesforce's current user), or why it could not tell. The background enrols with the email.
+ */
+export const HelpdeskIdentity = z.discriminatedUnion('found', [
+  z.strictObject({ found: z.literal(true), platform: Platform, email: AgentEmail }),
+  z.strictObject({ found: z.literal(false), platform: Platform, problem: text(500) }),
+]);
+export type HelpdeskIdentity = z.infer<typeof HelpdeskIdentity>;
+
+/**
+ * Where this install stands with self-enrolment, for the options page and the panel:
+ * `enrolled` (a token was issued for `agent`), `pending` (the backend could not be reached; retried
+ * with backoff), `refused` (401/403: shown, retried only when the key or the identity changes),
+ * `no_identity` (the helpdesk would not say who is signed in), `waiting` (a key is set; no ticket
+ * page opened yet), `off` (no enrollment key and no company sign-in).
+ */
+export const EnrolmentState = z.enum(['off', 'waiting', 'pending', 'enrolled', 'refused', 'no_identity']);
+export type EnrolmentState = z.infer<typeof EnrolmentState>;
+
+export const EnrolmentView = z.strictObject({
+  state: EnrolmentState,
+  /** The agent identity the token carries (enrolled), or the email being enrolled. */
+  agent: z.string().nullable(),
+  tenant: z.string().nullable(),
+  via: z.enum(['enrollment_key', 'company_sign_in']).nullable(),
+  platform: Platform.nullable(),
+  at: IsoDateTime.nullable(),
+  nextAttemptAt: IsoDateTime.nullable(),
+  /** What went wrong and what to do next, in words an agent can act on. */
+  message: z.string().nullable(),
+  /** Offered by the backend (`GET /v1/enroll`), with the provider's issuer to name it; null when not. */
+  companySignIn: z.strictObject({ issuer: z.string() }).nullable(),
+});
+export type EnrolmentView = z.infer<typeof EnrolmentView>;

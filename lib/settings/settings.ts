@@ -16,6 +16,7 @@ import type { SettingsDb } from './settings-db';
 export const DEFAULT_SETTINGS: OverlaySettings = {
   backendUrl: '',
   token: '',
+  enrollmentKey: '',
   enabledSites: ['zendesk', 'salesforce', 'rt'],
   pairwiseSamplingRate: 0.5,
   customSites: [],
@@ -76,10 +77,10 @@ export async function backendTarget(db: SettingsDb): Promise<BackendTarget | nul
   return settings.backendUrl && settings.token ? { backendUrl: settings.backendUrl, token: settings.token } : null;
 }
 
-/** What extension pages may see: everything but the token itself. */
+/** What extension pages may see: everything but the token and the enrollment key themselves. */
 export function settingsView({ settings, locked }: { settings: OverlaySettings; locked: SettingKey[] }): SettingsView {
-  const { token, ...rest } = settings;
-  return { settings: { ...rest, hasToken: token.length > 0 }, locked };
+  const { token, enrollmentKey, ...rest } = settings;
+  return { settings: { ...rest, hasToken: token.length > 0, hasEnrollmentKey: enrollmentKey.length > 0 }, locked };
 }
 
 /** Saves the agent's choices; keys set by policy are refused with a message saying so. */
@@ -93,6 +94,7 @@ export async function saveSettings(db: SettingsDb, changes: Partial<OverlaySetti
   if (next.backendUrl !== undefined) next.backendUrl = normalizeBackendUrl(next.backendUrl);
   if (next.token !== undefined) next.token = next.token.trim();
   if (next.customSites !== undefined) next.customSites = normalizeCustomSites(next.customSites);
+  if (next.enrollmentKey !== undefined) next.enrollmentKey = next.enrollmentKey.trim();
   await db.transaction('rw', db.kv, async () => {
     const local = (await db.getValue<Partial<OverlaySettings>>(LOCAL_KEY)) ?? {};
     await db.setValue(LOCAL_KEY, { ...local, ...next });

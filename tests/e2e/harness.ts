@@ -14,15 +14,18 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ZENDESK = 'https://acme.zendesk.com';
 export const SALESFORCE = 'https://acme.lightning.force.com';
 export const CASE_PATH = '/lightning/r/Case/5005g00000AbCdEAAV/view';
+const ZENDESK_ME_PATH = '/api/v2/users/me.json';
+/** The agent signed in to the Zendesk fixture, as `users/me.json` describes them (fields as Zendesk documents them). */
+export const ZENDESK_AGENT = { id: 900001, url: `${ZENDESK}/api/v2/users/900001.json`, name: 'Sam Agent', email: 'Sam.Agent@acme.example', role: 'agent', active: true, verified: true };
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** The real backend, in this process, on an embedded database in a temp folder (the test reads its rows). */
-export async function startBackend(opts: { dataDir?: string; port?: number; demo?: boolean } = {}): Promise<RunningServer & { dataDir: string }> {
+export async function startBackend(opts: { dataDir?: string; port?: number; demo?: boolean; env?: Record<string, string> } = {}): Promise<RunningServer & { dataDir: string }> {
   const dataDir = opts.dataDir ?? tempDir('aitl-e2e-db-');
-  const config = loadConfig({ AITL_DATA_DIR: dataDir, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', AITL_LOG_LEVEL: 'warn' });
+  const config = loadConfig({ AITL_DATA_DIR: dataDir, PORT: String(opts.port ?? 0), HOST: '127.0.0.1', AITL_LOG_LEVEL: 'warn', ...opts.env });
   const running = await serve(config, { demo: opts.demo ?? false });
   return { ...running, dataDir };
 }
@@ -77,6 +80,10 @@ async function serveFixtures(context: BrowserContext) {
   const handler = (page: string) => async (route: Parameters<Parameters<BrowserContext['route']>[1]>[0]) => {
     const url = new URL(route.request().url());
     if (url.pathname.startsWith('/__fixtures/')) return route.fulfill(file(path.basename(url.pathname)));
+    // Zendesk's "who am I" (GET /api/v2/users/me.json), answered for the signed-in agent of the fixture.
+    if (url.pathname === ZENDESK_ME_PATH && url.origin === ZENDESK) {
+      return route.fulfill({ status: 200, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ user: ZENDESK_AGENT }) });
+    }
     if (url.pathname === '/agent/dashboard' || url.pathname === '/lightning/page/home') {
       return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Home</title><h1>Dashboard</h1><p>Not a ticket.</p>' });
     }

@@ -28,9 +28,9 @@ export interface TestProvider {
 /**
  * A real OpenID provider (the `oidc-provider` package) on a loopback port, with our extension as
  * a public PKCE client, another app, and a confidential client. Interactions (the provider's
- * login and consent pages) are answered for the account named in `login_hint`, as a user would.
+ * login and consent pages) are answered for the account named in `login_hint` (else `signsIn`), as a user would.
  */
-export async function startOidcProvider(accounts: Record<string, Account>): Promise<TestProvider> {
+export async function startOidcProvider(accounts: Record<string, Account>, opts: { signsIn?: string } = {}): Promise<TestProvider> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,7 +73,9 @@ export async function startOidcProvider(accounts: Record<string, Account>): Prom
     try {
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === 'login') {
-        return await provider.interactionFinished(req, res, { login: { accountId: String(details.params.login_hint) } }, { mergeWithLastSubmission: false });
+        // `signsIn`: the account a user in a real browser window types in (the extension's own browser test).
+        const accountId = String(details.params.login_hint ?? opts.signsIn);
+        return await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
       }
       const grant = new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
       grant.addOIDCScope(String(details.params.scope));
