@@ -1,10 +1,11 @@
 import { OpenRedaction } from '@openredaction/core';
-import { detectOwn, type PiiSpan, type PiiType } from './detectors';
+import { detectOwn, namesAVersion } from './detectors';
+import type { PiiSpan, PiiType } from './pii-span';
 
-export { PII_TYPES, type PiiSpan, type PiiType } from './detectors';
+export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 
 /** Recorded in every batch spec: a change here changes what a batch contains. */
-export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-1';
+export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-2';
 
 /**
  * Library choice, measured on the corpus (244 cases, Nov 2026): @openredaction/core 1.1.5 with all
@@ -59,7 +60,8 @@ export async function detectPii(text: string): Promise<PiiSpan[]> {
   const found = await library.detect(text);
   for (const d of found.detections) {
     const type = LIBRARY_PATTERNS[d.type];
-    if (type) spans.push({ start: d.position[0], end: d.position[1], type });
+    if (!type || (type === 'IP' && namesAVersion(text, d.position[0]))) continue;
+    spans.push({ start: d.position[0], end: d.position[1], type });
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: PiiSpan[] = [];

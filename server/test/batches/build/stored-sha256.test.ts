@@ -18,7 +18,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': '97a93e6250acd827f8aed76eba4dfa680d19bb60afbe67f58c98d65479065fcc',
     'eval.jsonl': '5ca460e20d5bf3304434e7bf85b11e671befd2cacb18826e9e2690b08dcbbeca',
     'sources.jsonl': '8af63c30692ff6f5d162ca919e96f1ca1ed6e4a093237109a6775766d988665c',
-    'manifest.json': '390078bf1c177317896c4b961813e8475f94f87f8fdb6d2f04de91d9157b8762',
+    'manifest.json': '50b82209dcd5b492a1308194f4744420dad057dbcb00467598e20913a16e22a5',
   },
   'batch 2': {
     'sft.jsonl': '4298825b104669de9055fc2efe30d21ac405b14aa68a5e12f0b5aefccaa5c5d2',
@@ -29,7 +29,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': '310ea5a967331096edf212ebd454a69215fa31ec7cf8c66d4bc9e9a0fea4ebb1',
     'eval.jsonl': 'a03ef859903579376fc703cae8ee799d300333a14b01975a32901b14e06a28f8',
     'sources.jsonl': 'a25392fc3ff9847698794d536745ccc8632f472aea17ead529d729372e19e89e',
-    'manifest.json': 'e5977fc2e2e9f36ac1b8ea8e3268055208263587b8ae48fa7e21025a15314dbd',
+    'manifest.json': '66b0b6544a6632f05ec579e764db036380a5b67d0c63b60f0e15cf7565e393b6',
   },
   'batch 3': {
     'sft.jsonl': '3fd7e2e0f613da3f98f2318545f4ca27c0bb1ea281703bb4a3ab19f032604111',
@@ -40,7 +40,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': 'f6d583430ca7b1507ffa532fffc4b78c7c19c154cf404075c9028c2f0046c4a7',
     'eval.jsonl': 'b0f2a607d6de5cf1ec8c02ea3d408fdcca2ee5eaf95bb52845e46874721bf286',
     'sources.jsonl': '670cd6745f60fd311a7d3f10288f1266385311e7c39ada13cd25b406ccbff509',
-    'manifest.json': 'a20a7096a7eecb56293606586315764e64d28b80b910659c0e851afbbd22d52c',
+    'manifest.json': '3c281c660f0b39088f27853b3e94c33c6f34e987834dcb789edef311bd922ef6',
   },
 };
 
