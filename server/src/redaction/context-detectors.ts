@@ -13,7 +13,13 @@ const PHONE_SHAPE = /^(?:\+|00)?\(?\d[\d ()./-]{6,20}\d(?![\w-]|[.,]\d)/;
 // The words between a phone cue and the number must not name another kind of number.
 const OTHER_NUMBER = /\b(?:order|invoice|ticket|case|ref(?:erence)?|tracking|account|acct|booking|id|sku|serial|awb|po|no)\b|#/i;
 
-const phoneAfterCue: Detector = (text, out) =>
+// Cheap tests of what each detector needs at the least, so most texts skip the costlier patterns.
+const HAS_DIGIT = /\d/;
+const HAS_OBFUSCATED_AT_OR_DOT = /[([{<]\s*(?:at|@|dot)\s*[)\]}>]|\s(?:dot|DOT)\s/i;
+const HAS_SECRET_NAME = /pw|pass|secret|key|token|otp/i;
+
+const phoneAfterCue: Detector = (text, out) => {
+  if (!HAS_DIGIT.test(text)) return;
   each(PHONE_CUE, text, (m) => {
     if (OTHER_NUMBER.test(m[0].slice(m[0].search(/\W/) + 1))) return;
     const at = m.index + m[0].length;
@@ -25,6 +31,7 @@ const phoneAfterCue: Detector = (text, out) =>
     if (digits < 9 || digits > 15 || /^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$/.test(value)) return;
     out.push({ start: at, end: at + value.length, type: 'PHONE' });
   });
+};
 
 // `jane(at)example.com`, `mike [at] contoso [dot] com`, `raj.k AT gmail DOT com`, `ann dot lee at mail dot com`.
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9_%+-]*[A-Za-z0-9])?';
@@ -40,6 +47,7 @@ const EMAIL_SPELLED = new RegExp(`${LOCAL}\\s+(?:at|AT)\\s+(?:${LABEL}${DOT})*${
 const PLAIN_WORD_AT = /^[A-Za-z]+\s+at\s/;
 
 const obfuscatedEmail: Detector = (text, out) => {
+  if (!HAS_OBFUSCATED_AT_OR_DOT.test(text)) return;
   each(EMAIL_BRACKETED, text, (m) => out.push({ start: m.index, end: m.index + m[0].length, type: 'EMAIL' }));
   // On "write to me at ann dot lee at ..." the first try is "me at ann dot lee": rejected, look again one word on.
   EMAIL_SPELLED.lastIndex = 0;
@@ -59,7 +67,7 @@ const SECRET_ASSIGNED = new RegExp(
 const BASIC_AUTH = /\bAuthorization:\s*(?:Basic|Token)\s+([A-Za-z0-9+/=._~-]{8,})/gi;
 
 const secretAfterName: Detector = (text, out) => {
-  each(SECRET_ASSIGNED, text, (m) => {
+  if (HAS_SECRET_NAME.test(text)) each(SECRET_ASSIGNED, text, (m) => {
     const value = m[1]!.replace(/[.,:]+$/, '');
     // "Password: required", "token is expired": prose, not a secret. Secrets mix in digits or symbols.
     const mixed = /[\d\W_]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value));

@@ -3,9 +3,11 @@ import type { z } from 'zod';
 import { BatchBuildRequest, describeIssues, issuePaths, type BatchManifest, type BatchSpec } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
 import { REDACTION_VERSION } from '../../redaction/pii';
+import { PiiPool, defaultRedactionThreads } from '../../redaction/pii-pool';
 import { KnowledgeTexts, loadCurrentArticles } from '../examples/article-texts';
 import { Redaction } from '../examples/row-redaction';
 import { recordFiles } from '../files';
+import { countAnnotations } from '../source';
 import { acquireBuildLease, type BuildLease } from '../lease';
 import { BatchOutput } from './batch-output';
 import type { BuildContext } from './build-context';
@@ -36,7 +38,13 @@ export interface BuildOptions {
   leaseSeconds: number;
   progress?: BuildProgress;
   signal?: AbortSignal;
+  /** Worker threads that find PII ahead of the build (0: none); default one fewer than the cores, at most 3. */
+  redactionThreads?: number;
+  /** Fewer replies and preferences than this are redacted on the build's own thread (threads take a second to start). */
+  threadedFrom?: number;
 }
+
+const THREADED_FROM = 5000;
 
 /** A build that holds its tenant's lease: `finished` settles when the batch is complete or thrown away. */
 export interface StartedBuild {
@@ -104,13 +112,34 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
   const { spec, previous } = await resolveSpec(db, tenantId, request);
   await db.query('UPDATE batches SET spec = $3::jsonb WHERE tenant_id = $1 AND number = $2', [tenantId, number, JSON.stringify(spec)]);
   const notes = new BuildNotes();
+  const threads = options.redactionThreads ?? defaultRedactionThreads();
+  const replies = threads > 0 ? await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark) : 0;
+  const pool = threads > 0 && replies >= (options.threadedFrom ?? THREADED_FROM) ? new PiiPool(threads) : null;
+  try {
+    return await buildWith(db, tenantId, number, spec, previous, notes, pool, lease, options);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function buildWith(
+  db: Database,
+  tenantId: string,
+  number: number,
+  spec: BatchSpec,
+  previous: { batch: number; manifest: BatchManifest }[],
+  notes: BuildNotes,
+  pool: PiiPool | null,
+  lease: BuildLease,
+  options: BuildOptions,
+): Promise<BatchManifest> {
   const ctx: BuildContext = {
     db,
     tenantId,
     spec,
     current: await loadCurrentArticles(db, tenantId),
     knowledge: new KnowledgeTexts(db, tenantId),
-    redaction: new Redaction(),
+    redaction: new Redaction(pool),
     notes,
     output: new BatchOutput(db, tenantId, number, notes),
     checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
