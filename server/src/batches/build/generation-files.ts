@@ -72,7 +72,8 @@ class GenerationPass {
     private readonly plan: SftPlan,
   ) {
     const { notes, spec } = ctx;
-    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, spec.nearDuplicate);
+    // The census made the same SFT decisions over the same rows: replay them rather than MinHash again.
+    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, null, { replay: plan.decisions });
     this.dpoGate = new AdmissionGate('dpo', notes, spec.maxPerTicket);
     this.ktoGate = new AdmissionGate('kto', notes, spec.maxPerTicket);
   }

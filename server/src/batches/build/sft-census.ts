@@ -1,7 +1,7 @@
 import { hashRank, rankThreshold } from '../examples/sampling';
 import { ticketKey } from '../examples/ticket';
 import { countAnnotations, streamAnnotations } from '../source';
-import { AdmissionGate } from './admission-gate';
+import { AdmissionGate, GateDecisions } from './admission-gate';
 import type { BuildContext } from './build-context';
 import { heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
@@ -13,6 +13,8 @@ export interface SftPlan {
   syntheticThreshold: number;
   /** Human-written targets before the window with a rank at or below this are kept as anchors. */
   anchorThreshold: number;
+  /** The census gate's decisions, which the generation pass's SFT gate replays. */
+  decisions: GateDecisions;
 }
 
 /**
@@ -21,7 +23,8 @@ export interface SftPlan {
  */
 export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const { db, tenantId, spec, current, checkpoint } = ctx;
-  const gate = new AdmissionGate('sft', null, spec.maxPerTicket, spec.nearDuplicate);
+  const decisions = new GateDecisions();
+  const gate = new AdmissionGate('sft', null, spec.maxPerTicket, spec.nearDuplicate, { record: decisions });
   const syntheticRanks: number[] = [];
   const anchorRanks: number[] = [];
   let human = 0;
@@ -53,5 +56,6 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
     candidates: { human, synthetic },
     syntheticThreshold: rankThreshold(syntheticRanks, allowed),
     anchorThreshold: rankThreshold(anchorRanks, anchors),
+    decisions,
   };
 }
