@@ -19,6 +19,7 @@ import { suggestionEngine } from './suggestions/engine';
 
 export interface AppOptions {
   config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & {
+    redactionThreads?: number;
     suggestions?: Partial<SuggestionsConfig>;
     enrollment?: Partial<EnrollmentConfig>;
   };
@@ -79,7 +80,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
 
   await app.register(healthRoutes, { db });
   await app.register(syncRoutes, { db });
-  await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
+  await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds, redactionThreads: config.redactionThreads });
   await app.register(suggestionRoutes, { db, engine: suggestionEngine(config.suggestions) });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });

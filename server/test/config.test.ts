@@ -36,3 +36,12 @@ describe('enrolment configuration', () => {
     expect(loadConfig({ ...OIDC, AITL_OIDC_ISSUER: 'http://127.0.0.1:4000' }).enrollment.companySignIn?.issuer).toBe('http://127.0.0.1:4000');
   });
 });
+
+describe('batch build configuration', () => {
+  it('leaves the redaction threads to the build unless set, and rejects a bad count', () => {
+    expect(loadConfig({}).redactionThreads).toBeUndefined();
+    expect(loadConfig({ AITL_REDACTION_THREADS: '0' }).redactionThreads).toBe(0);
+    expect(loadConfig({ AITL_REDACTION_THREADS: '2' }).redactionThreads).toBe(2);
+    expect(() => loadConfig({ AITL_REDACTION_THREADS: '-1' })).toThrow(/AITL_REDACTION_THREADS/);
+  });
+});
