@@ -2,8 +2,8 @@ import os from 'node:os';
 import { Piscina } from 'piscina';
 import type { PiiSpan } from './pii-span';
 
-/** Texts per message to a worker: enough to pay for the message, few enough to spread across threads. */
-const TEXTS_PER_TASK = 64;
+/** Fewest texts per message to a worker, so the message costs little beside the scanning. */
+const MIN_TEXTS_PER_TASK = 64;
 
 /**
  * Worker threads that find PII, so a batch build can scan the next page's texts on another core
@@ -12,14 +12,16 @@ const TEXTS_PER_TASK = 64;
 export class PiiPool {
   private readonly pool: Piscina<string[], PiiSpan[][]>;
 
-  constructor(threads: number) {
+  constructor(private readonly threads: number) {
     this.pool = new Piscina({ filename: new URL('./pii-worker-entry.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads });
   }
 
   /** The spans of each text, in the order given. */
   async detect(texts: readonly string[]): Promise<PiiSpan[][]> {
+    // Two tasks per thread: every thread busy, and few messages.
+    const size = Math.max(MIN_TEXTS_PER_TASK, Math.ceil(texts.length / (2 * this.threads)));
     const tasks: Promise<PiiSpan[][]>[] = [];
-    for (let i = 0; i < texts.length; i += TEXTS_PER_TASK) tasks.push(this.pool.run(texts.slice(i, i + TEXTS_PER_TASK)));
+    for (let i = 0; i < texts.length; i += size) tasks.push(this.pool.run(texts.slice(i, i + size)));
     return (await Promise.all(tasks)).flat();
   }
 
