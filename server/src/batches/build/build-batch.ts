@@ -112,54 +112,46 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
   const { spec, previous } = await resolveSpec(db, tenantId, request);
   await db.query('UPDATE batches SET spec = $3::jsonb WHERE tenant_id = $1 AND number = $2', [tenantId, number, JSON.stringify(spec)]);
   const notes = new BuildNotes();
-  const threads = options.redactionThreads ?? defaultRedactionThreads();
-  const replies = threads > 0 ? await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark) : 0;
-  const pool = threads > 0 && replies >= (options.threadedFrom ?? THREADED_FROM) ? new PiiPool(threads) : null;
+  const pool = await redactionPool(db, tenantId, spec, options);
   try {
-    return await buildWith(db, tenantId, number, spec, previous, notes, pool, lease, options);
+    const ctx: BuildContext = {
+      db,
+      tenantId,
+      spec,
+      current: await loadCurrentArticles(db, tenantId),
+      knowledge: new KnowledgeTexts(db, tenantId),
+      redaction: new Redaction(pool),
+      notes,
+      output: new BatchOutput(db, tenantId, number, notes),
+      checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
+    };
+
+    const plan = await sftCensus(ctx);
+    const kept = await generationFiles(ctx, plan);
+    await retrievalFiles(ctx);
+    await knowledgeGaps(ctx);
+    ctx.checkpoint.done();
+
+    const files = await ctx.output.close();
+    const manifest = batchManifest({ number, spec, files, previous, notes, output: ctx.output, sft: { plan, kept }, redaction: ctx.redaction.counts });
+    const manifestText = stringify(manifest, null, 2) + '\n';
+    await db.transaction(async (tx) => {
+      const held = await tx.query('SELECT 1 FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2 AND number = $3 FOR UPDATE', [tenantId, options.holder, number]);
+      if (held.rows.length === 0) throw new Error(`lost the build lease of batch ${number} (it expired and another build took it over)`);
+      await recordFiles(tx, tenantId, number, files);
+      await tx.query(`UPDATE batches SET status = 'complete', manifest = $3, completed_at = now() WHERE tenant_id = $1 AND number = $2`, [tenantId, number, manifestText]);
+      await tx.query('DELETE FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2', [tenantId, options.holder]);
+    });
+    return manifest;
   } finally {
     await pool?.close();
   }
 }
 
-async function buildWith(
-  db: Database,
-  tenantId: string,
-  number: number,
-  spec: BatchSpec,
-  previous: { batch: number; manifest: BatchManifest }[],
-  notes: BuildNotes,
-  pool: PiiPool | null,
-  lease: BuildLease,
-  options: BuildOptions,
-): Promise<BatchManifest> {
-  const ctx: BuildContext = {
-    db,
-    tenantId,
-    spec,
-    current: await loadCurrentArticles(db, tenantId),
-    knowledge: new KnowledgeTexts(db, tenantId),
-    redaction: new Redaction(pool),
-    notes,
-    output: new BatchOutput(db, tenantId, number, notes),
-    checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
-  };
-
-  const plan = await sftCensus(ctx);
-  const kept = await generationFiles(ctx, plan);
-  await retrievalFiles(ctx);
-  await knowledgeGaps(ctx);
-  ctx.checkpoint.done();
-
-  const files = await ctx.output.close();
-  const manifest = batchManifest({ number, spec, files, previous, notes, output: ctx.output, sft: { plan, kept }, redaction: ctx.redaction.counts });
-  const manifestText = stringify(manifest, null, 2) + '\n';
-  await db.transaction(async (tx) => {
-    const held = await tx.query('SELECT 1 FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2 AND number = $3 FOR UPDATE', [tenantId, options.holder, number]);
-    if (held.rows.length === 0) throw new Error(`lost the build lease of batch ${number} (it expired and another build took it over)`);
-    await recordFiles(tx, tenantId, number, files);
-    await tx.query(`UPDATE batches SET status = 'complete', manifest = $3, completed_at = now() WHERE tenant_id = $1 AND number = $2`, [tenantId, number, manifestText]);
-    await tx.query('DELETE FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2', [tenantId, options.holder]);
-  });
-  return manifest;
+/** Worker threads for PII, when the build is large enough to pay for starting them. */
+async function redactionPool(db: Database, tenantId: string, spec: BatchSpec, options: BuildOptions): Promise<PiiPool | null> {
+  const threads = options.redactionThreads ?? defaultRedactionThreads();
+  if (threads === 0) return null;
+  const replies = await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark);
+  return replies >= (options.threadedFrom ?? THREADED_FROM) ? new PiiPool(threads) : null;
 }
