@@ -23,6 +23,7 @@ export interface AppOptions {
   config: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'logLevel' | 'trustProxy' | 'tooFastMs' | 'batchLeaseSeconds'> & {
     rateLimitRedisUrl?: string;
     load?: Partial<LoadConfig>;
+    redactionThreads?: number;
     suggestions?: Partial<SuggestionsConfig>;
     enrollment?: Partial<EnrollmentConfig>;
   };
@@ -86,7 +87,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(healthRoutes, { db });
   const caps = routeCaps(load);
   await app.register(syncRoutes, { db, cap: caps.sync });
-  await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
+  await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds, redactionThreads: config.redactionThreads });
   // One engine for suggestions and model turns, so a promotion on this replica serves here at once.
   const engine = suggestionEngine(config.suggestions);
   await app.register(suggestionRoutes, { db, engine, cap: caps.suggestions });

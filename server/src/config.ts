@@ -86,6 +86,12 @@ const Env = z.object({
    * that). A replica killed mid-build blocks the next build of its tenant for at most this long.
    */
   AITL_BATCH_LEASE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  /**
+   * Worker threads a batch build finds PII on, ahead of the thread that writes the files; 0 keeps
+   * it all on one thread. Unset: one fewer than the cores, at most 3 (builds of under 5000 replies
+   * and preferences use none).
+   */
+  AITL_REDACTION_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   /** `aitl batches pull`: the server to pull from, and the operator token (or use --server/--token). */
   AITL_SERVER_URL: z.url().optional(),
   AITL_TOKEN: z.string().min(1).optional(),
@@ -153,6 +159,7 @@ export interface Config {
   logLevel: z.infer<typeof Env>['AITL_LOG_LEVEL'];
   trustProxy: boolean;
   batchLeaseSeconds: number;
+  redactionThreads: number | undefined;
   serverUrl: string | undefined;
   token: string | undefined;
   tooFastMs: number;
@@ -202,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.AITL_LOG_LEVEL,
     trustProxy: e.AITL_TRUST_PROXY,
     batchLeaseSeconds: e.AITL_BATCH_LEASE_SECONDS,
+    redactionThreads: e.AITL_REDACTION_THREADS,
     serverUrl: e.AITL_SERVER_URL,
     token: e.AITL_TOKEN,
     tooFastMs: e.AITL_TOO_FAST_MS,

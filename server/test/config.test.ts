@@ -52,3 +52,12 @@ describe('load shedding and shared rate limits', () => {
     expect(() => loadConfig({ AITL_RATE_LIMIT_REDIS_URL: 'http://cache:6379' })).toThrow(/AITL_RATE_LIMIT_REDIS_URL/);
   });
 });
+
+describe('batch build configuration', () => {
+  it('leaves the redaction threads to the build unless set, and rejects a bad count', () => {
+    expect(loadConfig({}).redactionThreads).toBeUndefined();
+    expect(loadConfig({ AITL_REDACTION_THREADS: '0' }).redactionThreads).toBe(0);
+    expect(loadConfig({ AITL_REDACTION_THREADS: '2' }).redactionThreads).toBe(2);
+    expect(() => loadConfig({ AITL_REDACTION_THREADS: '-1' })).toThrow(/AITL_REDACTION_THREADS/);
+  });
+});

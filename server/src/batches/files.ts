@@ -24,6 +24,8 @@ export class BatchFileWriter {
   private rows = 0;
   private bytes = 0;
   private chunks = 0;
+  /** The chunk being inserted while the next one fills (one at a time, so memory stays at two chunks). */
+  private inFlight: Promise<unknown> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -47,22 +49,28 @@ export class BatchFileWriter {
     if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
   }
 
+  /** Starts inserting the pending rows as the next chunk, once the chunk before it is stored. */
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
     const data = Buffer.concat(this.pending);
     this.pending = [];
     this.pendingBytes = 0;
-    await this.db.query('INSERT INTO batch_file_chunks (tenant_id, number, name, chunk, data) VALUES ($1, $2, $3, $4, $5)', [
+    await this.inFlight;
+    const insert = this.db.query('INSERT INTO batch_file_chunks (tenant_id, number, name, chunk, data) VALUES ($1, $2, $3, $4, $5)', [
       this.tenantId,
       this.number,
       this.name,
       this.chunks++,
       data,
     ]);
+    // Awaited by the next flush or by close; the build fails there if the insert did.
+    insert.catch(() => {});
+    this.inFlight = insert;
   }
 
   async close(): Promise<WrittenFile> {
     await this.flush();
+    await this.inFlight;
     return { name: this.name, rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), chunks: this.chunks };
   }
 }

@@ -28,13 +28,30 @@ const WORD = /[\p{L}\p{N}]+/gu;
 /** Lower-cased words; placeholders such as [EMAIL_1] and digits count as words too. */
 export const words = (text: string): string[] => text.toLowerCase().match(WORD) ?? [];
 
+/** fnv1a of `w.slice(from, to).join(' ')`, without building the string (the batch build hashes millions). */
+function fnv1aJoined(w: readonly string[], from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) {
+    if (k > from) {
+      h ^= 32;
+      h = Math.imul(h, 0x01000193);
+    }
+    const s = w[k]!;
+    for (let i = 0; i < s.length; i++) {
+      h ^= s.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+  }
+  return h >>> 0;
+}
+
 /** Word n-grams as hashes (a text shorter than n is one gram). */
 export function shingles(text: string, n: number): number[] {
   const w = words(text);
   if (w.length === 0) return [];
-  if (w.length <= n) return [fnv1a(w.join(' '))];
+  if (w.length <= n) return [fnv1aJoined(w, 0, w.length)];
   const out: number[] = [];
-  for (let i = 0; i + n <= w.length; i++) out.push(fnv1a(w.slice(i, i + n).join(' ')));
+  for (let i = 0; i + n <= w.length; i++) out.push(fnv1aJoined(w, i, i + n));
   return out;
 }
 

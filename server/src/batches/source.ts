@@ -61,11 +61,8 @@ export async function* streamAnnotations(
 
 /** Relevance labels grouped by impression (for triplets), impression by impression, in bounded pages. */
 export async function* streamRelevanceByImpression(db: Database, tenantId: string, toSeq: number): AsyncGenerator<SourceRow[]> {
-  let afterImpression = '00000000-0000-0000-0000-000000000000';
-  let afterSeq = 0;
-  let group: SourceRow[] = [];
-  for (;;) {
-    const { rows } = await db.query<{ seq: string; impression_id: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
+  const page = (afterImpression: string, afterSeq: number) => {
+    const p = db.query<{ seq: string; impression_id: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
       `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, i.body AS impression, i.context AS context
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
@@ -74,6 +71,15 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
         LIMIT ${PAGE_SIZE}`,
       [tenantId, toSeq, afterImpression, afterSeq],
     );
+    p.catch(() => {}); // a prefetch the caller never reaches must not become an unhandled rejection
+    return p;
+  };
+  let group: SourceRow[] = [];
+  // As in streamAnnotations, the next page is fetched while the caller works on this one.
+  let next = page('00000000-0000-0000-0000-000000000000', 0);
+  for (;;) {
+    const { rows } = await next;
+    if (rows.length === PAGE_SIZE) next = page(rows.at(-1)!.impression_id, Number(rows.at(-1)!.seq));
     for (const r of rows) {
       if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== r.impression_id) {
         yield group;
@@ -82,8 +88,6 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
       group.push({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context });
     }
     if (rows.length < PAGE_SIZE) break;
-    afterImpression = rows.at(-1)!.impression_id;
-    afterSeq = Number(rows.at(-1)!.seq);
   }
   if (group.length > 0) yield group;
 }

@@ -45,6 +45,7 @@ Environment:
   AITL_RATE_LIMIT  requests per minute per token (default 600)
   AITL_BODY_LIMIT  largest request body in bytes (default 4 MiB)
   AITL_BATCH_LEASE_SECONDS  how long a dead batch build blocks the next one (default 120)
+  AITL_REDACTION_THREADS  worker threads a batch build finds PII on (default: cores - 1, at most 3; 0 = none)
   AITL_SERVER_URL, AITL_TOKEN  server and operator token for aitl batches pull
   AITL_ARMS_FILE   reply arms configuration (JSON); AITL_ARMS for inline JSON; default: two extractive arms
   AITL_ARM_TIMEOUT_MS  time an arm gets before the suggestion goes on without it (default 10000)

@@ -66,7 +66,7 @@ export const operations = {
     const request = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined));
     let built;
     try {
-      built = await buildBatch(db, tenant, request, { holder: `cli:${os.hostname()}:${process.pid}`, leaseSeconds: config.batchLeaseSeconds, progress });
+      built = await buildBatch(db, tenant, request, { holder: `cli:${os.hostname()}:${process.pid}`, leaseSeconds: config.batchLeaseSeconds, progress, ...(config.redactionThreads !== undefined && { redactionThreads: config.redactionThreads }) });
     } catch (error) {
       if (error instanceof BatchSpecError || error instanceof BatchBuildBusyError) throw new OperationError(error.message);
       throw error;

@@ -1,24 +1,16 @@
 import net from 'node:net';
+import { contextDetectors } from './context-detectors';
+import { digitsOf, each, type Detector, type PiiSpan } from './pii-span';
+
+export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 
 /**
  * Our own PII detectors, for what the library (see pii.ts) misses on the corpus: any-domain emails,
  * international and separated national phone formats, Luhn-checked cards, checksum-verified IBANs,
- * SSN/ITIN and a few national ids with their check digits, IPv4/IPv6, and secrets carried in URLs.
+ * SSN/ITIN and a few national ids with their check digits, IPv4/IPv6, and secrets carried in URLs;
+ * context-detectors.ts adds what only the surrounding words give away.
  * Each one validates what it matches, so order numbers, dates, prices and versions stay.
  */
-
-export const PII_TYPES = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'NATIONAL_ID', 'IP', 'SECRET'] as const;
-export type PiiType = (typeof PII_TYPES)[number];
-
-export interface PiiSpan {
-  start: number;
-  end: number;
-  type: PiiType;
-}
-
-type Detector = (text: string, out: PiiSpan[]) => void;
-
-const digitsOf = (s: string) => s.replace(/\D/g, '');
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -46,22 +38,16 @@ export function ibanValid(iban: string): boolean {
   return remainder === 1;
 }
 
-function each(re: RegExp, text: string, fn: (m: RegExpExecArray) => void) {
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    fn(m);
-    if (m[0].length === 0) re.lastIndex++;
-  }
-}
-
 const EMAIL = /(?<![\w.%+'-])[A-Za-z0-9][A-Za-z0-9._%+'-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(?![\w-])/g;
 
 // International: + or 00, a country code, then 6..14 more digits in groups. National: NANP with
 // separators, or a leading 0 with spaces (UK and most of Europe). Unseparated digit runs are left
-// alone: they are order and tracking numbers far more often than phones.
-const PHONE_INTL = /(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\d-])/g;
-const PHONE_NANP = /(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}(?![\w-])|(?<![\w.-])\d{3} \d{3} \d{4}(?![\w-])/g;
-const PHONE_TRUNK = /(?<![\w.-])0\d{2,4} \d{3,4} ?\d{3,4}(?![\w-]|\.\d)/g;
+// alone: they are order and tracking numbers far more often than phones (context-detectors.ts takes
+// them when a phone word comes first). None starts inside a letter-prefixed code (`PN-0043-5512-77`)
+// or after another digit group (`6521 4411 0093 2217`, a card that fails Luhn).
+const PHONE_INTL = /(?<![A-Za-z0-9][-/])(?<!\d[ .])(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(?\d{1,5}\)?){2,6}(?![\d-])/g;
+const PHONE_NANP = /(?<![\w.\/-])(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}(?![\w-])|(?<![\w.\/-])(?<!\d )\d{3} \d{3} \d{4}(?![\w-])/g;
+const PHONE_TRUNK = /(?<![\w.\/-])(?<!\d[ .])0\d{2,4} \d{3,4} ?\d{3,4}(?![\w-]|\.\d)/g;
 
 // 13..19 digits in groups, not inside a longer digit run (tracking numbers), starting like a card.
 const CARD = /(?<![\d-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![ -]?\d)/g;
@@ -70,7 +56,9 @@ const IBAN = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![a-z0-9])/g;
 
 const SSN = /(?<![\d-])(?!000|666|9)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])/g;
 const ITIN = /(?<![\d-])9\d{2}-[5-9]\d-\d{4}(?![\d-])/g;
-const UK_NINO = /(?<![A-Za-z0-9])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g;
+// Unlabelled only in its printed, spaced form: a compact AB123456C is as often a booking reference
+// (NAMED_ID still takes "NINO: AB123456C").
+const UK_NINO = /(?<![A-Za-z0-9])[A-Z]{2} \d{2} \d{2} \d{2} [A-D](?![A-Za-z0-9])/g;
 const ES_DNI = /(?<![A-Za-z0-9])([XYZ]\d{7}|\d{8})([A-Z])(?![A-Za-z0-9])/g;
 const CA_SIN = /(?<![\d-])\d{3}[ -]\d{3}[ -]\d{3}(?![\d-])/g;
 /** An id introduced by its name ("passport number: 533380006", "Steuer-ID 12 345 678 901"). */
@@ -78,6 +66,12 @@ const NAMED_ID =
   /\b(?:passport|ssn|social security|national (?:id|insurance)|id number|identity (?:card|number)|nino|sin|nhs|dni|nie|tax id|tin|steuer-id|aadhaar|emirates id|personnummer|bsn|pesel|codice fiscale)\b(?:\s*(?:no\.?|number|#))?\s*(?:is\s*)?[:#]?\s*([A-Z0-9](?:[ -]?[A-Z0-9]){5,19})/gi;
 
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]*\d)/g;
+// "firmware version 2.10.3.1", "v3.1.4.1", "section 4.2.1.3", "OID 1.3.6.1": four numbers that name a
+// version or a place in a document, not an address.
+const VERSION_BEFORE =
+  /(?:\b(?:version|ver|firmware|fw|build|release|rel|revision|rev|sdk|app|driver|agent|client|update|upgrade|patch|section|chapter|clause|paragraph|oid)\.?[\s:#-]*|(?<![A-Za-z])v\.?\s?)$/i;
+/** Whether the dotted numbers at `start` follow a version's or a document section's name. */
+export const namesAVersion = (text: string, start: number) => VERSION_BEFORE.test(text.slice(Math.max(0, start - 24), start));
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
 
 const URL = /\bhttps?:\/\/[^\s<>"'`]+/gi;
@@ -90,8 +84,9 @@ const detectors: Detector[] = [
   (text, out) => each(EMAIL, text, (m) => out.push({ start: m.index, end: m.index + m[0].length, type: 'EMAIL' })),
   (text, out) =>
     each(PHONE_INTL, text, (m) => {
-      let value = m[0].replace(/[ .(-]+$/, '');
-      const n = digitsOf(value).length;
+      const value = m[0].replace(/[ .(-]+$/, '');
+      // The digits after + or 00: a country code and a national number of 6 or more.
+      const n = digitsOf(value).length - (value.startsWith('00') ? 2 : 0);
       if (n >= 8 && n <= 15) out.push({ start: m.index, end: m.index + value.length, type: 'PHONE' });
     }),
   (text, out) => each(PHONE_NANP, text, (m) => out.push({ start: m.index, end: m.index + m[0].length, type: 'PHONE' })),
@@ -132,11 +127,15 @@ const detectors: Detector[] = [
   (text, out) =>
     each(NAMED_ID, text, (m) => {
       const value = m[1]!;
-      if (digitsOf(value).length < 5) return;
+      // "id number INV-2024-00871": a letter-prefixed document number, not a national id.
+      if (digitsOf(value).length < 5 || /^[A-Z]{2,}[-/]/i.test(value)) return;
       const start = m.index + m[0].length - value.length;
       out.push({ start, end: start + value.length, type: 'NATIONAL_ID' });
     }),
-  (text, out) => each(IPV4, text, (m) => out.push({ start: m.index, end: m.index + m[0].length, type: 'IP' })),
+  (text, out) =>
+    each(IPV4, text, (m) => {
+      if (!namesAVersion(text, m.index)) out.push({ start: m.index, end: m.index + m[0].length, type: 'IP' });
+    }),
   (text, out) =>
     each(IPV6, text, (m) => {
       if (net.isIPv6(m[0])) out.push({ start: m.index, end: m.index + m[0].length, type: 'IP' });
@@ -171,5 +170,6 @@ const detectors: Detector[] = [
 export function detectOwn(text: string): PiiSpan[] {
   const out: PiiSpan[] = [];
   for (const detect of detectors) detect(text, out);
+  for (const detect of contextDetectors) detect(text, out);
   return out;
 }

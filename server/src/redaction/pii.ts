@@ -1,10 +1,11 @@
 import { OpenRedaction } from '@openredaction/core';
-import { detectOwn, type PiiSpan, type PiiType } from './detectors';
+import { detectOwn, namesAVersion } from './detectors';
+import type { PiiSpan, PiiType } from './pii-span';
 
-export { PII_TYPES, type PiiSpan, type PiiType } from './detectors';
+export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 
 /** Recorded in every batch spec: a change here changes what a batch contains. */
-export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-1';
+export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-2';
 
 /**
  * Library choice, measured on the corpus (244 cases, Nov 2026): @openredaction/core 1.1.5 with all
@@ -18,7 +19,7 @@ export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-1';
  * our detectors lack; its UK/US phone, zip, order, ticket and date patterns are left out because
  * they take order numbers, tracking numbers and dates for PII.
  */
-const LIBRARY_PATTERNS: Record<string, PiiType> = {
+export const LIBRARY_PATTERNS: Record<string, PiiType> = {
   CREDIT_CARD: 'CARD',
   IBAN: 'IBAN',
   SSN: 'NATIONAL_ID',
@@ -50,16 +51,26 @@ const LIBRARY_PATTERNS: Record<string, PiiType> = {
 const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), enableCache: false });
 
 /**
+ * Whether the library's patterns above could match at all: each needs a digit, or (the key and
+ * token formats, passports, IPv6, private keys) one of these. Its every call costs far more than
+ * its patterns (it builds a Blob, a redacted copy and audit metrics), and prose without a digit
+ * is common, so such texts skip it. Checked against the pattern list in pii.test.ts.
+ */
+const LIBRARY_NEEDS = /\d|eyJ|pass|-----BEGIN|(?:[0-9a-f]{1,4}:){7}|[A-Za-z_/+=.-]{15}/i;
+export const libraryMightMatch = (text: string) => LIBRARY_NEEDS.test(text);
+
+/**
  * Where PII is in `text`: the library's findings and ours, overlaps resolved (earliest first, then
  * the longest), in text order.
  */
 export async function detectPii(text: string): Promise<PiiSpan[]> {
   if (text.length === 0) return [];
   const spans = detectOwn(text);
-  const found = await library.detect(text);
-  for (const d of found.detections) {
+  const found = libraryMightMatch(text) ? (await library.detect(text)).detections : [];
+  for (const d of found) {
     const type = LIBRARY_PATTERNS[d.type];
-    if (type) spans.push({ start: d.position[0], end: d.position[1], type });
+    if (!type || (type === 'IP' && namesAVersion(text, d.position[0]))) continue;
+    spans.push({ start: d.position[0], end: d.position[1], type });
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: PiiSpan[] = [];

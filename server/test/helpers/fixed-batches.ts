@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Annotation, AdoptionOutcome, BatchBuildRequest, Impression, RelevanceLabel } from '../../../lib/contract';
 import { BATCH_DATA_FILES, BATCH_MANIFEST } from '../../../lib/contract';
-import { buildBatch } from '../../src/batches/build/build-batch';
+import { buildBatch, type BuildOptions } from '../../src/batches/build/build-batch';
 import { readBatchFile } from '../../src/batches/files';
 import { batchFile } from '../../src/batches/store';
 import type { Database } from '../../src/db/database';
@@ -177,7 +177,7 @@ async function batchSha256(db: Database, tenantId: string, number: number): Prom
 }
 
 /** Loads the fixed history in three stages, builds a batch after each, and returns every file's sha256. */
-export async function buildFixedBatches(db: Database): Promise<Record<string, Record<string, string>>> {
+export async function buildFixedBatches(db: Database, options: Partial<BuildOptions> = {}): Promise<Record<string, Record<string, string>>> {
   const history = await FixedHistory.create(db);
   const { tenantId } = history.fw;
   const out: Record<string, Record<string, string>> = {};
@@ -191,7 +191,7 @@ export async function buildFixedBatches(db: Database): Promise<Record<string, Re
   ];
   for (const [i, spec] of FIXED_SPECS.entries()) {
     await stages[i]!();
-    const { number } = await buildBatch(db, tenantId, spec, OPTS);
+    const { number } = await buildBatch(db, tenantId, spec, { ...OPTS, ...options });
     out[`batch ${number}`] = await batchSha256(db, tenantId, number);
   }
   return out;

@@ -3,9 +3,11 @@ import type { z } from 'zod';
 import { BatchBuildRequest, describeIssues, issuePaths, type BatchManifest, type BatchSpec } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
 import { REDACTION_VERSION } from '../../redaction/pii';
+import { PiiPool, defaultRedactionThreads } from '../../redaction/pii-pool';
 import { KnowledgeTexts, loadCurrentArticles } from '../examples/article-texts';
 import { Redaction } from '../examples/row-redaction';
 import { recordFiles } from '../files';
+import { countAnnotations } from '../source';
 import { acquireBuildLease, type BuildLease } from '../lease';
 import { BatchOutput } from './batch-output';
 import type { BuildContext } from './build-context';
@@ -36,7 +38,13 @@ export interface BuildOptions {
   leaseSeconds: number;
   progress?: BuildProgress;
   signal?: AbortSignal;
+  /** Worker threads that find PII ahead of the build (0: none); default one fewer than the cores, at most 3. */
+  redactionThreads?: number;
+  /** Fewer replies and preferences than this are redacted on the build's own thread (threads take a second to start). */
+  threadedFrom?: number;
 }
+
+const THREADED_FROM = 5000;
 
 /** A build that holds its tenant's lease: `finished` settles when the batch is complete or thrown away. */
 export interface StartedBuild {
@@ -104,33 +112,46 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
   const { spec, previous } = await resolveSpec(db, tenantId, request);
   await db.query('UPDATE batches SET spec = $3::jsonb WHERE tenant_id = $1 AND number = $2', [tenantId, number, JSON.stringify(spec)]);
   const notes = new BuildNotes();
-  const ctx: BuildContext = {
-    db,
-    tenantId,
-    spec,
-    current: await loadCurrentArticles(db, tenantId),
-    knowledge: new KnowledgeTexts(db, tenantId),
-    redaction: new Redaction(),
-    notes,
-    output: new BatchOutput(db, tenantId, number, notes),
-    checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
-  };
+  const pool = await redactionPool(db, tenantId, spec, options);
+  try {
+    const ctx: BuildContext = {
+      db,
+      tenantId,
+      spec,
+      current: await loadCurrentArticles(db, tenantId),
+      knowledge: new KnowledgeTexts(db, tenantId),
+      redaction: new Redaction(pool),
+      notes,
+      output: new BatchOutput(db, tenantId, number, notes),
+      checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
+    };
 
-  const plan = await sftCensus(ctx);
-  const kept = await generationFiles(ctx, plan);
-  await retrievalFiles(ctx);
-  await knowledgeGaps(ctx);
-  ctx.checkpoint.done();
+    const plan = await sftCensus(ctx);
+    const kept = await generationFiles(ctx, plan);
+    await retrievalFiles(ctx);
+    await knowledgeGaps(ctx);
+    ctx.checkpoint.done();
 
-  const files = await ctx.output.close();
-  const manifest = batchManifest({ number, spec, files, previous, notes, output: ctx.output, sft: { plan, kept }, redaction: ctx.redaction.counts });
-  const manifestText = stringify(manifest, null, 2) + '\n';
-  await db.transaction(async (tx) => {
-    const held = await tx.query('SELECT 1 FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2 AND number = $3 FOR UPDATE', [tenantId, options.holder, number]);
-    if (held.rows.length === 0) throw new Error(`lost the build lease of batch ${number} (it expired and another build took it over)`);
-    await recordFiles(tx, tenantId, number, files);
-    await tx.query(`UPDATE batches SET status = 'complete', manifest = $3, completed_at = now() WHERE tenant_id = $1 AND number = $2`, [tenantId, number, manifestText]);
-    await tx.query('DELETE FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2', [tenantId, options.holder]);
-  });
-  return manifest;
+    const files = await ctx.output.close();
+    const manifest = batchManifest({ number, spec, files, previous, notes, output: ctx.output, sft: { plan, kept }, redaction: ctx.redaction.counts });
+    const manifestText = stringify(manifest, null, 2) + '\n';
+    await db.transaction(async (tx) => {
+      const held = await tx.query('SELECT 1 FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2 AND number = $3 FOR UPDATE', [tenantId, options.holder, number]);
+      if (held.rows.length === 0) throw new Error(`lost the build lease of batch ${number} (it expired and another build took it over)`);
+      await recordFiles(tx, tenantId, number, files);
+      await tx.query(`UPDATE batches SET status = 'complete', manifest = $3, completed_at = now() WHERE tenant_id = $1 AND number = $2`, [tenantId, number, manifestText]);
+      await tx.query('DELETE FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2', [tenantId, options.holder]);
+    });
+    return manifest;
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Worker threads for PII, when the build is large enough to pay for starting them. */
+async function redactionPool(db: Database, tenantId: string, spec: BatchSpec, options: BuildOptions): Promise<PiiPool | null> {
+  const threads = options.redactionThreads ?? defaultRedactionThreads();
+  if (threads === 0) return null;
+  const replies = await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark);
+  return replies >= (options.threadedFrom ?? THREADED_FROM) ? new PiiPool(threads) : null;
 }

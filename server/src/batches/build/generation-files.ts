@@ -1,6 +1,7 @@
 import type { Annotation, ChatMessage } from '../../../../lib/contract';
-import { promptMessages, promptParts, type PromptParts } from '../examples/prompt';
+import { promptMessages, promptParts, ticketTexts, type PromptParts } from '../examples/prompt';
 import { replyProvenance } from '../examples/provenance';
+import { scannedAhead } from '../examples/row-redaction';
 import { hashRank } from '../examples/sampling';
 import { ticketKey, ticketPseudonym } from '../examples/ticket';
 import { countAnnotations, streamAnnotations, type SourceRow } from '../source';
@@ -41,12 +42,23 @@ export async function generationFiles(ctx: BuildContext, plan: SftPlan): Promise
   const pass = new GenerationPass(ctx, plan);
   const { db, tenantId, spec, knowledge, checkpoint } = ctx;
   checkpoint.phase('replies and preferences', await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark));
-  for await (const page of streamAnnotations(db, tenantId, { types: ['adoption', 'preference'], fromSeq: 0, toSeq: spec.watermark, withContext: true })) {
+  const pages = streamAnnotations(db, tenantId, { types: ['adoption', 'preference'], fromSeq: 0, toSeq: spec.watermark, withContext: true });
+  for await (const page of scannedAhead(pages, ctx.redaction, rowTexts)) {
     await knowledge.load(page.flatMap((r) => r.impression?.articles ?? []));
     for (const row of page) await pass.row(row);
     await checkpoint.passed(page.length);
   }
   return pass.kept;
+}
+
+/** The texts a row may have redacted, but for the articles (few, and cached): its ticket, the arms' replies, the sent reply. */
+function* rowTexts(row: SourceRow): Iterable<string> {
+  if (!row.impression) return;
+  const ticket = ticketTexts(row.context);
+  yield* ticket.system;
+  for (const t of ticket.turns) yield* t.texts;
+  for (const arm of row.impression.arms) yield arm.text;
+  if (row.annotation.type === 'adoption' && row.annotation.payload.sentText) yield row.annotation.payload.sentText;
 }
 
 class GenerationPass {
@@ -60,7 +72,8 @@ class GenerationPass {
     private readonly plan: SftPlan,
   ) {
     const { notes, spec } = ctx;
-    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, spec.nearDuplicate);
+    // The census made the same SFT decisions over the same rows: replay them rather than MinHash again.
+    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, null, { replay: plan.decisions });
     this.dpoGate = new AdmissionGate('dpo', notes, spec.maxPerTicket);
     this.ktoGate = new AdmissionGate('kto', notes, spec.maxPerTicket);
   }

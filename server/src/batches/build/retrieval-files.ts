@@ -1,5 +1,6 @@
 import type { Annotation } from '../../../../lib/contract';
 import { isSuperseded } from '../examples/article-texts';
+import { scannedAhead } from '../examples/row-redaction';
 import { ticketKey, ticketPseudonym, ticketQuery } from '../examples/ticket';
 import { countAnnotations, streamRelevanceByImpression, type SourceRow } from '../source';
 import { AdmissionGate } from './admission-gate';
@@ -17,15 +18,31 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   const gates = { triplets: new AdmissionGate('triplets', notes, spec.maxPerTicket), rerank: new AdmissionGate('rerank', notes, spec.maxPerTicket) };
   checkpoint.phase('relevance labels', await countAnnotations(db, tenantId, ['relevance'], 0, spec.watermark));
   let pending = 0;
-  for await (const group of streamRelevanceByImpression(db, tenantId, spec.watermark)) {
-    await relevanceGroup(ctx, group, gates);
-    pending += group.length;
-    if (pending >= 500) {
-      await checkpoint.passed(pending);
-      pending = 0;
+  // Each ticket's query is scanned for PII on a worker thread a page of impressions ahead.
+  const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [ticketQuery(group[0]!.context)]);
+  for await (const page of pages) {
+    for (const group of page) {
+      await relevanceGroup(ctx, group, gates);
+      pending += group.length;
+      if (pending >= 500) {
+        await checkpoint.passed(pending);
+        pending = 0;
+      }
     }
   }
   await checkpoint.passed(pending);
+}
+
+async function* inPages<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let page: T[] = [];
+  for await (const item of items) {
+    page.push(item);
+    if (page.length === size) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
 /** The labels agents gave the articles of one impression. */

@@ -1,7 +1,7 @@
 import { hashRank, rankThreshold } from '../examples/sampling';
 import { ticketKey } from '../examples/ticket';
 import { countAnnotations, streamAnnotations } from '../source';
-import { AdmissionGate } from './admission-gate';
+import { AdmissionGate, GateDecisions } from './admission-gate';
 import { bandOf, bandQuotas, lengthBands } from './length-matching';
 import type { BuildContext } from './build-context';
 import { heldOut, inWindow } from './scope';
@@ -16,6 +16,8 @@ export interface SftPlan {
   syntheticThresholds: number[];
   /** Human-written targets before the window with a rank at or below this are kept as anchors. */
   anchorThreshold: number;
+  /** The census gate's decisions, which the generation pass's SFT gate replays. */
+  decisions: GateDecisions;
 }
 
 /** Whether the synthetic cap keeps a synthetic target of this rank and length. */
@@ -27,7 +29,8 @@ export const keepsSynthetic = (plan: SftPlan, rank: number, length: number): boo
  */
 export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const { db, tenantId, spec, current, checkpoint } = ctx;
-  const gate = new AdmissionGate('sft', null, spec.maxPerTicket, spec.nearDuplicate);
+  const decisions = new GateDecisions();
+  const gate = new AdmissionGate('sft', null, spec.maxPerTicket, spec.nearDuplicate, { record: decisions });
   const syntheticRanks: number[] = [];
   const syntheticLengths: number[] = [];
   const humanLengths: number[] = [];
@@ -78,5 +81,6 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
     lengthBands: bands,
     syntheticThresholds: ranksPerBand.map((r, b) => rankThreshold(r, quotas[b]!)),
     anchorThreshold: rankThreshold(anchorRanks, anchors),
+    decisions,
   };
 }

@@ -30,18 +30,35 @@ export async function promptParts(
     const t = knowledge.text(a);
     system.push(await redaction.scan(`\n\n[${i + 1}] ${t.title}\n${t.body.slice(0, articleChars)}`));
   }
-  if (context?.subject) system.push(await redaction.scan(`\n\nTicket subject: ${context.subject}`));
+  const ticket = ticketTexts(context);
+  for (const text of ticket.system) system.push(await redaction.scan(text));
   const turns: PromptParts['turns'] = [];
+  for (const t of ticket.turns) {
+    const texts: Scanned[] = [];
+    for (const text of t.texts) texts.push(await redaction.scan(text));
+    turns.push({ role: t.role, texts });
+  }
+  return { system, turns };
+}
+
+/**
+ * The ticket's part of the prompt, as the texts promptParts scans: the subject and internal notes
+ * (system context), then the conversation, consecutive messages of one role merged into one turn.
+ */
+export function ticketTexts(context: TicketContext | null): { system: string[]; turns: { role: 'user' | 'assistant'; texts: string[] }[] } {
+  const system: string[] = [];
+  if (context?.subject) system.push(`\n\nTicket subject: ${context.subject}`);
+  const turns: { role: 'user' | 'assistant'; texts: string[] }[] = [];
   for (const m of context?.messages ?? []) {
     if (m.text.trim() === '') continue;
     if (m.role === 'internal') {
-      system.push(await redaction.scan(`\n\nInternal note: ${m.text}`));
+      system.push(`\n\nInternal note: ${m.text}`);
       continue;
     }
     const role = m.role === 'agent' || m.role === 'bot' ? 'assistant' : 'user';
     const last = turns.at(-1);
-    if (last?.role === role) last.texts.push(await redaction.scan(`\n\n${m.text}`));
-    else turns.push({ role, texts: [await redaction.scan(m.text)] });
+    if (last?.role === role) last.texts.push(`\n\n${m.text}`);
+    else turns.push({ role, texts: [m.text] });
   }
   return { system, turns };
 }

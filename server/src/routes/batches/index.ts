@@ -20,7 +20,7 @@ function batchNumber(raw: string): number {
  * `/v1/batches`: operators build, list and download retraining batches of their own tenant.
  * A build runs in the background of the replica that accepted it; any replica serves the files.
  */
-export default async function batchRoutes(app: FastifyInstance, opts: { db: Database; leaseSeconds: number }) {
+export default async function batchRoutes(app: FastifyInstance, opts: { db: Database; leaseSeconds: number; redactionThreads?: number | undefined }) {
   const { db } = opts;
   const operator = app.requireRole('operator');
   const running = new Map<AbortController, Promise<unknown>>();
@@ -44,6 +44,7 @@ export default async function batchRoutes(app: FastifyInstance, opts: { db: Data
         holder: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
         leaseSeconds: opts.leaseSeconds,
         signal: controller.signal,
+        ...(opts.redactionThreads !== undefined && { redactionThreads: opts.redactionThreads }),
       });
     } catch (error) {
       if (error instanceof BatchSpecError) throw new HttpError(400, 'bad_request', error.message, error.paths);
