@@ -10,6 +10,7 @@ import { registerErrorHandling } from './plugins/errors';
 import { registerRateLimit } from './plugins/rate-limit';
 import adminRoutes from './routes/admin';
 import enrollRoutes from './routes/enroll';
+import gapRoutes from './routes/gaps';
 import healthRoutes from './routes/healthz';
 import batchRoutes from './routes/batches';
 import metricsRoutes from './routes/metrics';
@@ -82,6 +83,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds });
   await app.register(suggestionRoutes, { db, engine: suggestionEngine(config.suggestions) });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
+  await app.register(gapRoutes, { db });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });
   return app;

@@ -8,6 +8,7 @@ import {
 } from '../../../lib/contract';
 import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
+import { lockGapNumbering, numberGaps } from '../gaps/numbering';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
@@ -86,6 +87,9 @@ export async function storeAnnotations(
     );
     if (owner.rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
     if (accepted.size === 0) return;
+    // Missing-knowledge reports are numbered as gaps in seq order: lock before the insert draws seqs.
+    const reportsGaps = [...accepted.values()].some(({ annotation }) => annotation.type === 'missing_knowledge');
+    if (reportsGaps) await lockGapNumbering(tx, auth.tenantId);
 
     const rows = [...accepted.values()].map(({ annotation: a, hash }) => ({
       id: a.id,
@@ -117,6 +121,7 @@ export async function storeAnnotations(
       [auth.tenantId, auth.name, auth.tokenId, JSON.stringify(rows)],
     );
     const storedIds = new Set(inserted.rows.map((r) => r.id));
+    if (reportsGaps && storedIds.size > 0) await numberGaps(tx, auth.tenantId);
     const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
     const existingHashes = new Map<string, string>();
     if (existing.length > 0) {

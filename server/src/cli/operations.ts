@@ -16,6 +16,7 @@ import { knowledgeBaseState, knowledgeSources, kbVersion } from '../knowledge/kn
 import { readSource } from '../knowledge/sources/read-source';
 import { KbImportError, type SourceFormat } from '../knowledge/sources/source-article';
 import { accessOperations } from './access-operations';
+import { gapOperations } from './gap-operations';
 import { table } from './table';
 
 /** A failure the person at the terminal can act on; printed without a stack trace. */
@@ -55,6 +56,7 @@ export const operations = {
   },
 
   ...accessOperations,
+  ...gapOperations,
 
   async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
     const { tenant, json, ...spec } = args;
@@ -102,6 +104,8 @@ export const operations = {
         `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
         `  knowledge base is now ${kbVersion(summary.revision)}`,
       ];
+      if (summary.gapsClosed.length > 0) lines.push(`  closed knowledge gap(s) ${summary.gapsClosed.join(', ')}`);
+      lines.push(...summary.gapWarnings.map((w) => `warning: ${w}`));
       if (summary.skipped.length > 0) lines.push(`skipped ${summary.skipped.length}:`, ...summary.skipped.map((s) => `  ${s}`));
       if (embedded) lines.push(`  ${embedded}`);
       return lines.join('\n') + '\n';
