@@ -87,9 +87,6 @@ export async function storeAnnotations(
     );
     if (owner.rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
     if (accepted.size === 0) return;
-    // Missing-knowledge reports are numbered as gaps in seq order: lock before the insert draws seqs.
-    const reportsGaps = [...accepted.values()].some(({ annotation }) => annotation.type === 'missing_knowledge');
-    if (reportsGaps) await lockGapNumbering(tx, auth.tenantId);
 
     const rows = [...accepted.values()].map(({ annotation: a, hash }) => ({
       id: a.id,
@@ -104,8 +101,8 @@ export async function storeAnnotations(
       body: a,
       ...typedColumns(a),
     }));
-    // One statement for the whole batch; the rows travel as one JSON parameter.
-    const inserted = await tx.query<{ id: string }>(
+    // One statement for the batch; the rows travel as one JSON parameter.
+    const insert = (part: typeof rows) => tx.query<{ id: string }>(
       `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
                                 impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
                                 article_id, article_version, label)
@@ -118,10 +115,22 @@ export async function storeAnnotations(
               outcome text, similarity double precision, article_id uuid, article_version integer, label text)
        ON CONFLICT (tenant_id, id) DO NOTHING
        RETURNING id::text AS id`,
-      [auth.tenantId, auth.name, auth.tokenId, JSON.stringify(rows)],
+      [auth.tenantId, auth.name, auth.tokenId, JSON.stringify(part)],
     );
-    const storedIds = new Set(inserted.rows.map((r) => r.id));
-    if (reportsGaps && storedIds.size > 0) await numberGaps(tx, auth.tenantId);
+    // Missing-knowledge reports are numbered as gaps in seq order, so their seqs are drawn under the
+    // tenant's gap lock. They go last, in their own statement: the lock is held for them and the
+    // commit only, not for the whole request's rows. (Two requests sending one id as a report and as
+    // another type can deadlock here; Postgres aborts one, a 5xx, and its client retries.)
+    const reports = rows.filter((r) => r.type === 'missing_knowledge');
+    const others = rows.filter((r) => r.type !== 'missing_knowledge');
+    const inserted = others.length > 0 ? (await insert(others)).rows : [];
+    if (reports.length > 0) {
+      await lockGapNumbering(tx, auth.tenantId);
+      const storedReports = (await insert(reports)).rows;
+      inserted.push(...storedReports);
+      if (storedReports.length > 0) await numberGaps(tx, auth.tenantId);
+    }
+    const storedIds = new Set(inserted.map((r) => r.id));
     const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
     const existingHashes = new Map<string, string>();
     if (existing.length > 0) {
