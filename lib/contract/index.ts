@@ -16,6 +16,7 @@ export * from './health';
 export * from './batch';
 export * from './enrollment';
 export * from './admin';
+export * from './knowledge-gap';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './extension';

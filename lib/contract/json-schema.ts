@@ -5,6 +5,7 @@ import { CompanySignInRequest, EnrollRequest, EnrollResponse, EnrollmentMethods 
 import { ApiError } from './errors';
 import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalRow, KnowledgeGapRow, KtoRow, RerankRow, SftRow, SourceRow, TripletRow } from './batch';
 import { Health } from './health';
+import { GapResolveRequest, GapResolveResponse, KnowledgeGapList } from './knowledge-gap';
 import { MetricsResponse } from './metrics';
 import { EvalReport, LabelledTicket } from './evaluation';
 import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
@@ -45,6 +46,9 @@ export const PUBLISHED_SCHEMAS = {
   EvalRow,
   SourceRow,
   MetricsResponse,
+  KnowledgeGapList,
+  GapResolveRequest,
+  GapResolveResponse,
   EnrollmentMethods,
   EnrollRequest,
   CompanySignInRequest,

@@ -11,6 +11,7 @@ import { registerLoadShedding, routeCaps } from './plugins/load-shedding';
 import { registerRateLimit } from './plugins/rate-limit';
 import adminRoutes from './routes/admin';
 import enrollRoutes from './routes/enroll';
+import gapRoutes from './routes/gaps';
 import healthRoutes from './routes/healthz';
 import batchRoutes from './routes/batches';
 import metricsRoutes from './routes/metrics';
@@ -93,6 +94,7 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(suggestionRoutes, { db, engine, cap: caps.suggestions });
   await app.register(modelRoutes, { db, serving: engine.models, arms: engine.arms });
   await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
+  await app.register(gapRoutes, { db });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });
   return app;

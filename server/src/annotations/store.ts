@@ -8,6 +8,7 @@ import {
 } from '../../../lib/contract';
 import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
+import { lockGapNumbering, numberGaps } from '../gaps/numbering';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
@@ -93,27 +94,43 @@ export async function storeAnnotations(
     // One multi-row INSERT with a parameter per value, the shape Postgres ingests fastest: each
     // value arrives typed by its column, where one JSON parameter (jsonb_to_recordset) made the
     // database parse every annotation twice.
-    const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
-    const tuples: string[] = [];
-    for (const { annotation: a, hash } of accepted.values()) {
-      const t = typedColumns(a);
-      const at = values.length;
-      values.push(
-        a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, JSON.stringify(a),
-        t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
+    const rows = [...accepted.values()];
+    const insert = (part: typeof rows) => {
+      const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
+      const tuples: string[] = [];
+      for (const { annotation: a, hash } of part) {
+        const t = typedColumns(a);
+        const at = values.length;
+        values.push(
+          a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, JSON.stringify(a),
+          t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
+        );
+        tuples.push(`($1, $2, $3, ${Array.from({ length: ROW_VALUES }, (_, k) => `$${at + k + 1}`).join(', ')})`);
+      }
+      return tx.query<{ id: string }>(
+        `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
+                                  impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
+                                  article_id, article_version, label)
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT (tenant_id, id) DO NOTHING
+         RETURNING id::text AS id`,
+        values,
       );
-      tuples.push(`($1, $2, $3, ${Array.from({ length: ROW_VALUES }, (_, k) => `$${at + k + 1}`).join(', ')})`);
+    };
+    // Missing-knowledge reports are numbered as gaps in seq order, so their seqs are drawn under the
+    // tenant's gap lock. They go last, in their own statement: the lock is held for them and the
+    // commit only, not for the whole request's rows. (Two requests sending one id as a report and as
+    // another type can deadlock here; Postgres aborts one, a 5xx, and its client retries.)
+    const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
+    const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
+    const inserted = others.length > 0 ? (await insert(others)).rows : [];
+    if (reports.length > 0) {
+      await lockGapNumbering(tx, auth.tenantId);
+      const storedReports = (await insert(reports)).rows;
+      inserted.push(...storedReports);
+      if (storedReports.length > 0) await numberGaps(tx, auth.tenantId);
     }
-    const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
-                                impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
-                                article_id, article_version, label)
-       VALUES ${tuples.join(', ')}
-       ON CONFLICT (tenant_id, id) DO NOTHING
-       RETURNING id::text AS id`,
-      values,
-    );
-    const storedIds = new Set(inserted.rows.map((r) => r.id));
+    const storedIds = new Set(inserted.map((r) => r.id));
     const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
     const existingHashes = new Map<string, string>();
     if (existing.length > 0) {

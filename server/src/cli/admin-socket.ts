@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { adminSocketPath } from '../db/data-dir-lock';
 import { AccessError } from '../auth/errors';
+import { GapResolveError } from '../gaps/resolve';
 import { OperationError } from './operation-error';
 import { isOperationName, operations } from './operations';
 
@@ -28,7 +29,7 @@ export async function startAdminSocket(config: Config, db: Database) {
       const run = operations[name] as (ctx: { db: Database; config: Config }, args: unknown) => Promise<string>;
       return { output: await run({ db, config }, request.body?.args ?? {}) };
     } catch (error) {
-      if (error instanceof OperationError || error instanceof AccessError) return reply.code(400).send({ error: error.message });
+      if (error instanceof OperationError || error instanceof AccessError || error instanceof GapResolveError) return reply.code(400).send({ error: error.message });
       request.log?.error?.(error);
       return reply.code(500).send({ error: `the server failed to run ${name}: ${(error as Error).message}` });
     }

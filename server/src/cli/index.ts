@@ -8,6 +8,7 @@ import type { SourceFormat } from '../knowledge/sources/source-article';
 import { ConfigError, loadConfig } from '../config';
 import { DEMO_KB_DIR, DEMO_TICKETS } from '../demo';
 import { KbImportError } from '../knowledge/sources/source-article';
+import { GapResolveError } from '../gaps/resolve';
 import { withScratchKnowledgeBase } from '../knowledge/scratch-kb';
 import type { TicketSplit } from '../knowledge/evaluation';
 import { DataDirBusyError, DatabaseUnavailableError } from '../db/database';
@@ -210,6 +211,23 @@ kb.command('embed')
   .option('--tenant <tenant>', 'tenant', 'default')
   .action((opts: { tenant: string }) => runAndPrint('kb.embed', opts));
 
+const gaps = program.command('gaps').description("the knowledge-gap queue: agents' missing-knowledge reports, numbered, and the articles that close them");
+gaps
+  .command('list')
+  .description('list knowledge gaps, oldest first: what is missing, the ticket, who reported it, what was shown, what closed it')
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .option('--open', 'only gaps no article closes yet')
+  .option('--json', 'machine-readable output')
+  .action((opts: { tenant: string; open?: boolean; json?: boolean }) => runAndPrint('gaps.list', opts));
+gaps
+  .command('resolve')
+  .description('close a gap with the live article that answers it (or write closes_gaps: [GAP] in its front matter and import)')
+  .argument('<gap>', 'gap number (see aitl gaps list)', number('GAP'))
+  .requiredOption('--article <external-id>', "the article's id in its source (front-matter id, CSV id, Zendesk article id)")
+  .option('--source <name>', 'the source of the article, when several sources use that id')
+  .option('--tenant <tenant>', 'tenant', 'default')
+  .action((gap: number, opts: { article: string; source?: string; tenant: string }) => runAndPrint('gaps.resolve', { gap, ...opts }));
+
 const SPLITS = ['all', 'training', 'held-out'] as const satisfies readonly TicketSplit[];
 interface KbChoice {
   tickets?: string;
@@ -273,7 +291,7 @@ program
 
 registerModelCommands(program, runAndPrint, number);
 
-const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, AccessError, OperationError, KbImportError, PullError];
+const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, AccessError, OperationError, KbImportError, PullError, GapResolveError];
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (EXPECTED.some((E) => error instanceof E)) {

@@ -20,6 +20,7 @@ import { ModelServing } from '../models/serving';
 import { accessOperations } from './access-operations';
 import { modelOperations } from './model-operations';
 import { OperationError } from './operation-error';
+import { gapOperations } from './gap-operations';
 import { table } from './table';
 
 
@@ -58,6 +59,7 @@ export const operations = {
 
   ...accessOperations,
   ...modelOperations,
+  ...gapOperations,
 
   async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
     const { tenant, json, ...spec } = args;
@@ -112,6 +114,8 @@ export const operations = {
         `  ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.retired} retired, ${summary.restored} restored`,
         `  knowledge base is now ${kbVersion(summary.revision)}`,
       ];
+      if (summary.gapsClosed.length > 0) lines.push(`  closed knowledge gap(s) ${summary.gapsClosed.join(', ')}`);
+      lines.push(...summary.gapWarnings.map((w) => `warning: ${w}`));
       if (summary.skipped.length > 0) lines.push(`skipped ${summary.skipped.length}:`, ...summary.skipped.map((s) => `  ${s}`));
       if (embedded) lines.push(`  ${embedded}`);
       return lines.join('\n') + '\n';

@@ -3,10 +3,11 @@ import type { Database, Sql } from '../db/database';
 import { TENANT_PATTERN } from '../auth/tokens';
 import { KbImportError, type ParsedSource, type SourceArticle } from './sources/source-article';
 import { refreshKnowledgeStats } from './knowledge-base';
+import { linkImportedGaps, type ImportedGapLinks } from '../gaps/import-links';
 
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 
-export interface ImportSummary {
+export interface ImportSummary extends ImportedGapLinks {
   importId: string;
   tenantId: string;
   source: string;
@@ -42,7 +43,8 @@ const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK)
  * Makes a tenant's articles from one source match an export, in one transaction (all or nothing):
  * new articles start at version 1; changed ones get the next version; articles missing from the
  * export are retired, never deleted (impressions and annotations point at them); every version is
- * kept in knowledge_article_versions so the exact text an arm saw can be rebuilt.
+ * kept in knowledge_article_versions so the exact text an arm saw can be rebuilt. Articles that name
+ * knowledge gaps (`closes_gaps`) close them in the same transaction.
  */
 export async function importKnowledgeBase(
   db: Database,
@@ -133,6 +135,7 @@ export async function importKnowledgeBase(
 
     const changed = inserts.length + updates.length + restoreIds.length + retireIds.length > 0;
     const revision = changed ? await refreshKnowledgeStats(tx, tenantId) : await currentRevision(tx, tenantId);
+    const gapLinks = await linkImportedGaps(tx, tenantId, source, parsed.articles);
     const importId = randomUUID();
     const summary: ImportSummary = {
       importId,
@@ -146,6 +149,7 @@ export async function importKnowledgeBase(
       retired: retireIds.length,
       restored,
       skipped: parsed.skipped,
+      ...gapLinks,
     };
     await tx.query(
       `INSERT INTO knowledge_imports (tenant_id, id, source, format, origin, revision, added, updated, unchanged, retired, restored)

@@ -86,7 +86,7 @@ export async function readSignals(db: Sql, tenantId: string, watermark: number, 
     if (!t) {
       t = { ticket, context: context ?? { subject: '', messages: [] }, evalSlice: inEvalSlice(ticket), articles: new Map() };
       byTicket.set(key, t);
-    } else if (context) t.context = context;
+    } else if (context && t.context.messages.length === 0) t.context = context;
     return t;
   };
   const add = (t: TicketSignals, articleId: string, kind: SignalKind) => {
@@ -95,7 +95,9 @@ export async function readSignals(db: Sql, tenantId: string, watermark: number, 
   };
 
   for (const r of rows) {
-    const t = ticketOf({ platform: r.platform as TicketRef['platform'], ticketId: r.ticket_id }, { subject: r.context?.subject ?? '', messages: r.context?.messages ?? [] });
+    const t = ticketOf({ platform: r.platform as TicketRef['platform'], ticketId: r.ticket_id }, r.context?.messages?.length ? { subject: r.context.subject ?? '', messages: r.context.messages } : null);
+    // The newest impression's view of the ticket is what a retrain searches with.
+    if (r.context?.messages?.length) t.context = { subject: r.context.subject ?? '', messages: r.context.messages };
     if (r.type === 'relevance' && r.article_id && r.label && r.label in SIGNAL_WEIGHTS) {
       add(t, r.article_id, r.label as SignalKind);
       continue;

@@ -7,6 +7,7 @@ import type { StageOne } from '../knowledge/retrieval';
 import { DEFAULT_GATE, decide, type GateOptions, type SideMetrics } from './gate';
 import type { ModelServing } from './serving';
 import { annotationWatermark, positives, readSignals, type GapPositive, type Signals, type TicketSignals } from './signals';
+import { resolvedGapPositives } from '../gaps/positives';
 import { recordChampion, trainChampion } from './champion';
 import { buildExampleSet } from './reply-examples';
 import { readServedGeneration } from './served-champion';
@@ -93,7 +94,13 @@ export async function startTurn(db: Database, tenantId: string, serving: ModelSe
 /** One turn of the flywheel: the retrieval side, then the generation side, on the same watermark. */
 async function runTurn(db: Database, tenantId: string, serving: ModelServing, turn: number, options: TurnOptions): Promise<TurnResult> {
   const watermark = await annotationWatermark(db, tenantId);
-  const retrieval = await retrievalTurn(db, tenantId, serving, turn, watermark, options);
+  // A closed knowledge gap makes its ticket a positive for the article that closed it.
+  const gaps = options.gaps ?? (await resolvedGapPositives(db, tenantId, { watermark })).map((g) => ({
+    ticket: g.ticket,
+    context: g.query ? { subject: '', messages: [{ role: 'customer' as const, text: g.query }] } : null,
+    articleId: g.articleId,
+  }));
+  const retrieval = await retrievalTurn(db, tenantId, serving, turn, watermark, { ...options, gaps });
   return { ...retrieval, generation: await generationTurn(db, tenantId, turn, watermark, options) };
 }
 

@@ -1,11 +1,12 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { bodyToText } from '../article-text';
+import { gapsFromCsvCell } from './gap-references';
 import { Problems, checkArticle, type SourceArticle } from './source-article';
 
 const REQUIRED = ['id', 'title', 'body'] as const;
 
 /**
- * A CSV with a header row: `id`, `title`, `body` required; `url` and `updated_at` optional; other
+ * A CSV with a header row: `id`, `title`, `body` required; `url`, `updated_at` and `closes_gaps` ("12;15") optional; other
  * columns ignored. Bodies may be HTML (converted) or plain text (kept). Quoted fields may span lines.
  */
 export function parseCsvFile(text: string, file: string, problems: Problems, skipped: string[]): SourceArticle[] {
@@ -37,13 +38,14 @@ export function parseCsvFile(text: string, file: string, problems: Problems, ski
     // csv-parse reports the line a record ends on; a quoted body may span several lines.
     const at = `${file}:${previousEnd + 1}`;
     previousEnd = info.lines;
+    const closesGaps = gapsFromCsvCell(record.closes_gaps, at, problems);
     const article = checkArticle(
       { id: record.id, title: record.title, body: record.body ? bodyToText(record.body) : null, url: record.url, updatedAt: record.updated_at },
       at,
       problems,
       skipped,
     );
-    if (article) articles.push(article);
+    if (article) articles.push(closesGaps.length > 0 ? { ...article, closesGaps } : article);
   }
   return articles;
 }

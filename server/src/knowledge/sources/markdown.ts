@@ -1,12 +1,13 @@
 import { parseDocument } from 'yaml';
 import { markdownToText } from '../article-text';
+import { gapsFromFrontMatter } from './gap-references';
 import { Problems, checkArticle, type SourceArticle } from './source-article';
 
 const FENCE = /^---[ \t]*$/;
 
 /**
  * One Markdown article: YAML front matter with `id`, `title` and optionally `url` and
- * `updated_at`, then the body. Other front-matter keys (tags, section, ...) are allowed and ignored.
+ * `updated_at`, `closes_gaps` (gap numbers), then the body. Other front-matter keys (tags, section, ...) are allowed and ignored.
  */
 export function parseMarkdownFile(text: string, file: string, problems: Problems, skipped: string[]): SourceArticle | null {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
@@ -34,5 +35,7 @@ export function parseMarkdownFile(text: string, file: string, problems: Problems
   }
   const m = meta as Record<string, unknown>;
   const body = markdownToText(lines.slice(end + 1).join('\n'));
-  return checkArticle({ id: m.id, title: m.title, body, url: m.url, updatedAt: m.updated_at ?? m.updated }, `${file}:1`, problems, skipped);
+  const closesGaps = gapsFromFrontMatter(m.closes_gaps, `${file}:1`, problems);
+  const article = checkArticle({ id: m.id, title: m.title, body, url: m.url, updatedAt: m.updated_at ?? m.updated }, `${file}:1`, problems, skipped);
+  return article && closesGaps.length > 0 ? { ...article, closesGaps } : article;
 }

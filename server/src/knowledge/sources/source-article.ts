@@ -13,6 +13,8 @@ export interface SourceArticle {
   sourceUpdatedAt: string | null;
   /** Where it was read, for messages: `kb/refunds.md:1`. */
   at: string;
+  /** Knowledge gaps (their numbers) this article closes, when the source says so. */
+  closesGaps?: number[];
 }
 
 export type SourceFormat = 'zendesk' | 'markdown' | 'csv' | 'rt';

@@ -1,12 +1,13 @@
 import { getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { htmlToText } from '../article-text';
+import { gapsFromLabels } from './gap-references';
 import { Problems, checkArticle, lineAt, type SourceArticle } from './source-article';
 
 /**
  * A Zendesk Help Center export: the JSON of `GET /api/v2/help_center/articles` (one page,
  * `{"articles": [...]}`), a folder of such pages, a bare array of articles, or `{"article": {...}}`.
  * Each article's `id` is kept as the external id, `html_url` as its URL, `body` (HTML) becomes
- * clean text. Drafts are not published to customers, so they are skipped.
+ * clean text; labels `aitl-gap-N` name the knowledge gaps it closes. Drafts are not published to customers, so they are skipped.
  *
  * jsonc-parser rather than JSON.parse: it reports where a file is broken and where each article
  * starts, so every message can name the file and line.
@@ -43,13 +44,14 @@ export function parseZendeskFile(text: string, file: string, problems: Problems,
       problems.add(at, 'body must be a string of HTML');
       continue;
     }
+    const closesGaps = gapsFromLabels(raw.label_names, at, problems);
     const article = checkArticle(
       { id: raw.id, title: raw.title, body: raw.body ? htmlToText(raw.body) : null, url: raw.html_url ?? raw.url, updatedAt: raw.updated_at ?? raw.edited_at },
       at,
       problems,
       skipped,
     );
-    if (article) articles.push(article);
+    if (article) articles.push(closesGaps.length > 0 ? { ...article, closesGaps } : article);
   }
   return articles;
 }
