@@ -21,8 +21,9 @@ export async function getJson<T>(path: string, token: string, signal?: AbortSign
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const message = typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : response.statusText;
-    throw new ApiFailure(response.status, message);
+    // The API's error shape: {error: {code, message, requestId}}.
+    const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
+    throw new ApiFailure(response.status, typeof message === 'string' ? message : `${response.status} ${response.statusText}`);
   }
   return body as T;
 }

@@ -47,6 +47,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: { dir?
     root: dir,
     prefix: '/dashboard/',
     index: 'index.html',
+    cacheControl: false,
     // Hashed asset names change with every build; index.html must not be cached past one.
     setHeaders: (res, file) => res.setHeader('cache-control', file.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
   });
