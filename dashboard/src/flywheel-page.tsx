@@ -13,7 +13,7 @@ export function FlywheelPage({ metrics }: { metrics: MetricsResponse }) {
     <section aria-labelledby="flywheel-heading">
       <h2 id="flywheel-heading">Flywheel</h2>
       <p className="summary">
-        {impressions} suggestions shown in {weeks.length} weeks with activity, {markers.length} model changes.
+        {`${impressions} suggestions shown in ${weeks.length} ${weeks.length === 1 ? 'week' : 'weeks'} with activity; ${markers.length} model ${markers.length === 1 ? 'change' : 'changes'}.`}
       </p>
       <div className="charts">
         <WeekChart

@@ -11,7 +11,8 @@ const X = { armId: 'extractive', model: 'extractive-v1', promptVersion: 'concise
 const Y = { armId: 'gpt', model: 'gpt-4o-mini', promptVersion: 'support-3' };
 const OUTCOMES = ['as_is', 'light_edit', 'heavy_edit', 'discarded', 'not_used'] as const;
 const LABELS = ['relevant', 'partial', 'irrelevant', 'outdated'] as const;
-const VERDICTS = ['A', 'B', 'tie', 'both_bad'] as const;
+// The extractive arm (A) wins more often than the other, so the arms' lines part.
+const VERDICTS = ['A', 'B', 'A', 'tie', 'both_bad'] as const;
 /** Inside each outcome's band under the default thresholds. */
 const SIMILARITY = { as_is: 0.99, light_edit: 0.9, heavy_edit: 0.5, discarded: 0.1, not_used: null } as const;
 
@@ -40,7 +41,8 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
       const imp: Impression = await insertImpression(db, tenantId, {
         createdAt: new Date(shownAt).toISOString(),
         arms: [{ slot: 'A', ...X }, { slot: 'B', ...Y }],
-        displayOrder: i % 2 ? ['B', 'A'] : ['A', 'B'],
+        // Sides swap every four suggestions, against the verdict cycle, so left and right both win.
+        displayOrder: (i >> 2) % 2 ? ['B', 'A'] : ['A', 'B'],
         reranker: weeksAgo > 1 ? 'rerank-1' : 'rerank-2',
         ticketId: `${weeksAgo}-${i}`,
       });
@@ -57,7 +59,8 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
       annotations.push({
         ...base(1, 8_000),
         type: 'relevance',
-        payload: { articleId: imp.articles[0]!.id, articleVersion: imp.articles[0]!.version, rank: 1, label: LABELS[(i + weeksAgo) % LABELS.length]! },
+        // rerank-2 (the last two weeks) shows no outdated articles: its precision@8 is higher.
+        payload: { articleId: imp.articles[0]!.id, articleVersion: imp.articles[0]!.version, rank: 1, label: LABELS[(i + weeksAgo) % (weeksAgo > 1 ? 4 : 3)]! },
       } as Annotation);
       const verdict = VERDICTS[i % VERDICTS.length]!;
       annotations.push({

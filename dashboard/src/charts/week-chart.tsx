@@ -18,9 +18,10 @@ export interface ChartMarker {
   label: string;
 }
 
-const WIDTH = 720;
-const HEIGHT = 240;
-const PAD = { left: 48, right: 16, top: 16, bottom: 36 };
+// About the width a chart gets on screen (dashboard.css: columns of at least 600 px), so text stays legible.
+const WIDTH = 600;
+const HEIGHT = 230;
+const PAD = { left: 48, right: 16, top: 18, bottom: 34 };
 const WEEK_MS = 7 * 86_400_000;
 /** Okabe–Ito colours (distinguishable with colour-blindness), each with its own dash pattern too. */
 const STYLES = [
