@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { fetchMetrics, refusal, ApiFailure, type Window } from './api';
 import { FlywheelPage } from './flywheel-page';
 import { QualityPage } from './quality-page';
@@ -57,9 +57,11 @@ function Signed({ token, window, weeks, setWeeks, signOut }: { token: string; wi
     queryFn: ({ signal }) => fetchMetrics(token, window, signal),
     retry: (count, error) => !(error instanceof ApiFailure && error.status >= 400 && error.status < 500) && count < 2,
   });
-  if (metrics.error instanceof ApiFailure && (metrics.error.status === 401 || metrics.error.status === 403)) {
-    queueMicrotask(() => signOut(refusal(metrics.error)));
-  }
+  // A token revoked (401) or re-roled (403) while signed in: back to the sign-in form, saying why.
+  const refused = metrics.error instanceof ApiFailure && (metrics.error.status === 401 || metrics.error.status === 403);
+  useEffect(() => {
+    if (refused) signOut(refusal(metrics.error));
+  }, [refused, metrics.error, signOut]);
   return (
     <div className="shell">
       <header>

@@ -1,19 +1,19 @@
 import type { MetricsResponse } from '../../lib/contract/metrics';
 import { WeekChart } from './charts/week-chart';
 import { day, percent } from './format';
-import { armSeries, modelMarkers, precisionByVersion, rateSeries } from './series';
+import { armSeries, modelMarkers, precisionByVersion, rateSeries, weekAxis } from './series';
 
 /** The flywheel by week: does feedback make the next suggestions better? */
 export function FlywheelPage({ metrics }: { metrics: MetricsResponse }) {
-  const weeks = metrics.weeks;
-  const axis = weeks.map((w) => w.week);
+  const { axis, filled: weeks } = weekAxis(metrics.weeks);
   const markers = modelMarkers(metrics);
-  const impressions = weeks.reduce((n, w) => n + w.impressions, 0);
+  const impressions = metrics.weeks.reduce((n, w) => n + w.impressions, 0);
+  const active = metrics.weeks.length;
   return (
     <section aria-labelledby="flywheel-heading">
       <h2 id="flywheel-heading">Flywheel</h2>
       <p className="summary">
-        {`${impressions} suggestions shown in ${weeks.length} ${weeks.length === 1 ? 'week' : 'weeks'} with activity; ${markers.length} model ${markers.length === 1 ? 'change' : 'changes'}.`}
+        {`${impressions} suggestions shown in ${active} ${active === 1 ? 'week' : 'weeks'} with activity; ${markers.length} model ${markers.length === 1 ? 'change' : 'changes'}.`}
       </p>
       <div className="charts">
         <WeekChart

@@ -1,11 +1,10 @@
 import type { MetricsResponse } from '../../lib/contract/metrics';
 import { WeekChart } from './charts/week-chart';
-import { modelMarkers, rateSeries } from './series';
+import { modelMarkers, rateSeries, weekAxis } from './series';
 
 /** Can the labels be trusted? Position bias, rushed decisions, and whether what agents say matches what they send. */
 export function QualityPage({ metrics }: { metrics: MetricsResponse }) {
-  const weeks = metrics.weeks;
-  const axis = weeks.map((w) => w.week);
+  const { axis, filled: weeks } = weekAxis(metrics.weeks);
   const markers = modelMarkers(metrics);
   return (
     <section aria-labelledby="quality-heading">
