@@ -18,5 +18,6 @@ export * from './enrollment';
 export * from './admin';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
+export * from './agreement';
 export * from './extension';
 export * from './values';
