@@ -39,7 +39,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 if (!fs.existsSync(path.join(DASHBOARD_BUILD_DIR, 'index.html'))) throw new Error('no dashboard bundle: run `npm run build:dashboard` first');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aitl-bench-dashboard-'));
-const config = loadConfig({ AITL_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', AITL_LOG_LEVEL: 'warn', AITL_RATE_LIMIT: '100000' });
+const config = loadConfig({ AITL_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', AITL_LOG_LEVEL: 'warn', AITL_RATE_LIMIT: '100000',
+  // /v1/metrics computes in this process (PGlite); shedding would answer the page 503 while it does.
+  AITL_MAX_EVENT_LOOP_DELAY_MS: '0',
+});
 const server = await serve(config);
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
 try {
@@ -63,7 +66,7 @@ try {
       reranker: i < impressions / 2 ? 'rerank-1' : 'rerank-2',
       ticketId: String(100_000 + i),
     });
-    const base = (minutes: number) => ({ ...makeAnnotation('relevance', clientId), impressionId: imp.id, createdAt: new Date(shownAt + minutes * 60_000).toISOString(), elapsedMs: 1000 + Math.floor(r() * 20_000) });
+    const base = (minutes: number) => ({ ...makeAnnotation('relevance', clientId), ticket: imp.ticket, impressionId: imp.id, createdAt: new Date(shownAt + minutes * 60_000).toISOString(), elapsedMs: 1000 + Math.floor(r() * 20_000) });
     for (const article of imp.articles) {
       pending.push({ ...base(1), type: 'relevance', payload: { articleId: article.id, articleVersion: article.version, rank: article.rank, label: LABELS[Math.floor(r() * 4)]! } } as Annotation);
     }
@@ -90,12 +93,13 @@ try {
     if (!res.ok) throw new Error(`/v1/metrics answered ${res.status}`);
     await res.json();
     apiMs.push(performance.now() - t0);
+    console.log(`run ${run + 1}: GET /v1/metrics ${apiMs.at(-1)!.toFixed(0)} ms`);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     // Signed in as an operator would be after pasting the token (sessionStorage, this origin).
     await page.addInitScript((token) => sessionStorage.setItem('aitl.dashboard.token', token), operator);
     await page.goto(`${server.url}/dashboard/`);
-    await page.locator('circle[data-series="strict"]').first().waitFor();
+    await page.locator('circle[data-series="strict"]').first().waitFor({ timeout: 600_000 });
     const marks = await page.evaluate(() => ({
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       charts: performance.now(),

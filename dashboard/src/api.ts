@@ -1,3 +1,4 @@
+import type { AgreementResponse } from '../../lib/contract/agreement';
 import type { MetricsResponse } from '../../lib/contract/metrics';
 
 /** A failed API call, with the server's own message (the API's error bodies say what to fix). */
@@ -35,6 +36,9 @@ export interface Window {
 
 export const fetchMetrics = (token: string, window: Window, signal?: AbortSignal) =>
   getJson<MetricsResponse>(`/v1/metrics?${new URLSearchParams({ from: window.from, to: window.to })}`, token, signal);
+
+export const fetchAgreement = (token: string, window: Window, signal?: AbortSignal) =>
+  getJson<AgreementResponse>(`/v1/metrics/agreement?${new URLSearchParams({ from: window.from, to: window.to })}`, token, signal);
 
 /** What a person reads when a token is refused. */
 export function refusal(error: unknown): string {

@@ -92,7 +92,7 @@ function Signed({ token, window, weeks, setWeeks, signOut }: { token: string; wi
             {refusal(metrics.error)}
           </p>
         )}
-        {metrics.data && (page === 'flywheel' ? <FlywheelPage metrics={metrics.data} /> : <QualityPage metrics={metrics.data} />)}
+        {metrics.data && (page === 'flywheel' ? <FlywheelPage metrics={metrics.data} /> : <QualityPage metrics={metrics.data} token={token} window={window} />)}
       </main>
     </div>
   );

@@ -33,6 +33,10 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
   const auth = { tokenId: agent.id, tenantId, role: 'agent' as const, name: 'jane' };
   const clientId = randomUUID();
   const annotations: Annotation[] = [];
+  // A second agent re-labels some of the same articles on the same tickets: agreement to measure.
+  const omar = await createToken(db, { tenantId, role: 'agent', name: 'omar' });
+  const omarClient = randomUUID();
+  const second: Annotation[] = [];
   for (let weeksAgo = 3; weeksAgo >= 0; weeksAgo--) {
     const count = 6 + (3 - weeksAgo) * 2;
     for (let i = 0; i < count; i++) {
@@ -47,7 +51,7 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
         ticketId: `${weeksAgo}-${i}`,
       });
       const at = (minutes: number) => new Date(shownAt + minutes * 60_000).toISOString();
-      const base = (minutes: number, elapsedMs: number) => ({ ...makeAnnotation('relevance', clientId), impressionId: imp.id, createdAt: at(minutes), elapsedMs });
+      const base = (minutes: number, elapsedMs: number) => ({ ...makeAnnotation('relevance', clientId), ticket: imp.ticket, impressionId: imp.id, createdAt: at(minutes), elapsedMs });
       // Later weeks adopt more: shift the outcome cycle towards as_is.
       const outcome = OUTCOMES[(i + weeksAgo) % OUTCOMES.length]!;
       const slot = outcome === 'not_used' ? null : i % 3 === 0 ? 'B' : 'A';
@@ -56,12 +60,22 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
         type: 'adoption',
         payload: { outcome, slot, similarity: SIMILARITY[outcome], thresholds: DEFAULT_ADOPTION_THRESHOLDS, sentText: 'sent' },
       } as Annotation);
+      const label = LABELS[(i + weeksAgo) % (weeksAgo > 1 ? 4 : 3)]!;
       annotations.push({
         ...base(1, 8_000),
         type: 'relevance',
         // rerank-2 (the last two weeks) shows no outdated articles: its precision@8 is higher.
-        payload: { articleId: imp.articles[0]!.id, articleVersion: imp.articles[0]!.version, rank: 1, label: LABELS[(i + weeksAgo) % (weeksAgo > 1 ? 4 : 3)]! },
+        payload: { articleId: imp.articles[0]!.id, articleVersion: imp.articles[0]!.version, rank: 1, label },
       } as Annotation);
+      if (weeksAgo <= 1) {
+        second.push({
+          ...makeAnnotation('relevance', omarClient),
+          ticket: imp.ticket,
+          impressionId: imp.id,
+          createdAt: at(3),
+          payload: { articleId: imp.articles[0]!.id, articleVersion: imp.articles[0]!.version, rank: 1, label: i % 3 === 0 ? 'irrelevant' : label },
+        } as Annotation);
+      }
       const verdict = VERDICTS[i % VERDICTS.length]!;
       annotations.push({
         ...base(2, i % 5 === 0 ? 900 : 9_000),
@@ -71,7 +85,8 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
     }
   }
   const results = await storeAnnotations(db, auth, clientId, annotations);
-  const refused = results.filter((r) => r.status !== 'stored');
+  const results2 = await storeAnnotations(db, { tokenId: omar.id, tenantId, role: 'agent', name: 'omar' }, omarClient, second);
+  const refused = [...results, ...results2].filter((r) => r.status !== 'stored');
   if (refused.length > 0) throw new Error(`seeding refused annotations: ${JSON.stringify(refused.slice(0, 3))}`);
   await insertModelVersion(db, tenantId, { version: 'rerank-2', kind: 'reranker', turn: null, artefact: {}, trainedOn: {} });
   await promote(db, tenantId, 'rerank-2', { actor: 'ops', reason: 'seeded for the dashboard test' });

@@ -1,4 +1,5 @@
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import type { AgreementResponse } from '../../lib/contract/agreement';
 import type { MetricsResponse } from '../../lib/contract/metrics';
 import { seedFlywheel } from './dashboard-seed';
 import { CHROMIUM, startBackend } from './harness';
@@ -90,6 +91,13 @@ test('an operator sees the flywheel and annotation quality with the API numbers'
   const left = page.getByRole('figure').filter({ hasText: 'Position bias' });
   const lw = last.quality.leftWins;
   await expect(left.locator('circle').last().locator('title')).toHaveText(new RegExp(`\\(${lw.numerator} / ${lw.denominator}\\)$`));
+  const agreement = (await (
+    await page.request.get(`${backend.url}/v1/metrics/agreement`, { headers: { authorization: `Bearer ${tokens.operator}` } })
+  ).json()) as AgreementResponse;
+  expect(agreement.relevance.items).toBeGreaterThan(0);
+  await expect(page.getByText(`Cohen's kappa ${agreement.relevance.kappa!.toFixed(2)}`)).toBeVisible();
+  await expect(page.getByRole('table')).toContainText(agreement.agents[0]!.agent);
+  await expect(page.getByRole('table')).not.toContainText('jane');
   await page.screenshot({ path: testInfo.outputPath('quality-1920.png'), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 1000 });
   await page.screenshot({ path: testInfo.outputPath('quality-1280.png'), fullPage: true });
