@@ -64,7 +64,7 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
       annotations.push({
         ...base(1, 8_000),
         type: 'relevance',
-        // rerank-2 (the last two weeks) shows no outdated articles: its precision@8 is higher.
+        // rerank-2 (the last two weeks) shows no outdated articles, so the versions' lines part.
         payload: { articleId: imp.articles[0]!.id, articleVersion: imp.articles[0]!.version, rank: 1, label },
       } as Annotation);
       if (weeksAgo <= 1) {
