@@ -16,6 +16,8 @@ const VERDICTS = ['A', 'B', 'A', 'tie', 'both_bad'] as const;
 /** Inside each outcome's band under the default thresholds. */
 const SIMILARITY = { as_is: 0.99, light_edit: 0.9, heavy_edit: 0.5, discarded: 0.1, not_used: null } as const;
 
+export const REASON = 'seeded <img src=x onerror="document.title=1"><script>document.title=2</script>';
+
 /** Monday 00:00 UTC of the ISO week `weeksAgo` weeks before this one. */
 function monday(weeksAgo: number): number {
   const now = new Date();
@@ -89,6 +91,7 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
   const refused = [...results, ...results2].filter((r) => r.status !== 'stored');
   if (refused.length > 0) throw new Error(`seeding refused annotations: ${JSON.stringify(refused.slice(0, 3))}`);
   await insertModelVersion(db, tenantId, { version: 'rerank-2', kind: 'reranker', turn: null, artefact: {}, trainedOn: {} });
-  await promote(db, tenantId, 'rerank-2', { actor: 'ops', reason: 'seeded for the dashboard test' });
+  // Markup in a stored reason must show as the text it is.
+  await promote(db, tenantId, 'rerank-2', { actor: 'ops', reason: REASON });
   return { operator: operator.token, agent: agent.token };
 }

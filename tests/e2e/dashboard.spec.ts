@@ -1,7 +1,7 @@
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import type { AgreementResponse } from '../../lib/contract/agreement';
 import type { MetricsResponse } from '../../lib/contract/metrics';
-import { seedFlywheel } from './dashboard-seed';
+import { REASON, seedFlywheel } from './dashboard-seed';
 import { CHROMIUM, startBackend } from './harness';
 
 /**
@@ -80,6 +80,10 @@ test('an operator sees the flywheel and annotation quality with the API numbers'
   await adoption.getByRole('button', { name: 'Show chart' }).click();
   await expect(page.getByText('No judge configured')).toBeVisible();
   await expect(page.getByRole('table').last()).toContainText('promote reranker rerank-2');
+  // The reason's markup is text on the page, not elements, and ran nothing.
+  await expect(page.getByRole('table').last()).toContainText(REASON);
+  expect(await page.locator('main img, main script').count()).toBe(0);
+  expect(await page.title()).toBe('AITL dashboard');
 
   expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([tokens.operator]);
   expect(await page.context().cookies()).toEqual([]);
