@@ -19,5 +19,6 @@ export * from './admin';
 export * from './knowledge-gap';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
+export * from './agreement';
 export * from './extension';
 export * from './values';

@@ -14,6 +14,7 @@ import enrollRoutes from './routes/enroll';
 import gapRoutes from './routes/gaps';
 import healthRoutes from './routes/healthz';
 import batchRoutes from './routes/batches';
+import dashboardRoutes from './routes/dashboard';
 import metricsRoutes from './routes/metrics';
 import suggestionRoutes from './routes/suggestions';
 import syncRoutes from './routes/sync';
@@ -31,6 +32,8 @@ export interface AppOptions {
   db: Database;
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: DestinationStream;
+  /** The built dashboard bundle; `.output/dashboard` (from `npm run build`) by default. */
+  dashboardDir?: string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,7 +47,7 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 /** The HTTP API on top of an open, migrated database. */
-export async function buildApp({ config, db, logStream }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logStream, dashboardDir }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -97,5 +100,6 @@ export async function buildApp({ config, db, logStream }: AppOptions): Promise<F
   await app.register(gapRoutes, { db });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });
+  await app.register(dashboardRoutes, { dir: dashboardDir });
   return app;
 }
