@@ -122,15 +122,15 @@ test('RT on its own origin gets the content script only once access is granted, 
   expect(await saveCustomSites([`${rt.origin}/`])).toMatch(/^Sites saved\. Chrome now asks for access/);
   expect(await registeredSites()).not.toContainEqual(expect.objectContaining({ id }));
   await siteAccess('grant', pattern);
-  await expect.poll(registeredSites).toContainEqual({ id, matches: [pattern] });
+  await expect.poll(registeredSites, { timeout: 60_000 }).toContainEqual({ id, matches: [pattern] });
   // Access taken back: the script goes too; given again: it comes back.
   await siteAccess('withhold', pattern);
-  await expect.poll(registeredSites).not.toContainEqual(expect.objectContaining({ id }));
+  await expect.poll(registeredSites, { timeout: 60_000 }).not.toContainEqual(expect.objectContaining({ id }));
   await siteAccess('grant', pattern);
-  await expect.poll(registeredSites).toContainEqual(expect.objectContaining({ id }));
+  await expect.poll(registeredSites, { timeout: 60_000 }).toContainEqual(expect.objectContaining({ id }));
   // The site taken off the list: unregistered; put back (access still granted): registered at once.
   expect(await saveCustomSites([])).toBe('Sites saved.');
-  await expect.poll(registeredSites).not.toContainEqual(expect.objectContaining({ id }));
+  await expect.poll(registeredSites, { timeout: 60_000 }).not.toContainEqual(expect.objectContaining({ id }));
   expect(await saveCustomSites([rt.origin])).toBe('Sites saved.');
   expect(await registeredSites()).toContainEqual(expect.objectContaining({ id }));
 });
