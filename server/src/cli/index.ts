@@ -16,6 +16,7 @@ import { serve } from '../serve';
 import { VERSION } from '../version';
 import { PullError, pullBatches } from '../batches/pull';
 import type { BuildProgress } from '../batches/build/build-batch';
+import { registerGapCommands } from './gap-commands';
 import { registerModelCommands } from './model-commands';
 import { OperationError } from './operation-error';
 import { operations, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
@@ -211,23 +212,6 @@ kb.command('embed')
   .option('--tenant <tenant>', 'tenant', 'default')
   .action((opts: { tenant: string }) => runAndPrint('kb.embed', opts));
 
-const gaps = program.command('gaps').description("the knowledge-gap queue: agents' missing-knowledge reports, numbered, and the articles that close them");
-gaps
-  .command('list')
-  .description('list knowledge gaps, oldest first: what is missing, the ticket, who reported it, what was shown, what closed it')
-  .option('--tenant <tenant>', 'tenant', 'default')
-  .option('--open', 'only gaps no article closes yet')
-  .option('--json', 'machine-readable output')
-  .action((opts: { tenant: string; open?: boolean; json?: boolean }) => runAndPrint('gaps.list', opts));
-gaps
-  .command('resolve')
-  .description('close a gap with the live article that answers it (or write closes_gaps: [GAP] in its front matter and import)')
-  .argument('<gap>', 'gap number (see aitl gaps list)', number('GAP'))
-  .requiredOption('--article <external-id>', "the article's id in its source (front-matter id, CSV id, Zendesk article id)")
-  .option('--source <name>', 'the source of the article, when several sources use that id')
-  .option('--tenant <tenant>', 'tenant', 'default')
-  .action((gap: number, opts: { article: string; source?: string; tenant: string }) => runAndPrint('gaps.resolve', { gap, ...opts }));
-
 const SPLITS = ['all', 'training', 'held-out'] as const satisfies readonly TicketSplit[];
 interface KbChoice {
   tickets?: string;
@@ -290,6 +274,7 @@ program
   });
 
 registerModelCommands(program, runAndPrint, number);
+registerGapCommands(program, runAndPrint, number);
 
 const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, AccessError, OperationError, KbImportError, PullError, GapResolveError];
 

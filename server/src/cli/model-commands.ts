@@ -1,9 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { OperationArgs, OperationName } from './operations';
-
-type Run = <N extends OperationName>(name: N, args: OperationArgs<N>) => Promise<void>;
-type NumberParser = (flag: string) => (value: string) => number;
+import type { NumberParser, Run } from './command-types';
 
 /** `aitl models …`: one turn of the flywheel, the versions, and promotion by hand. */
 export function registerModelCommands(program: Command, run: Run, number: NumberParser): void {
