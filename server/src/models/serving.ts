@@ -2,6 +2,8 @@ import type { Sql } from '../db/database';
 import { BM25F_DEFAULT, type Bm25fParams } from '../knowledge/bm25';
 import { Reranker, RerankerWeights } from '../knowledge/reranker';
 import { DEFAULT_STAGE_ONE, type StageOne } from '../knowledge/retrieval';
+import { LRUCache } from 'lru-cache';
+import { SERVED_TTL_MS, servedGeneration, type ServedGeneration } from './served-champion';
 import { modelVersion, servingVersions, type ModelKind } from './store';
 
 /** What a learned retriever version stores: BM25F parameters; its ticket wording is in retrieval_expansion_terms. */
@@ -13,12 +15,11 @@ export interface RetrieverArtefact {
 export interface ServedModels {
   stageOne: StageOne;
   reranker: Reranker;
+  /** The champion arm and the chat arms' example set. */
+  generation: ServedGeneration;
   /** Promoted versions per kind (absent: the shipped default). */
   promoted: Partial<Record<ModelKind, string>>;
 }
-
-/** How long a replica trusts what it read: a promotion serves every replica within this. */
-const TTL_MS = 1_000;
 
 /**
  * Reads which versions serve a tenant (the newest promotion row per kind) at most once a second
@@ -26,23 +27,25 @@ const TTL_MS = 1_000;
  * serves on every replica within a second, without a restart.
  */
 export class ModelServing {
-  private readonly current = new Map<string, { at: number; value: Promise<ServedModels> }>();
+  private readonly current: LRUCache<string, ServedModels, Sql>;
   private readonly artefacts = new Map<string, Promise<unknown>>();
 
-  constructor(readonly defaultReranker: Reranker, private readonly ttlMs = TTL_MS) {}
+  constructor(readonly defaultReranker: Reranker, ttlMs = SERVED_TTL_MS) {
+    if (!(ttlMs > 0)) throw new RangeError('the served-models TTL must be positive (lru-cache reads 0 as "never expires")');
+    this.current = new LRUCache<string, ServedModels, Sql>({
+      max: 10_000,
+      ttl: ttlMs,
+      // Concurrent suggestions for one tenant share a single read.
+      fetchMethod: (tenantId, _stale, { context }) => this.load(context, tenantId),
+    });
+  }
 
   get defaults(): Record<ModelKind, string> {
     return { retriever: DEFAULT_STAGE_ONE.version, reranker: this.defaultReranker.version, champion: 'champion-default', examples: 'ex0' };
   }
 
   async forTenant(db: Sql, tenantId: string): Promise<ServedModels> {
-    const now = Date.now();
-    const hit = this.current.get(tenantId);
-    if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = this.load(db, tenantId);
-    this.current.set(tenantId, { at: now, value });
-    value.catch(() => this.current.delete(tenantId));
-    return value;
+    return (await this.current.fetch(tenantId, { context: db }))!;
   }
 
   /** Forget what was read (after a promotion on this replica, so it serves at once here). */
@@ -59,7 +62,8 @@ export class ModelServing {
         ? { version: promoted.retriever!, mode: { kind: 'bm25f', params: { ...BM25F_DEFAULT, ...retriever.params }, expansionVersion: promoted.retriever! } }
         : DEFAULT_STAGE_ONE;
     const reranker = weights && !isShippedDefault(weights) ? new Reranker(RerankerWeights.parse(weights)) : this.defaultReranker;
-    return { stageOne, reranker, promoted };
+    const generation = await servedGeneration(db, tenantId, promoted);
+    return { stageOne, reranker, generation, promoted };
   }
 
   private artefact(db: Sql, tenantId: string, version: string): Promise<unknown> {

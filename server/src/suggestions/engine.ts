@@ -2,7 +2,6 @@ import type { SuggestionsConfig } from '../config';
 import { Reranker, readRerankerWeights } from '../knowledge/reranker';
 import { Retriever } from '../knowledge/retriever';
 import { ModelServing } from '../models/serving';
-import { ServedChampionReader } from '../models/served-champion';
 import { loadArms } from './arms-config';
 import { SimilarExamples } from './similar-examples';
 import type { SuggestionEngine } from './suggest';
@@ -19,7 +18,6 @@ export function suggestionEngine(config?: Partial<SuggestionsConfig>): Suggestio
     reranker,
     retriever: new Retriever(config?.embeddings ?? null),
     models: new ModelServing(reranker),
-    served: new ServedChampionReader(),
     examples: new SimilarExamples(),
   };
 }

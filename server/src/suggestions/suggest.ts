@@ -18,7 +18,6 @@ import type { Retriever } from '../knowledge/retriever';
 import type { ModelServing } from '../models/serving';
 import { termSet } from '../knowledge/terms';
 import { queryText, ticketQuery } from '../knowledge/ticket-query';
-import type { ServedChampionReader } from '../models/served-champion';
 import { armOrder, displayOrder } from './arm-selection';
 import type { Arm } from './arms-config';
 import { runArm, type ArmAttempt } from './generate';
@@ -31,8 +30,6 @@ export interface SuggestionEngine {
   reranker: Reranker;
   retriever: Retriever;
   models: ModelServing;
-  /** Which arm is the champion and which example set chat arms use (read again every second). */
-  served: ServedChampionReader;
   examples: SimilarExamples;
 }
 
@@ -72,7 +69,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   else if (articles.length === 0) degraded.push({ reason: 'no article matched this ticket' });
   if (warning && retrieval.liveArticles > 0) degraded.push({ reason: warning });
 
-  const servedGeneration = await engine.served.read(db, auth.tenantId);
+  const servedGeneration = served.generation;
   const order = armOrder(engine.arms, id, servedGeneration.champion);
   const examples = await promptExamples(db, engine, auth.tenantId, servedGeneration.examples, order.slice(0, 2), queryText(query));
   const input = (arm: Arm) => ({ impressionId: id, context, articles: grounding, ...(examples && { examples: { ...examples, replies: examples.replies.slice(0, examplesOf(arm)) } }) });
