@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { describeIssues, LabelledTicket } from '../../../../lib/contract';
+import { LabelledTicket } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
 import type { ModelServing } from '../../models/serving';
 import { listModelVersions, NothingToRollBackError, promote, promotionHistory, rollback, servingVersions, UnknownModelVersionError } from '../../models/store';
 import { startTurn } from '../../models/turn';
 import { getTurn, listTurns, TurnBusyError } from '../../models/turn-lease';
 import { HttpError } from '../../plugins/errors';
+import { parseInput } from '../admin/admin-request';
 
 const RetrainBody = z
   .strictObject({
@@ -18,12 +19,6 @@ const RetrainBody = z
   .default({});
 const PromoteBody = z.strictObject({ version: z.string().min(1).max(64), reason: z.string().max(500).optional() });
 const RollbackBody = z.strictObject({ reason: z.string().max(500).optional() }).default({});
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? undefined);
-  if (!parsed.success) throw new HttpError(400, 'bad_request', describeIssues(parsed.error), parsed.error.issues.map((i) => i.path.join('.')));
-  return parsed.data;
-}
 
 /**
  * `/v1/models`: operators run a turn of the flywheel (202 + poll, one per tenant at a time), see
@@ -45,7 +40,7 @@ export default async function modelRoutes(app: FastifyInstance, opts: { db: Data
 
   app.post('/v1/models/retrain', { onRequest: operator }, async (request, reply) => {
     const tenantId = request.auth!.tenantId;
-    const body = parse(RetrainBody, request.body);
+    const body = parseInput(RetrainBody, request.body, 'retrain request');
     const gate = {
       ...(body.minEvalTickets !== undefined && { minEvalTickets: body.minEvalTickets }),
       ...(body.minGain !== undefined && { minGain: body.minGain }),
@@ -78,7 +73,7 @@ export default async function modelRoutes(app: FastifyInstance, opts: { db: Data
 
   app.post('/v1/models/promote', { onRequest: operator }, async (request) => {
     const tenantId = request.auth!.tenantId;
-    const body = parse(PromoteBody, request.body);
+    const body = parseInput(PromoteBody, request.body, 'promotion');
     try {
       const row = await promote(db, tenantId, body.version, { actor: `token:${request.auth!.name}`, reason: body.reason ?? 'promoted by hand' });
       serving.invalidate(tenantId);
@@ -91,7 +86,7 @@ export default async function modelRoutes(app: FastifyInstance, opts: { db: Data
 
   app.post('/v1/models/rollback', { onRequest: operator }, async (request) => {
     const tenantId = request.auth!.tenantId;
-    const body = parse(RollbackBody, request.body);
+    const body = parseInput(RollbackBody, request.body, 'rollback');
     try {
       const rows = await rollback(db, tenantId, { actor: `token:${request.auth!.name}`, reason: body.reason ?? 'rolled back by hand' }, serving.defaults, ['retriever', 'reranker']);
       serving.invalidate(tenantId);
