@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
 import { seedDemo } from './demo';
+import { terminalLogStream } from './logging/terminal-log';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -19,7 +20,7 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
   let app: FastifyInstance | undefined;
   let adminSocket: { close(): Promise<void> } | null = null;
   try {
-    app = await buildApp({ config, db });
+    app = await buildApp({ config, db, logStream: terminalLogStream() });
     if (db.kind === 'pglite') adminSocket = await startAdminSocket(config, db);
     if (options.demo) {
       const seeded = await seedDemo(db);
