@@ -13,6 +13,7 @@ export * from './sync';
 export * from './errors';
 export * from './issues';
 export * from './health';
+export * from './whoami';
 export * from './batch';
 export * from './enrollment';
 export * from './admin';

@@ -5,6 +5,7 @@ import { CompanySignInRequest, EnrollRequest, EnrollResponse, EnrollmentMethods 
 import { ApiError } from './errors';
 import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalRow, KnowledgeGapRow, KtoRow, RerankRow, SftRow, SourceRow, TripletRow } from './batch';
 import { Health } from './health';
+import { TokenOwner } from './whoami';
 import { GapResolveRequest, GapResolveResponse, KnowledgeGapList } from './knowledge-gap';
 import { MetricsResponse } from './metrics';
 import { EvalReport, LabelledTicket } from './evaluation';
@@ -33,6 +34,7 @@ export const PUBLISHED_SCHEMAS = {
   SyncResponse,
   ApiError,
   Health,
+  TokenOwner,
   BatchBuildRequest,
   BatchList,
   BatchDetail,

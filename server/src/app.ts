@@ -18,6 +18,7 @@ import dashboardRoutes from './routes/dashboard';
 import metricsRoutes from './routes/metrics';
 import suggestionRoutes from './routes/suggestions';
 import syncRoutes from './routes/sync';
+import whoamiRoutes from './routes/whoami';
 import { suggestionEngine } from './suggestions/engine';
 import modelRoutes from './routes/models';
 
@@ -89,6 +90,7 @@ export async function buildApp({ config, db, logStream, dashboardDir }: AppOptio
   await app.register(authPlugin, { db });
 
   await app.register(healthRoutes, { db });
+  await app.register(whoamiRoutes);
   const caps = routeCaps(load);
   await app.register(syncRoutes, { db, cap: caps.sync });
   await app.register(batchRoutes, { db, leaseSeconds: config.batchLeaseSeconds, redactionThreads: config.redactionThreads });

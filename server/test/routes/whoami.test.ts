@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenOwner } from '../../../lib/contract';
+import { revokeToken } from '../../src/auth/tokens';
+import type { Database } from '../../src/db/database';
+import { testApp, tokenFor } from '../helpers/app';
+import { testDatabases } from '../helpers/databases';
+
+describe.each(testDatabases())('GET /v1/whoami on $name', (testDb) => {
+  let db: Database;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    db = await testDb.open();
+    ({ app } = await testApp(db));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await testDb.cleanup();
+  });
+
+  it("names the agent and tenant of an agent's token", async () => {
+    const agent = await tokenFor(db, 'agent', { name: 'Maya@Example.com' });
+    const res = await app.inject({ method: 'GET', url: '/v1/whoami', headers: agent.headers });
+    expect(res.statusCode).toBe(200);
+    const body = TokenOwner.parse(res.json());
+    // The agent identity as it is recorded on annotations (emails lower-cased).
+    expect(body).toEqual({ tenant: agent.tenantId, role: 'agent', name: 'maya@example.com' });
+  });
+
+  it('answers for operator and admin tokens too', async () => {
+    for (const role of ['operator', 'admin'] as const) {
+      const t = await tokenFor(db, role, { name: `${role} bot` });
+      const res = await app.inject({ method: 'GET', url: '/v1/whoami', headers: t.headers });
+      expect(res.json()).toEqual({ tenant: t.tenantId, role, name: `${role} bot` });
+    }
+  });
+
+  it('refuses a missing, unknown or revoked token with 401 and says why', async () => {
+    const none = await app.inject({ method: 'GET', url: '/v1/whoami' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.message).toMatch(/missing bearer token/);
+
+    const unknown = await app.inject({ method: 'GET', url: '/v1/whoami', headers: { authorization: `Bearer aitl_agent_${'0'.repeat(64)}` } });
+    expect(unknown.statusCode).toBe(401);
+
+    const agent = await tokenFor(db, 'agent');
+    await revokeToken(db, agent.id);
+    const revoked = await app.inject({ method: 'GET', url: '/v1/whoami', headers: agent.headers });
+    expect(revoked.statusCode).toBe(401);
+    expect(revoked.json().error.message).toMatch(/invalid or revoked/);
+  });
+});
