@@ -2,12 +2,13 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { OverlaySettings, type DeadLetter, type EnrolmentView, type OverlayStatus, type SettingsView } from '../contract';
 import { BackendError } from '../backend/client';
+import { checkConnection, type ConnectionCheck } from '../backend/connection-check';
 import { defineService, type Reply, type ServiceOf } from '../messaging/background-service';
 import { isExtensionPage } from '../messaging/sender';
 import type { OverlayDb } from '../outbox/db';
 import type { SyncLoop } from '../outbox/sync-loop';
 import type { SettingsDb } from '../settings/settings-db';
-import { SettingsError, effectiveSettings, saveSettings, settingsView } from '../settings/settings';
+import { SettingsError, effectiveSettings, normalizeBackendUrl, saveSettings, settingsView } from '../settings/settings';
 import { SignInError, signInWithCompany, type CompanySignInDeps } from './company-sign-in';
 import { AgentEnrolment, forgetEnrolment } from './enrolment';
 import { overlayStatus } from './overlay-status';
@@ -46,6 +47,7 @@ export const pagesService = (deps: PagesServiceDeps) => {
       enrolment: z.tuple([]),
       retryEnrolment: z.tuple([]),
       signInWithCompany: z.tuple([]),
+      testConnection: z.tuple([OverlaySettings.pick({ backendUrl: true, token: true }).partial()]),
     },
     methods: () => ({
       async settings(): Promise<Reply<{ view: SettingsView }>> {
@@ -89,6 +91,25 @@ export const pagesService = (deps: PagesServiceDeps) => {
       async retryEnrolment(): Promise<Reply<{ enrolment: EnrolmentView }>> {
         await enrolment.retry({ force: true });
         return { ok: true, enrolment: await enrolment.view() };
+      },
+
+      /**
+       * The options page's "Test connection", with what is typed in the form (not yet saved) over
+       * what is saved; a setting locked by policy is always the policy's. The saved token is only
+       * ever sent to the saved backend: testing a new address needs the token typed too.
+       */
+      async testConnection(draft: { backendUrl?: string; token?: string }): Promise<Reply<{ check: ConnectionCheck }>> {
+        const { settings, locked } = await effectiveSettings(deps.settings);
+        const typedUrl = locked.includes('backendUrl') || !draft.backendUrl ? '' : normalizeBackendUrl(draft.backendUrl);
+        const backendUrl = typedUrl || settings.backendUrl;
+        if (!backendUrl) return fail('unconfigured', 'Type the backend URL first (e.g. https://aitl.example.com).');
+        const typedToken = locked.includes('token') ? '' : (draft.token?.trim() ?? '');
+        const token = typedToken || (backendUrl === settings.backendUrl ? settings.token : '');
+        const check = await checkConnection({ backendUrl, token }, { fetch: deps.fetch });
+        if (!token && settings.token && backendUrl !== settings.backendUrl) {
+          check.owner = { ok: false, message: 'The saved token is only sent to the saved backend: paste the token too, or save first.' };
+        }
+        return { ok: true, check };
       },
 
       async signInWithCompany(): Promise<Reply<{ enrolment: EnrolmentView }>> {
