@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { browser } from 'wxt/browser';
 import { Platform, type CustomSite, type SettingsView } from '../../lib/contract';
 import type { PagesService } from '../../lib/background/pages-service';
+import { LockedNote } from './LockedNote';
 
 const PLATFORM_LABELS: Record<Platform, string> = { rt: 'Request Tracker (RT)', zendesk: 'Zendesk', salesforce: 'Salesforce' };
 
@@ -58,18 +59,20 @@ export function CustomSites({ view, pages, onSaved }: { view: SettingsView; page
   };
 
   return (
-    <fieldset data-testid="aitl-custom-sites" disabled={locked}>
-      <legend>
-        Self-hosted helpdesks
+    <fieldset className="card" data-testid="aitl-custom-sites" disabled={locked}>
+      <legend>Self-hosted helpdesks</legend>
+      <p className="card-intro">
+        Request Tracker, or Zendesk and Salesforce on your own domain. Saving asks the browser for access to exactly these addresses.
         {locked && (
-          <span className="locked" data-testid="aitl-locked-customSites">
+          <>
             {' '}
-            🔒 set by your administrator
-          </span>
+            <LockedNote setting="customSites" />
+          </>
         )}
-      </legend>
+      </p>
+      {rows.length === 0 && <p className="muted site-empty">No self-hosted helpdesk yet.</p>}
       {rows.map((row, i) => (
-        <div key={i} className="inline" data-testid="aitl-custom-site">
+        <div key={i} className="site-row" data-testid="aitl-custom-site">
           <select aria-label="Helpdesk" value={row.platform} onChange={(e) => setRows(rows.map((r, j) => (j === i ? { ...r, platform: e.target.value as Platform } : r)))}>
             {Platform.options.map((p) => (
               <option key={p} value={p}>
@@ -83,17 +86,19 @@ export function CustomSites({ view, pages, onSaved }: { view: SettingsView; page
           </button>
         </div>
       ))}
-      <button type="button" data-testid="aitl-custom-site-add" onClick={() => setRows([...rows, { platform: 'rt', origin: '' }])}>
-        Add a site
-      </button>{' '}
-      <button type="button" data-testid="aitl-custom-sites-save" onClick={() => void save()}>
-        Save sites
-      </button>
-      {message && (
-        <p role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-custom-sites-message">
-          {message.text}
-        </p>
-      )}
+      <div className="actions">
+        <button type="button" data-testid="aitl-custom-site-add" onClick={() => setRows([...rows, { platform: 'rt', origin: '' }])}>
+          Add a site
+        </button>
+        <button type="button" className="primary" data-testid="aitl-custom-sites-save" onClick={() => void save()}>
+          Save sites
+        </button>
+        {message && (
+          <p className="message" role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-custom-sites-message">
+            {message.text}
+          </p>
+        )}
+      </div>
     </fieldset>
   );
 }

@@ -6,6 +6,10 @@ import { Platform, type EnrolmentView, type OverlaySettings, type SettingKey, ty
 import type { PagesService } from '../../lib/background/pages-service';
 import { backgroundService } from '../../lib/messaging/background-service';
 import { CustomSites } from './CustomSites';
+import { SettingRow } from './SettingRow';
+import { TestConnection } from './TestConnection';
+import './page.css';
+import './options.css';
 
 const pages = backgroundService<PagesService>('pages');
 
@@ -62,16 +66,20 @@ function OptionsPage() {
       clearTimeout(timer);
     };
   }, [view?.settings.backendUrl, view?.settings.hasToken]);
-  if (!view) return <main>{message ? <p role="alert">{message.text}</p> : 'Loading…'}</main>;
+  if (!view)
+    return (
+      <main className="options">
+        {message ? (
+          <p className="message" role="alert">
+            {message.text}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </main>
+    );
 
   const locked = (key: SettingKey) => view.locked.includes(key);
-  const lockNote = (key: SettingKey) =>
-    locked(key) && (
-      <span className="locked" data-testid={`aitl-locked-${key}`}>
-        {' '}
-        🔒 set by your administrator
-      </span>
-    );
 
   const enrolmentAction = async (action: 'retryEnrolment' | 'signInWithCompany') => {
     setBusy(true);
@@ -107,8 +115,16 @@ function OptionsPage() {
   };
 
   return (
-    <main>
-      <h1>AITL settings</h1>
+    <main className="options">
+      <header className="page-header">
+        <span className="brand" aria-hidden="true">
+          AITL
+        </span>
+        <div>
+          <h1>AITL settings</h1>
+          <p>Agent-in-the-Loop: the copilot panel in your helpdesk, and where your feedback goes.</p>
+        </div>
+      </header>
       {enrolment && (
         <EnrolmentStatus
           enrolment={enrolment}
@@ -119,49 +135,76 @@ function OptionsPage() {
         />
       )}
       <form
+        className="options"
         onSubmit={(e) => {
           e.preventDefault();
           void save();
         }}
       >
-        <label>
-          Backend URL{lockNote('backendUrl')}
-          <input data-testid="aitl-option-backendUrl" type="url" placeholder="https://aitl.example.com" value={backendUrl} disabled={locked('backendUrl')} onChange={(e) => setBackendUrl(e.target.value)} />
-        </label>
-        <label>
-          Agent token{lockNote('token')}
-          <input
-            data-testid="aitl-option-token"
-            ref={tokenInput}
-            type="password"
-            autoComplete="off"
-            placeholder={view.settings.hasToken ? 'A token is saved; paste a new one to replace it' : 'aitl_agent_…'}
-            value={token}
-            disabled={locked('token')}
-            onChange={(e) => setToken(e.target.value)}
-          />
-        </label>
-        <fieldset disabled={locked('enabledSites')}>
-          <legend>Sites{lockNote('enabledSites')}</legend>
-          {Platform.options.map((p) => (
-            <label key={p} className="inline">
-              <input
-                type="checkbox"
-                data-testid={`aitl-option-site-${p}`}
-                checked={sites.includes(p)}
-                onChange={(e) => setSites((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
-              />
-              {SITE_LABELS[p]}
-            </label>
-          ))}
-        </fieldset>
-        <label>
-          Share of tickets that ask which of two replies is better (0 to 1){lockNote('pairwiseSamplingRate')}
-          <input data-testid="aitl-option-pairwiseSamplingRate" type="number" min={0} max={1} step={0.05} value={rate} disabled={locked('pairwiseSamplingRate')} onChange={(e) => setRate(e.target.value)} />
-        </label>
-        <button type="submit" data-testid="aitl-option-save">
-          Save
-        </button>
+        <section className="card" aria-labelledby="aitl-connection-heading">
+          <h2 id="aitl-connection-heading">Connection</h2>
+          <SettingRow setting="backendUrl" title="Backend URL" htmlFor="aitl-backend-url" locked={locked('backendUrl')} help="The AITL server of your team, from your AITL admin. The browser asks once for access to it.">
+            <input id="aitl-backend-url" data-testid="aitl-option-backendUrl" type="url" placeholder="https://aitl.example.com" value={backendUrl} disabled={locked('backendUrl')} onChange={(e) => setBackendUrl(e.target.value)} />
+          </SettingRow>
+          <SettingRow
+            setting="token"
+            title="Agent token"
+            htmlFor="aitl-token"
+            locked={locked('token')}
+            help={view.settings.hasToken ? 'A token is saved (it is never shown again). Paste a new one to replace it.' : 'Starts with aitl_agent_. Not needed when your admin set up enrolment.'}
+          >
+            <input
+              id="aitl-token"
+              data-testid="aitl-option-token"
+              ref={tokenInput}
+              type="password"
+              autoComplete="off"
+              placeholder={view.settings.hasToken ? 'A token is saved; paste a new one to replace it' : 'aitl_agent_…'}
+              value={token}
+              disabled={locked('token')}
+              onChange={(e) => setToken(e.target.value)}
+            />
+          </SettingRow>
+          <TestConnection pages={pages} draft={() => ({ backendUrl, token })} />
+        </section>
+        <section className="card" aria-labelledby="aitl-panel-heading">
+          <h2 id="aitl-panel-heading">Panel</h2>
+          <SettingRow setting="enabledSites" title="Helpdesks" locked={locked('enabledSites')} help="Where the panel appears on a ticket. Turn one off and the panel stays away from it.">
+            <fieldset className="checks" disabled={locked('enabledSites')}>
+              {Platform.options.map((p) => (
+                <label key={p} className="check">
+                  <input
+                    type="checkbox"
+                    data-testid={`aitl-option-site-${p}`}
+                    checked={sites.includes(p)}
+                    onChange={(e) => setSites((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
+                  />
+                  {SITE_LABELS[p]}
+                </label>
+              ))}
+            </fieldset>
+          </SettingRow>
+          <SettingRow
+            setting="pairwiseSamplingRate"
+            title="Side-by-side comparisons"
+            htmlFor="aitl-pairwise"
+            locked={locked('pairwiseSamplingRate')}
+            help="Share of tickets (0 to 1) that show two replies and ask which is better; the rest show one."
+          >
+            <input id="aitl-pairwise" data-testid="aitl-option-pairwiseSamplingRate" type="number" min={0} max={1} step={0.05} value={rate} disabled={locked('pairwiseSamplingRate')} onChange={(e) => setRate(e.target.value)} />
+          </SettingRow>
+        </section>
+        <div className="form-actions">
+          <button type="submit" className="primary" data-testid="aitl-option-save">
+            Save
+          </button>
+          {!message && <span className="muted">Saves the connection and panel settings above.</span>}
+          {message && (
+            <p className="message" role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-option-message">
+              {message.text}
+            </p>
+          )}
+        </div>
       </form>
       <CustomSites
         view={view}
@@ -171,11 +214,6 @@ function OptionsPage() {
           setSites(v.settings.enabledSites);
         }}
       />
-      {message && (
-        <p role={message.kind === 'error' ? 'alert' : 'status'} data-testid="aitl-option-message">
-          {message.text}
-        </p>
-      )}
     </main>
   );
 }
