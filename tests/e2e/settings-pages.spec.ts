@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { agentToken, configure, launchBrowser, startBackend } from './harness';
+import { agentToken, configure, launchBrowser, startBackend, SW_ANNOTATION_FACTORY } from './harness';
 
 /**
  * The options page and the popup as an agent sees them, against the real backend: Test connection
@@ -8,7 +8,7 @@ import { agentToken, configure, launchBrowser, startBackend } from './harness';
  */
 test('options page: Test connection shows health and whose the token is; popup counts at a glance', async ({}, testInfo) => {
   const backend = await startBackend();
-  const { context, extensionId, userDataDir } = await launchBrowser();
+  const { context, worker, extensionId, userDataDir } = await launchBrowser();
   try {
     const token = await agentToken(backend, 'acme-support', 'sam.agent@acme.example');
     await configure(context, extensionId, { backendUrl: backend.url, token });
@@ -64,6 +64,29 @@ test('options page: Test connection shows health and whose the token is; popup c
     expect(size).toBeGreaterThanOrEqual(20);
     const height = await popup.evaluate(() => Math.ceil(document.querySelector('main')!.getBoundingClientRect().bottom) + 8);
     await popup.screenshot({ path: testInfo.outputPath('popup.png'), clip: { x: 0, y: 0, width: 340, height } });
+
+    // Offline with clicks waiting and two the server refused: the tiles say so in numbers and colour.
+    await configure(context, extensionId, { backendUrl: 'http://127.0.0.1:9' });
+    await worker.evaluate(SW_ANNOTATION_FACTORY);
+    await worker.evaluate(`(async () => {
+      const { db } = globalThis.aitl;
+      const clientId = await globalThis.aitl.clientId();
+      const now = Date.now();
+      const rows = Array.from({ length: 12 }, (_, i) => __relevance(i, clientId));
+      await db.transaction('rw', db.annotations, db.outbox, async () => {
+        await db.annotations.bulkAdd(rows.map((a) => ({ id: a.id, annotation: a, capturedAt: now })));
+        await db.outbox.bulkAdd(rows.map((a) => ({ id: a.id, queuedAt: now, notBefore: 0 })));
+      });
+      const refused = Array.from({ length: 2 }, (_, i) => __relevance(100 + i, clientId));
+      await db.deadLetters.bulkAdd(refused.map((a) => ({ id: a.id, status: 'rejected', error: 'payload.label: unknown label', paths: ['payload.label'], movedAt: new Date(now).toISOString(), annotation: a })));
+    })()`);
+    await popup.getByTestId('aitl-sync-now').click();
+    await expect(popup.getByTestId('aitl-popup-connection')).toHaveAttribute('data-connection', 'offline');
+    await expect(popup.getByTestId('aitl-popup-pending')).toHaveText('12');
+    await expect(popup.getByTestId('aitl-popup-dead-letters')).toHaveText('2');
+    await expect(popup.getByTestId('aitl-export-dead-letters')).toBeVisible();
+    const offlineHeight = await popup.evaluate(() => Math.ceil(document.querySelector('main')!.getBoundingClientRect().bottom) + 8);
+    await popup.screenshot({ path: testInfo.outputPath('popup-offline.png'), clip: { x: 0, y: 0, width: 340, height: offlineHeight } });
   } finally {
     await context.close();
     await backend.close();
