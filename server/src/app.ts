@@ -38,6 +38,7 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const EXTENSION_ORIGIN = /^(chrome-extension:\/\/[a-p]{32}|moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 const SECRET_FIELDS = ['token', 'enrollmentKey', 'callbackUrl', 'codeVerifier', 'idToken'];
 export const REDACTED_LOG_PATHS = [
@@ -77,11 +78,12 @@ export async function buildApp({ config, db, logStream, dashboardDir }: AppOptio
   await registerLoadShedding(app, load);
   await registerRateLimit(app, { perMinute: config.rateLimitPerMinute, redisUrl: config.rateLimitRedisUrl });
   await app.register(helmet, { global: true });
-  // The AITL browser extension calls the API from its service worker (origin chrome-extension://<id>),
-  // and an admin-chosen backend cannot be listed in its manifest. Auth is a bearer token, never a
-  // cookie, so admitting extension origins exposes nothing a caller without a token could use.
+  // The AITL browser extension calls the API from its background (origin chrome-extension://<id>, or
+  // moz-extension://<per-install uuid> on Firefox), and an admin-chosen backend cannot be listed in
+  // its manifest. Auth is a bearer token, never a cookie, so admitting extension origins exposes
+  // nothing a caller without a token could use.
   await app.register(cors, {
-    origin: (origin, cb) => cb(null, origin !== undefined && /^chrome-extension:\/\/[a-p]{32}$/.test(origin)),
+    origin: (origin, cb) => cb(null, origin !== undefined && EXTENSION_ORIGIN.test(origin)),
     methods: ['GET', 'POST'],
     allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
     exposedHeaders: ['retry-after', 'x-request-id'],
