@@ -19,7 +19,7 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
   let app: FastifyInstance | undefined;
   let adminSocket: { close(): Promise<void> } | null = null;
   try {
-    app = await buildApp({ config, db });
+    app = await buildApp({ config, db, demoHelpdesk: options.demo });
     if (db.kind === 'pglite') adminSocket = await startAdminSocket(config, db);
     if (options.demo) {
       const seeded = await seedDemo(db);
