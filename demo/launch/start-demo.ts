@@ -13,7 +13,8 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export const DEMO_EXTENSION_PATH = path.join(ROOT, '.output/chrome-mv3-demo');
 /** The demo's own data folder, apart from `npm start`'s `.aitl/data`, so both can run at once. */
 export const DEMO_DATA_DIR = path.join(ROOT, '.aitl/demo');
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+// Chromium, not Google Chrome: branded Chrome (137 and later) ignores --load-extension.
+const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export interface DemoOptions {
   headless: boolean;
