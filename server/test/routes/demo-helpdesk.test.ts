@@ -49,6 +49,9 @@ describe.each(testDatabases())('the demo helpdesk on $name', (testDb) => {
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
     expect(script.body).not.toContain('innerHTML');
     expect((await demo.inject({ method: 'GET', url: '/demo/assets/workspace.css' })).headers['content-type']).toMatch(/^text\/css/);
+    // The demo's headers stay on the demo's routes.
+    const api = await demo.inject({ method: 'GET', url: '/healthz' });
+    expect(api.headers['content-security-policy']).toBe((await plain.inject({ method: 'GET', url: '/healthz' })).headers['content-security-policy']);
   });
 
   it('says which ticket or file is not there', async () => {
