@@ -1,4 +1,5 @@
 import { defineConfig } from 'wxt';
+import { addDemoOrigin, DEMO_MODE } from './demo/launch/demo-origin';
 
 const HELPDESK_ORIGINS = ['https://*.zendesk.com/*', 'https://*.lightning.force.com/*'];
 
@@ -7,6 +8,8 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // Explicit imports keep the code greppable and the server free of WXT's globals.
   imports: false,
+  // `wxt build --mode demo` (npm run demo, into .output/chrome-mv3-demo): production's manifest plus the local demo helpdesk.
+  hooks: { 'build:manifestGenerated': (wxt, manifest) => void (wxt.config.mode === DEMO_MODE && addDemoOrigin(manifest)) },
   manifest: {
     name: 'AITL: Agent-in-the-Loop',
     description: 'Rate and adopt copilot replies inside Zendesk and Salesforce; your feedback retrains the copilot.',

@@ -15,6 +15,7 @@ import gapRoutes from './routes/gaps';
 import healthRoutes from './routes/healthz';
 import batchRoutes from './routes/batches';
 import dashboardRoutes from './routes/dashboard';
+import demoHelpdeskRoutes from './routes/demo-helpdesk';
 import metricsRoutes from './routes/metrics';
 import suggestionRoutes from './routes/suggestions';
 import syncRoutes from './routes/sync';
@@ -35,6 +36,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** The built dashboard bundle; `.output/dashboard` (from `npm run build`) by default. */
   dashboardDir?: string;
+  /** Serve the demo helpdesk (`aitl serve --demo`): a Zendesk-like workspace at /demo/ over the demo tickets. */
+  demoHelpdesk?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -49,7 +52,7 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 /** The HTTP API on top of an open, migrated database. */
-export async function buildApp({ config, db, logStream, dashboardDir }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logStream, dashboardDir, demoHelpdesk }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -105,5 +108,6 @@ export async function buildApp({ config, db, logStream, dashboardDir }: AppOptio
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });
   await app.register(dashboardRoutes, { dir: dashboardDir });
+  if (demoHelpdesk) await app.register(demoHelpdeskRoutes, {});
   return app;
 }

@@ -20,7 +20,7 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
   let app: FastifyInstance | undefined;
   let adminSocket: { close(): Promise<void> } | null = null;
   try {
-    app = await buildApp({ config, db, logStream: terminalLogStream() });
+    app = await buildApp({ config, db, logStream: terminalLogStream(), demoHelpdesk: options.demo });
     if (db.kind === 'pglite') adminSocket = await startAdminSocket(config, db);
     if (options.demo) {
       const seeded = await seedDemo(db);

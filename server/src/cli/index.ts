@@ -60,7 +60,7 @@ Environment:
 program
   .command('serve')
   .description('serve the HTTP API (migrates the database first)')
-  .option('--demo', 'on an empty database, create the demo tenant and print its tokens')
+  .option('--demo', 'on an empty database, create the demo tenant and print its tokens; serve the demo helpdesk at /demo/')
   .action(async (opts: { demo?: boolean }) => {
     await serve(loadConfig(), { demo: opts.demo, handleSignals: true });
   });
