@@ -4,6 +4,7 @@ import { startAdminSocket } from './cli/admin-socket';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
+import { keepStatisticsFresh } from './db/planner-statistics';
 import { seedDemo } from './demo';
 import { terminalLogStream } from './logging/terminal-log';
 
@@ -14,14 +15,26 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How often the embedded database's planner statistics are checked (db/planner-statistics.ts). */
+const STATISTICS_INTERVAL_MS = 60_000;
+
 /** Opens and migrates the database, then serves the API until `close()` or a signal. */
 export async function serve(config: Config, options: { demo?: boolean; handleSignals?: boolean } = {}): Promise<RunningServer> {
   const db = await openDatabase(config);
   let app: FastifyInstance | undefined;
   let adminSocket: { close(): Promise<void> } | null = null;
+  let statistics: { stop(): Promise<void> } | null = null;
   try {
     app = await buildApp({ config, db, logStream: terminalLogStream(), demoHelpdesk: options.demo });
-    if (db.kind === 'pglite') adminSocket = await startAdminSocket(config, db);
+    if (db.kind === 'pglite') {
+      adminSocket = await startAdminSocket(config, db);
+      const log = app.log;
+      statistics = keepStatisticsFresh(db, {
+        intervalMs: STATISTICS_INTERVAL_MS,
+        onError: (err) => log.warn({ err }, 'refreshing planner statistics failed'),
+        onAnalysed: (tables) => log.debug({ tables }, 'planner statistics refreshed'),
+      });
+    }
     if (options.demo) {
       const seeded = await seedDemo(db);
       if (seeded) process.stdout.write(seeded + '\n');
@@ -29,6 +42,7 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app?.close().catch(() => {});
+    await statistics?.stop();
     await adminSocket?.close().catch(() => {});
     await db.close().catch(() => {});
     throw error;
@@ -41,6 +55,7 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
   const close = () =>
     (closing ??= (async () => {
       await app.close(); // stops accepting, lets in-flight requests (and their commits) finish
+      await statistics?.stop();
       await adminSocket?.close();
       await db.close();
     })());

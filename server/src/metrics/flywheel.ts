@@ -21,76 +21,79 @@ const rate = (numerator: number, denominator: number): Rate => ({
   denominator,
 });
 
-// The week an impression falls in, as an ISO timestamp (Monday 00:00 UTC).
-const WEEK = `to_char(date_trunc('week', i.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"00:00:00.000"Z"')`;
-const IN_RANGE = 'i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3';
+// The impressions of the window, each with its ISO week (Monday 00:00 UTC). Every query starts here
+// and reaches annotations through their (tenant_id, impression_id) index, so its cost follows the
+// window's impressions, not the tenant's whole history, whatever statistics the planner has (PGlite
+// has no autovacuum; see db/statistics.ts).
+const WINDOW = `window_impressions AS MATERIALIZED (
+  SELECT i.id, to_char(date_trunc('week', i.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"00:00:00.000"Z"') AS week,
+         i.retriever_version, i.reranker_version, i.body->'arms' AS arms
+    FROM impressions i WHERE i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3)`;
+// Per impression of the window (a LATERAL on `w`): the first send (the reply the customer got), the
+// latest preference, each agent's latest label per article. Each is an index lookup per impression;
+// no statement joins two derived tables, which without statistics would be planned as a nested loop
+// over both.
+const FIRST_SEND = `CROSS JOIN LATERAL (
+    SELECT a.outcome, a.body #>> '{payload,slot}' AS slot FROM annotations a
+     WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'adoption'
+     ORDER BY a.created_at, a.seq LIMIT 1) s`;
+const LATEST_PREFERENCE = `CROSS JOIN LATERAL (
+    SELECT a.verdict, a.strength, a.body #>> '{payload,shownOrder,0}' AS "left", (a.body->>'elapsedMs')::bigint AS elapsed FROM annotations a
+     WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'preference'
+     ORDER BY a.created_at DESC, a.seq DESC LIMIT 1) p`;
+const LATEST_LABELS = `CROSS JOIN LATERAL (
+    SELECT DISTINCT ON (a.article_id) a.label FROM annotations a
+     WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'relevance'
+     ORDER BY a.article_id, a.created_at DESC, a.seq DESC) l`;
+const ARM = (slot: string) => `(SELECT jsonb_build_object('armId', x->>'armId', 'model', x->>'model', 'promptVersion', x->>'promptVersion')
+                 FROM jsonb_array_elements(w.arms) x WHERE x->>'slot' = ${slot})`;
 
 const armKey = (a: ArmKey) => JSON.stringify([a.armId, a.model, a.promptVersion]);
 
 export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOptions): Promise<MetricsResponse> {
   const params = [tenantId, opts.from.toISOString(), opts.to.toISOString()];
 
+  // One statement per figure; the window's impressions are re-read per statement from their index.
+  const impressionsQuery = db.query<{ week: string; n: number }>(`WITH ${WINDOW} SELECT week, count(*)::int AS n FROM window_impressions GROUP BY 1`, params);
+  const armsShownQuery = db.query<{ week: string; armId: string; model: string; promptVersion: string; n: number }>(
+    `WITH ${WINDOW}
+     SELECT week, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
+       FROM window_impressions w CROSS JOIN LATERAL jsonb_array_elements(w.arms) AS arm GROUP BY 1, 2, 3, 4`,
+    params,
+  );
+  const adoptionsQuery = db.query<{ week: string; outcome: string; armId: string | null; model: string | null; promptVersion: string | null; n: number }>(
+    `WITH ${WINDOW}
+     SELECT w.week, s.outcome, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
+       FROM window_impressions w ${FIRST_SEND}
+       LEFT JOIN LATERAL (SELECT x AS arm FROM jsonb_array_elements(w.arms) x WHERE x->>'slot' = s.slot) sent_arm ON true
+      GROUP BY 1, 2, 3, 4, 5`,
+    params,
+  );
+  const relevanceQuery = db.query<{ week: string; retriever: string; reranker: string; good: number; labelled: number }>(
+    `WITH ${WINDOW}
+     SELECT w.week, w.retriever_version AS retriever, w.reranker_version AS reranker,
+            count(*) FILTER (WHERE l.label IN ('relevant', 'partial'))::int AS good, count(*)::int AS labelled
+       FROM window_impressions w ${LATEST_LABELS}
+      GROUP BY 1, 2, 3`,
+    params,
+  );
+  const preferencesQuery = db.query<{ week: string; verdict: string; strength: string | null; left: string; fast: boolean; a: ArmKey | null; b: ArmKey | null; n: number }>(
+    `WITH ${WINDOW}
+     SELECT w.week, p.verdict, p.strength, p."left", coalesce(p.elapsed < $4, false) AS fast, ${ARM("'A'")} AS a, ${ARM("'B'")} AS b, count(*)::int AS n
+       FROM window_impressions w ${LATEST_PREFERENCE}
+      GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+    [...params, opts.tooFastMs],
+  );
+  const consistencyQuery = db.query<{ week: string; both: number; matching: number }>(
+    `WITH ${WINDOW}
+     SELECT w.week, count(*)::int AS both, count(*) FILTER (WHERE p.verdict = s.slot)::int AS matching
+       FROM window_impressions w ${LATEST_PREFERENCE} ${FIRST_SEND}
+      WHERE p.verdict IN ('A', 'B') AND s.slot IS NOT NULL GROUP BY 1`,
+    params,
+  );
+
   const [impressions, armsShown, adoptions, relevance, preferences, consistency] = await Promise.all([
-    db.query<{ week: string; n: number }>(`SELECT ${WEEK} AS week, count(*)::int AS n FROM impressions i WHERE ${IN_RANGE} GROUP BY 1`, params),
-    db.query<{ week: string; armId: string; model: string; promptVersion: string; n: number }>(
-      `SELECT ${WEEK} AS week, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
-         FROM impressions i CROSS JOIN LATERAL jsonb_array_elements(i.body->'arms') AS arm
-        WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4`,
-      params,
-    ),
-    db.query<{ week: string; outcome: string; armId: string | null; model: string | null; promptVersion: string | null; n: number }>(
-      `WITH first_send AS (
-         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.outcome, a.body #>> '{payload,slot}' AS slot
-           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'adoption'
-          ORDER BY a.impression_id, a.created_at, a.seq)
-       SELECT ${WEEK} AS week, f.outcome, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
-         FROM first_send f
-         JOIN impressions i ON i.tenant_id = $1 AND i.id = f.impression_id
-         LEFT JOIN LATERAL (SELECT x AS arm FROM jsonb_array_elements(i.body->'arms') x WHERE x->>'slot' = f.slot) s ON true
-        WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4, 5`,
-      params,
-    ),
-    db.query<{ week: string; retriever: string; reranker: string; good: number; labelled: number }>(
-      `WITH latest AS (
-         SELECT DISTINCT ON (a.impression_id, a.article_id) a.impression_id, a.label
-           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'relevance'
-          ORDER BY a.impression_id, a.article_id, a.created_at DESC, a.seq DESC)
-       SELECT ${WEEK} AS week, i.retriever_version AS retriever, i.reranker_version AS reranker,
-              count(*) FILTER (WHERE l.label IN ('relevant', 'partial'))::int AS good, count(*)::int AS labelled
-         FROM latest l JOIN impressions i ON i.tenant_id = $1 AND i.id = l.impression_id
-        WHERE ${IN_RANGE} GROUP BY 1, 2, 3`,
-      params,
-    ),
-    db.query<{ week: string; verdict: string; strength: string | null; left: string; fast: boolean; a: ArmKey | null; b: ArmKey | null; n: number }>(
-      `WITH latest AS (
-         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.verdict, a.strength,
-                a.body #>> '{payload,shownOrder,0}' AS "left", coalesce((a.body->>'elapsedMs')::bigint < $4, false) AS fast
-           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'preference'
-          ORDER BY a.impression_id, a.created_at DESC, a.seq DESC)
-       SELECT ${WEEK} AS week, p.verdict, p.strength, p."left", p.fast,
-              (SELECT jsonb_build_object('armId', x->>'armId', 'model', x->>'model', 'promptVersion', x->>'promptVersion')
-                 FROM jsonb_array_elements(i.body->'arms') x WHERE x->>'slot' = 'A') AS a,
-              (SELECT jsonb_build_object('armId', x->>'armId', 'model', x->>'model', 'promptVersion', x->>'promptVersion')
-                 FROM jsonb_array_elements(i.body->'arms') x WHERE x->>'slot' = 'B') AS b,
-              count(*)::int AS n
-         FROM latest p JOIN impressions i ON i.tenant_id = $1 AND i.id = p.impression_id
-        WHERE ${IN_RANGE} GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-      [...params, opts.tooFastMs],
-    ),
-    db.query<{ week: string; both: number; matching: number }>(
-      `WITH pref AS (
-         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.verdict
-           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'preference'
-          ORDER BY a.impression_id, a.created_at DESC, a.seq DESC),
-       sent AS (
-         SELECT DISTINCT ON (a.impression_id) a.impression_id, a.body #>> '{payload,slot}' AS slot
-           FROM annotations a WHERE a.tenant_id = $1 AND a.type = 'adoption'
-          ORDER BY a.impression_id, a.created_at, a.seq)
-       SELECT ${WEEK} AS week, count(*)::int AS both, count(*) FILTER (WHERE p.verdict = s.slot)::int AS matching
-         FROM pref p JOIN sent s USING (impression_id) JOIN impressions i ON i.tenant_id = $1 AND i.id = p.impression_id
-        WHERE ${IN_RANGE} AND p.verdict IN ('A', 'B') AND s.slot IS NOT NULL GROUP BY 1`,
-      params,
-    ),
+    impressionsQuery, armsShownQuery, adoptionsQuery, relevanceQuery, preferencesQuery, consistencyQuery,
   ]);
 
   const weeks = new Map<string, PeriodMetrics & { _arms: Map<string, ArmAccumulator> }>();
