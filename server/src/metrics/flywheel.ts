@@ -33,14 +33,14 @@ const WINDOW = `window_impressions AS MATERIALIZED (
 // latest preference, each agent's latest label per article. Each is an index lookup per impression;
 // no statement joins two derived tables, which without statistics would be planned as a nested loop
 // over both.
-const FIRST_SEND = `CROSS JOIN LATERAL (
+const FIRST_SEND = `LEFT JOIN LATERAL (
     SELECT a.outcome, a.body #>> '{payload,slot}' AS slot FROM annotations a
      WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'adoption'
-     ORDER BY a.created_at, a.seq LIMIT 1) s`;
-const LATEST_PREFERENCE = `CROSS JOIN LATERAL (
+     ORDER BY a.created_at, a.seq LIMIT 1) s ON true`;
+const LATEST_PREFERENCE = `LEFT JOIN LATERAL (
     SELECT a.verdict, a.strength, a.body #>> '{payload,shownOrder,0}' AS "left", (a.body->>'elapsedMs')::bigint AS elapsed FROM annotations a
      WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'preference'
-     ORDER BY a.created_at DESC, a.seq DESC LIMIT 1) p`;
+     ORDER BY a.created_at DESC, a.seq DESC LIMIT 1) p ON true`;
 const LATEST_LABELS = `CROSS JOIN LATERAL (
     SELECT DISTINCT ON (a.article_id) a.label FROM annotations a
      WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'relevance'
@@ -61,14 +61,6 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
        FROM window_impressions w CROSS JOIN LATERAL jsonb_array_elements(w.arms) AS arm GROUP BY 1, 2, 3, 4`,
     params,
   );
-  const adoptionsQuery = db.query<{ week: string; outcome: string; armId: string | null; model: string | null; promptVersion: string | null; n: number }>(
-    `WITH ${WINDOW}
-     SELECT w.week, s.outcome, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
-       FROM window_impressions w ${FIRST_SEND}
-       LEFT JOIN LATERAL (SELECT x AS arm FROM jsonb_array_elements(w.arms) x WHERE x->>'slot' = s.slot) sent_arm ON true
-      GROUP BY 1, 2, 3, 4, 5`,
-    params,
-  );
   const relevanceQuery = db.query<{ week: string; retriever: string; reranker: string; good: number; labelled: number }>(
     `WITH ${WINDOW}
      SELECT w.week, w.retriever_version AS retriever, w.reranker_version AS reranker,
@@ -77,24 +69,33 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
       GROUP BY 1, 2, 3`,
     params,
   );
-  const preferencesQuery = db.query<{ week: string; verdict: string; strength: string | null; left: string; fast: boolean; a: ArmKey | null; b: ArmKey | null; n: number }>(
+  // The first send and the latest preference of each impression, in one pass: adoption, preference
+  // and their consistency are all read from these groups.
+  const decisionsQuery = db.query<Decision>(
     `WITH ${WINDOW}
-     SELECT w.week, p.verdict, p.strength, p."left", coalesce(p.elapsed < $4, false) AS fast, ${ARM("'A'")} AS a, ${ARM("'B'")} AS b, count(*)::int AS n
-       FROM window_impressions w ${LATEST_PREFERENCE}
-      GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+     SELECT w.week, s.outcome, s.slot AS "sentSlot",
+            sent_arm.arm->>'armId' AS "armId", sent_arm.arm->>'model' AS model, sent_arm.arm->>'promptVersion' AS "promptVersion",
+            p.verdict, p.strength, p."left", coalesce(p.elapsed < $4, false) AS fast,
+            CASE WHEN p.verdict IS NOT NULL THEN ${ARM("'A'")} END AS a, CASE WHEN p.verdict IS NOT NULL THEN ${ARM("'B'")} END AS b,
+            count(*)::int AS n
+       FROM window_impressions w ${FIRST_SEND} ${LATEST_PREFERENCE}
+       LEFT JOIN LATERAL (SELECT x AS arm FROM jsonb_array_elements(w.arms) x WHERE x->>'slot' = s.slot) sent_arm ON true
+      WHERE s.outcome IS NOT NULL OR p.verdict IS NOT NULL
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
     [...params, opts.tooFastMs],
   );
-  const consistencyQuery = db.query<{ week: string; both: number; matching: number }>(
-    `WITH ${WINDOW}
-     SELECT w.week, count(*)::int AS both, count(*) FILTER (WHERE p.verdict = s.slot)::int AS matching
-       FROM window_impressions w ${LATEST_PREFERENCE} ${FIRST_SEND}
-      WHERE p.verdict IN ('A', 'B') AND s.slot IS NOT NULL GROUP BY 1`,
-    params,
-  );
 
-  const [impressions, armsShown, adoptions, relevance, preferences, consistency] = await Promise.all([
-    impressionsQuery, armsShownQuery, adoptionsQuery, relevanceQuery, preferencesQuery, consistencyQuery,
-  ]);
+  const [impressions, armsShown, relevance, decisions] = await Promise.all([impressionsQuery, armsShownQuery, relevanceQuery, decisionsQuery]);
+  const adoptions = decisions.rows.filter((r): r is Decision & { outcome: string } => r.outcome !== null);
+  const preferences = decisions.rows.filter((r): r is Decision & { verdict: string; left: string } => r.verdict !== null);
+  const consistency = new Map<string, { both: number; matching: number }>();
+  for (const r of preferences) {
+    if ((r.verdict !== 'A' && r.verdict !== 'B') || r.sentSlot === null) continue;
+    const c = consistency.get(r.week) ?? { both: 0, matching: 0 };
+    c.both += r.n;
+    if (r.verdict === r.sentSlot) c.matching += r.n;
+    consistency.set(r.week, c);
+  }
 
   const weeks = new Map<string, PeriodMetrics & { _arms: Map<string, ArmAccumulator> }>();
   const weekOf = (week: string) => {
@@ -128,7 +129,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
   for (const r of armsShown.rows) armOf(weekOf(r.week), r).shown += r.n;
 
   const counts = new Map<string, { asIs: number; light: number }>();
-  for (const r of adoptions.rows) {
+  for (const r of adoptions) {
     const c = counts.get(r.week) ?? { asIs: 0, light: 0 };
     if (r.outcome === 'as_is') c.asIs += r.n;
     if (r.outcome === 'light_edit') c.light += r.n;
@@ -163,7 +164,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
     wins.set(week, byWeek);
   };
   const quality = new Map<string, { left: number; decided: number; fast: number; prefs: number; bothBad: number }>();
-  for (const r of preferences.rows) {
+  for (const r of preferences) {
     const q = quality.get(r.week) ?? { left: 0, decided: 0, fast: 0, prefs: 0, bothBad: 0 };
     q.prefs += r.n;
     if (r.fast) q.fast += r.n;
@@ -203,7 +204,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
     w.quality.leftWins = rate(q.left, q.decided);
     w.quality.tooFast = rate(q.fast, q.prefs);
   }
-  for (const r of consistency.rows) weekOf(r.week).quality.preferenceMatchesAdoption = rate(r.matching, r.both);
+  for (const [week, c] of consistency) weekOf(week).quality.preferenceMatchesAdoption = rate(c.matching, c.both);
 
   const result: PeriodMetrics[] = [];
   for (const [week, w] of [...weeks].sort(([a], [b]) => a.localeCompare(b))) {
@@ -226,6 +227,22 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
     result.push(period);
   }
   return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId) };
+}
+
+interface Decision {
+  week: string;
+  outcome: string | null;
+  sentSlot: string | null;
+  armId: string | null;
+  model: string | null;
+  promptVersion: string | null;
+  verdict: string | null;
+  strength: string | null;
+  left: string | null;
+  fast: boolean;
+  a: ArmKey | null;
+  b: ArmKey | null;
+  n: number;
 }
 
 interface ArmAccumulator {
