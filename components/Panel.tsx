@@ -97,6 +97,7 @@ export function Panel({ session, status, collapsed, onCollapsedChange, box }: Pa
       {model.impression.status === 'loading' && (
         <p className="muted" data-testid="aitl-loading">
           Loading suggestions…
+          {model.impression.retrying && ` The backend is busy or unreachable (${model.impression.retrying.reason}); trying again.`}
         </p>
       )}
       {model.impression.status === 'error' && (

@@ -7,7 +7,8 @@ import type { Impression, MissingKnowledgePayload, PreferencePayload, RationaleT
  */
 
 export type ImpressionState =
-  | { status: 'loading' }
+  /** `retrying`: the backend was busy or away this many times; asked again after a pause. */
+  | { status: 'loading'; retrying?: { attempt: number; reason: string } }
   | { status: 'ready'; impression: Impression; shownAt: number }
   | { status: 'error'; code: string; message: string };
 
