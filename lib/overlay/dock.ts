@@ -1,11 +1,10 @@
 /**
  * Makes room for the docked panel at the right edge of the helpdesk page, so it sits beside the
- * conversation instead of over it. Helpdesks lay their workspace out in two ways, often both:
- * in the document flow under `body` (Request Tracker, Zendesk's global header), which a right
- * margin on `body` narrows; and as absolutely or fixed positioned boxes spanning the viewport
- * (Zendesk's ticket panes, Salesforce's console container), which ignore that margin. For those,
- * the ticket's own ancestors are walked outermost first and the first one reaching past the room
- * left gets a larger `right` (and a `max-width`). Every inline style changed is put back on
+ * conversation instead of over it. Helpdesks lay the ticket out in two ways: in the document flow
+ * (Request Tracker's `#body`), narrowed with a `max-width`; or as absolutely or fixed positioned
+ * boxes spanning the viewport (Zendesk's ticket panes, Salesforce's console container), which get
+ * a larger `right` as well. The ticket's own boxes (its root and the root's ancestors) are walked
+ * outermost first, and each one still reaching past the room left is narrowed. Every inline style changed is put back on
  * `release`, so collapsing or unmounting the panel gives the helpdesk its full width again.
  */
 export interface PageDock {
@@ -54,6 +53,16 @@ export function pageDock(doc: Document): PageDock {
     }
     saved = [];
   };
+  /** Narrows `el` so it ends at `limit` (px from the left): a larger `right` if positioned, and a `max-width`. */
+  const narrow = (el: HTMLElement, limit: number) => {
+    const rect = el.getBoundingClientRect();
+    const overshoot = rect.right - limit;
+    if (overshoot <= SLACK || rect.width === 0) return;
+    // Read before writing: a computed style is live, and the new `right` changes its width.
+    const { position, right, width: used } = doc.defaultView!.getComputedStyle(el);
+    if (position === 'absolute' || position === 'fixed') set(el, 'right', `${px(right) + overshoot}px`);
+    set(el, 'max-width', `${Math.max(0, px(used) - overshoot)}px`);
+  };
   return {
     release,
     apply(ticketRoot, width) {
@@ -61,23 +70,28 @@ export function pageDock(doc: Document): PageDock {
       const win = doc.defaultView!;
       const body = doc.body;
       const limit = doc.documentElement.clientWidth - width;
-      const bodyStyle = win.getComputedStyle(body);
-      set(body, 'margin-right', `${px(bodyStyle.marginRight) + width}px`);
-      for (const el of ancestorsOutermostFirst(ticketRoot, body)) {
-        const rect = el.getBoundingClientRect();
-        const overshoot = rect.right - limit;
-        if (overshoot <= SLACK || rect.width === 0) continue;
-        // Read before writing: a computed style is live, and the new `right` changes its width.
-        const { position, right, width: used } = win.getComputedStyle(el);
-        if (position === 'absolute' || position === 'fixed') set(el, 'right', `${px(right) + overshoot}px`);
-        set(el, 'max-width', `${Math.max(0, px(used) - overshoot)}px`);
+      // Only the ticket's own boxes are narrowed: the helpdesk's global header keeps its width (RT's menus
+      // overlap when squeezed), and the panel starts below it.
+      if (ticketRoot === body) set(body, 'margin-right', `${px(win.getComputedStyle(body).marginRight) + width}px`);
+      const chain = ancestorsOutermostFirst(ticketRoot, body);
+      // Boxes spanning the viewport first, outermost first: narrowing one narrows all the ticket's columns.
+      for (const el of chain) {
+        const { position } = win.getComputedStyle(el);
+        if (position === 'absolute' || position === 'fixed') narrow(el, limit);
+      }
+      // Then boxes in the flow, innermost first and only as far as needed: RT's `#body` is narrowed,
+      // not the container it shares with the menus.
+      for (const el of chain.reverse()) {
+        if (ticketRoot.getBoundingClientRect().right - limit <= SLACK) break;
+        narrow(el, limit);
       }
       const root = ticketRoot.getBoundingClientRect();
       if (root.right - limit > SLACK) {
         release();
         return null;
       }
-      return { top: root.top };
+      // Where the ticket starts on the page (not in the scrolled viewport), so the panel does not move with scrolling.
+      return { top: root.top + win.scrollY };
     },
   };
 }

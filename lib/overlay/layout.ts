@@ -26,9 +26,12 @@ export function dockWidth(viewportWidth: number): number {
   return Math.round(Math.min(520, Math.max(384, viewportWidth * 0.3)));
 }
 
-/** The docked panel: the full height of the window from the top of the ticket's area, flush right. */
+// The docked panel starts where the ticket does (below the helpdesk's header bars), at most this far down.
+const DOCK_MAX_TOP = 120;
+
+/** The docked panel: flush right, from the top of the ticket's area (on the page) to the bottom of the window. */
 export function dockedBox(viewport: { width: number; height: number }, ticketTop: number): PanelBox {
-  const top = Math.round(Math.min(Math.max(ticketTop, 0), TOP));
+  const top = Math.round(Math.min(Math.max(ticketTop, 0), DOCK_MAX_TOP));
   return { mode: 'docked', top, right: 0, width: dockWidth(viewport.width), maxHeight: viewport.height - top };
 }
 

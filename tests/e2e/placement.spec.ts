@@ -104,7 +104,7 @@ for (const site of SITES) {
           const collapsedComposer = (await page.locator(site.composer).boundingBox())!;
           const tab = (await panel(page).boundingBox())!;
           expect(collapsedComposer.y + collapsedComposer.height <= tab.y || beside(collapsedComposer, tab)).toBe(true);
-          expect(await page.evaluate(() => document.body.style.marginRight)).toBe('');
+          expect(await page.locator(site.workspace).evaluate((el) => el.getAttribute('style'))).toBeNull();
           await page.screenshot({ path: test.info().outputPath(`${site.name}-${width}-collapsed.png`) });
           // The collapsed state is the agent's saved preference: open it again for the next test.
           await panel(page).getByTestId('aitl-collapse').click();
