@@ -13,6 +13,8 @@ const SITES = [
     name: 'zendesk',
     url: `${ZENDESK}/agent/tickets/123`,
     workspace: '.ticket-panes-grid-layout.active',
+    // The agent closed the context panel: the conversation takes the whole pane (the issue's 1440 px case).
+    noContextPane: '.ticket-panes-grid-layout.active { grid-template-columns: minmax(0, 1fr) !important; } .ticket-panes-grid-layout.active > .context { display: none; }',
     lastMessage: '.ticket-panes-grid-layout.active [data-test-id="omni-log-comment-item"] >> nth=-1',
     composer: '.ticket-panes-grid-layout.active [data-test-id="omnicomposer-rich-text-ckeditor"]',
     send: '.ticket-panes-grid-layout.active [data-test-id="submit_button-button"]',
@@ -21,6 +23,7 @@ const SITES = [
     name: 'salesforce',
     url: `${SALESFORCE}${CASE_PATH}`,
     workspace: '.navexConsoleTabContainer',
+    noContextPane: '.tabContent.active { grid-template-columns: minmax(0, 1fr) !important; }',
     lastMessage: '.tabContent.active .feed article >> nth=-1',
     composer: '.tabContent.active .ql-editor',
     send: '.tabContent.active .cuf-publisherShareButton.send',
@@ -50,6 +53,7 @@ async function hitsItself(page: Page, selector: string): Promise<string[]> {
 }
 
 const beside = (item: Box, panelBox: Box) => item.x + item.width <= panelBox.x + 0.5;
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 // One backend (with the demo knowledge base, so there are two replies to compare) and one browser for the file.
 let backend: Awaited<ReturnType<typeof startBackend>>;
@@ -71,11 +75,12 @@ test.afterAll(async () => {
 
 for (const site of SITES) {
   test.describe(`the panel on ${site.name}`, () => {
-    for (const width of [1280, 1920]) {
-      test(`at ${width} px it docks beside the conversation and the composer`, async () => {
+    for (const [width, contextPane] of [[1280, true], [1920, true], [1440, false]] as const) {
+      test(`at ${width} px${contextPane ? '' : ', context pane closed,'} it docks beside the conversation and the composer`, async () => {
         const page = await context.newPage();
           await page.setViewportSize({ width, height: 900 });
           await page.goto(site.url);
+          if (!contextPane) await page.addStyleTag({ content: site.noContextPane });
           await expect(panel(page).getByTestId('aitl-reply')).toHaveCount(2);
           await expect(panel(page)).toHaveAttribute('data-placement', 'docked');
 
@@ -96,16 +101,16 @@ for (const site of SITES) {
           // And clickable: a click at the composer puts the caret there (trial: false, a real click).
           await page.locator(site.composer).click();
           expect(await page.locator(site.composer).evaluate((el) => el === document.activeElement || el.contains(document.activeElement))).toBe(true);
-          await page.screenshot({ path: test.info().outputPath(`${site.name}-${width}-docked.png`) });
+          await page.screenshot({ path: test.info().outputPath(`${site.name}-${width}${contextPane ? '' : '-no-context'}-docked.png`) });
 
           // Collapsed, the helpdesk gets its full width back.
           await panel(page).getByTestId('aitl-collapse').click();
           await expect(panel(page)).toHaveAttribute('data-collapsed', 'true');
           const collapsedComposer = (await page.locator(site.composer).boundingBox())!;
           const tab = (await panel(page).boundingBox())!;
-          expect(collapsedComposer.y + collapsedComposer.height <= tab.y || beside(collapsedComposer, tab)).toBe(true);
+          expect(overlaps(collapsedComposer, tab), 'the collapsed tab is clear of the composer').toBe(false);
           expect(await page.locator(site.workspace).evaluate((el) => el.getAttribute('style'))).toBeNull();
-          await page.screenshot({ path: test.info().outputPath(`${site.name}-${width}-collapsed.png`) });
+          await page.screenshot({ path: test.info().outputPath(`${site.name}-${width}${contextPane ? '' : '-no-context'}-collapsed.png`) });
           // The collapsed state is the agent's saved preference: open it again for the next test.
           await panel(page).getByTestId('aitl-collapse').click();
           await expect(panel(page)).toHaveAttribute('data-placement', 'docked');
