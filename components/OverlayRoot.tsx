@@ -1,9 +1,13 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import type { OverlayStatus, PanelPrefs } from '../lib/contract';
 import { Panel } from './Panel';
-import type { PanelBox, PanelSession } from './panel-model';
+import type { PanelBox, PanelPlacement, PanelSession } from './panel-model';
 
 const STATUS_POLL_MS = 5_000;
+// Single-page helpdesks re-render their layout (a pane opens, a sidebar toggles): the room is checked again this often.
+const REDOCK_MS = 2_000;
+
+const sameBox = (a: PanelBox, b: PanelBox) => a.mode === b.mode && a.top === b.top && a.right === b.right && a.width === b.width && a.maxHeight === b.maxHeight;
 
 export interface OverlayRootProps {
   session: PanelSession;
@@ -11,24 +15,32 @@ export interface OverlayRootProps {
   readStatus: () => Promise<OverlayStatus | null>;
   readPrefs: () => Promise<PanelPrefs | null>;
   savePrefs: (prefs: PanelPrefs) => void;
-  /** Where the panel goes, given the width it would like (it never covers the reply box). */
-  place: (preferredWidth: number) => PanelBox;
+  /** Docks the panel beside the ticket, or floats it clear of the reply box. */
+  placement: PanelPlacement;
 }
 
-/** Keeps the panel's surroundings current: sync status, the agent's collapsed preference, placement. */
-export function OverlayRoot({ session, readStatus, readPrefs, savePrefs, place }: OverlayRootProps) {
+/**
+ * Keeps the panel's surroundings current: sync status, the agent's collapsed preference, placement.
+ * Wide windows dock the open panel beside the conversation; narrow ones show a tab the agent opens
+ * on demand (that choice is not saved: the next ticket starts as a tab again).
+ */
+export function OverlayRoot({ session, readStatus, readPrefs, savePrefs, placement }: OverlayRootProps) {
   const [status, setStatus] = useState<OverlayStatus | null>(null);
-  const [collapsed, setCollapsed] = useState(false);
+  const [collapsedPref, setCollapsedPref] = useState(false);
+  const [openedNarrow, setOpenedNarrow] = useState(false);
+  const [wide, setWide] = useState(() => placement.wide());
+  const [layoutTick, setLayoutTick] = useState(0);
   const model = useSyncExternalStore(session.subscribe, session.getModel);
   const pairwise = model.impression.status === 'ready' && model.impression.impression.displayOrder.length === 2;
-  const [box, setBox] = useState(() => place(pairwise ? 480 : 360));
+  const collapsed = wide ? collapsedPref : !openedNarrow;
+  const [box, setBox] = useState<PanelBox>(() => placement.float(360));
 
   const refreshStatus = useCallback(() => {
     void readStatus().then((next) => next && setStatus(next));
   }, [readStatus]);
 
   useEffect(() => {
-    void readPrefs().then((prefs) => prefs && setCollapsed(prefs.collapsed));
+    void readPrefs().then((prefs) => prefs && setCollapsedPref(prefs.collapsed));
   }, [readPrefs]);
   useEffect(() => {
     refreshStatus();
@@ -41,11 +53,26 @@ export function OverlayRoot({ session, readStatus, readPrefs, savePrefs, place }
     return () => clearTimeout(timer);
   }, [model, refreshStatus]);
   useEffect(() => {
-    const update = () => setBox(place(pairwise ? 480 : 360));
-    update();
-    window.addEventListener('resize', update);
-    return () => window.removeEventListener('resize', update);
-  }, [place, pairwise, session]);
+    const onResize = () => {
+      setWide(placement.wide());
+      setLayoutTick((n) => n + 1);
+    };
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [placement]);
+  // Before paint, so the page is never drawn with the panel over it.
+  useLayoutEffect(() => {
+    const docked = !collapsed && wide ? placement.dock() : null;
+    if (!docked) placement.undock();
+    const next = docked ?? placement.float(pairwise ? 480 : 360);
+    setBox((prev) => (sameBox(prev, next) ? prev : next));
+  }, [collapsed, wide, pairwise, placement, layoutTick]);
+  useEffect(() => {
+    if (box.mode !== 'docked') return;
+    const timer = setInterval(() => setLayoutTick((n) => n + 1), REDOCK_MS);
+    return () => clearInterval(timer);
+  }, [box.mode]);
+  useEffect(() => () => placement.undock(), [placement]);
   useEffect(() => {
     performance.mark('aitl:panel-visible', { detail: { ticketId: session.getModel().ticketId } });
   }, [session]);
@@ -56,7 +83,8 @@ export function OverlayRoot({ session, readStatus, readPrefs, savePrefs, place }
   }, [shownId, session]);
 
   const onCollapsedChange = (next: boolean) => {
-    setCollapsed(next);
+    if (!wide) return setOpenedNarrow(!next);
+    setCollapsedPref(next);
     savePrefs({ collapsed: next });
   };
   return <Panel session={session} status={status} collapsed={collapsed} onCollapsedChange={onCollapsedChange} box={box} />;

@@ -56,7 +56,7 @@ export function Panel({ session, status, collapsed, onCollapsedChange, box }: Pa
 
   if (collapsed) {
     return (
-      <div className="panel collapsed" data-testid="aitl-panel" data-ticket-id={model.ticketId} data-collapsed="true" style={{ top: box.top, right: box.right }}>
+      <div className="panel collapsed" data-testid="aitl-panel" data-ticket-id={model.ticketId} data-collapsed="true" style={{ top: box.top, right: 0 }}>
         <button type="button" data-testid="aitl-collapse" aria-expanded={false} onClick={() => onCollapsedChange(false)} title="Show AITL suggestions">
           AITL ◂
         </button>
@@ -68,13 +68,14 @@ export function Panel({ session, status, collapsed, onCollapsedChange, box }: Pa
   return (
     <div
       ref={rootRef}
-      className="panel"
+      className={box.mode === 'docked' ? 'panel docked' : 'panel'}
       data-testid="aitl-panel"
       data-ticket-id={model.ticketId}
       data-collapsed="false"
+      data-placement={box.mode}
       tabIndex={-1}
       onKeyDown={onKeyDown}
-      style={{ top: box.top, right: box.right, width: box.width, maxHeight: box.maxHeight }}
+      style={{ top: box.top, right: box.right, width: box.width, maxHeight: box.maxHeight, height: box.mode === 'docked' ? box.maxHeight : undefined }}
       aria-label="AITL suggestions"
     >
       <header className="panel-header">
@@ -96,6 +97,7 @@ export function Panel({ session, status, collapsed, onCollapsedChange, box }: Pa
       {model.impression.status === 'loading' && (
         <p className="muted" data-testid="aitl-loading">
           Loading suggestions…
+          {model.impression.retrying && ` The backend is busy or unreachable (${model.impression.retrying.reason}); trying again.`}
         </p>
       )}
       {model.impression.status === 'error' && (

@@ -7,7 +7,8 @@ import type { Impression, MissingKnowledgePayload, PreferencePayload, RationaleT
  */
 
 export type ImpressionState =
-  | { status: 'loading' }
+  /** `retrying`: the backend was busy or away this many times; asked again after a pause. */
+  | { status: 'loading'; retrying?: { attempt: number; reason: string } }
   | { status: 'ready'; impression: Impression; shownAt: number }
   | { status: 'error'; code: string; message: string };
 
@@ -45,10 +46,23 @@ export interface PanelSession {
   skipRationale(): Promise<void>;
 }
 
-/** Where the panel sits on the page (fixed position, px). */
+/** Where the panel sits on the page (fixed position, px): docked beside the ticket (the page was narrowed for it) or floating over it. */
 export interface PanelBox {
+  mode: 'docked' | 'floating';
   top: number;
   right: number;
   width: number;
   maxHeight: number;
+}
+
+/** How the overlay places the panel on the helpdesk page; the panel itself never touches the page. */
+export interface PanelPlacement {
+  /** Whether the window is wide enough to dock the open panel; below that it is a tab opened on demand. */
+  wide(): boolean;
+  /** Narrows the helpdesk so the panel sits beside the ticket; null when the layout cannot be narrowed. */
+  dock(): PanelBox | null;
+  /** Gives the helpdesk its full width back. */
+  undock(): void;
+  /** A box over the page that avoids the composer, given the width the panel would like. */
+  float(preferredWidth: number): PanelBox;
 }

@@ -4,6 +4,7 @@ import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import { OverlayRoot } from '../components/OverlayRoot';
+import type { PanelPlacement } from '../components/panel-model';
 // Inlined, so mounting the panel does not wait for a CSS fetch.
 import panelCss from '../components/panel.css?inline';
 import type { PanelService } from '../lib/background/panel-service';
@@ -11,7 +12,8 @@ import type { OverlayStatus, PanelPrefs } from '../lib/contract';
 import { backgroundService } from '../lib/messaging/background-service';
 import { OverlayController, type OverlayView } from '../lib/overlay/controller';
 import { enrolFromHelpdesk, suggestAfterEnrolment } from '../lib/overlay/enrolment';
-import { panelBox } from '../lib/overlay/layout';
+import { pageDock, type PageDock } from '../lib/overlay/dock';
+import { DOCK_MIN_VIEWPORT, dockedBox, dockWidth, panelBox } from '../lib/overlay/layout';
 import type { TicketSession } from '../lib/overlay/ticket-session';
 import { tabMemory } from '../lib/overlay/ticket-memory';
 import { adapterForCustomSite, adapterForHost, type HelpdeskAdapter } from '../lib/sites';
@@ -29,11 +31,30 @@ const readPrefs = async (): Promise<PanelPrefs | null> => {
 };
 const savePrefs = (prefs: PanelPrefs) => void panel.savePrefs(prefs);
 
+/** Docks the panel beside this session's ticket, or floats it clear of the ticket's composer. */
+function placementFor(session: TicketSession, dock: PageDock): PanelPlacement {
+  const viewport = () => ({ width: document.documentElement.clientWidth, height: window.innerHeight });
+  return {
+    wide: () => viewport().width >= DOCK_MIN_VIEWPORT,
+    dock() {
+      const room = dock.apply(session.ticket.root, dockWidth(viewport().width));
+      return room && dockedBox(viewport(), room.top);
+    },
+    undock: () => dock.release(),
+    float(preferredWidth) {
+      const composer = session.adapter.findComposer(session.ticket)?.element;
+      const rect = composer?.ownerDocument === document ? composer.getBoundingClientRect() : (composer?.ownerDocument.defaultView?.frameElement?.getBoundingClientRect() ?? null);
+      return panelBox(viewport(), rect && rect.width > 0 ? rect : null, preferredWidth);
+    },
+  };
+}
+
 /** The panel in a shadow root (helpdesk CSS stays out) that swallows key events (no helpdesk hotkeys fire while typing in it). */
 function panelView(ctx: ContentScriptContext): OverlayView {
   let ui: ShadowRootContentScriptUi<Root> | null = null;
   let mounting: Promise<ShadowRootContentScriptUi<Root>> | null = null;
   let shown: TicketSession | null = null;
+  const dock = pageDock(document);
   const mount = () =>
     (mounting ??= createShadowRootUi(ctx, {
       name: 'aitl-overlay',
@@ -50,12 +71,7 @@ function panelView(ctx: ContentScriptContext): OverlayView {
       return created;
     }));
   const render = (session: TicketSession) => {
-    const place = (preferredWidth: number) => {
-      const composer = session.adapter.findComposer(session.ticket)?.element;
-      const rect = composer?.ownerDocument === document ? composer.getBoundingClientRect() : (composer?.ownerDocument.defaultView?.frameElement?.getBoundingClientRect() ?? null);
-      return panelBox({ width: window.innerWidth, height: window.innerHeight }, rect && rect.width > 0 ? rect : null, preferredWidth);
-    };
-    ui?.mounted?.render(<OverlayRoot key={`${session.ticket.platform}:${session.ticket.ticketId}`} session={session} readStatus={readStatus} readPrefs={readPrefs} savePrefs={savePrefs} place={place} />);
+    ui?.mounted?.render(<OverlayRoot key={`${session.ticket.platform}:${session.ticket.ticketId}`} session={session} readStatus={readStatus} readPrefs={readPrefs} savePrefs={savePrefs} placement={placementFor(session, dock)} />);
   };
   return {
     show(session) {
@@ -65,6 +81,7 @@ function panelView(ctx: ContentScriptContext): OverlayView {
     hide() {
       shown = null;
       ui?.mounted?.render(null);
+      dock.release();
     },
   };
 }

@@ -95,8 +95,10 @@ export const panelService = (deps: PanelServiceDeps) => {
           if (!impression.success) return fail('bad_reply', `the backend sent a suggestion AITL cannot read (${describeIssues(impression.error)}); update the extension or the backend`);
           return { ok: true, impression: impression.data };
         } catch (error) {
-          const code = error instanceof BackendError ? (error.unreachable ? 'offline' : `http_${error.status}`) : 'error';
-          return fail(code, (error as Error).message);
+          if (!(error instanceof BackendError)) return fail('error', (error as Error).message);
+          const failed = fail(error.unreachable ? 'offline' : `http_${error.status}`, error.message);
+          // The panel's retries wait as long as the backend asked (lib/overlay/suggestion-query.ts).
+          return error.retryAfterMs === null ? failed : { ...failed, error: { ...failed.error, retryAfterMs: error.retryAfterMs } };
         }
       },
 

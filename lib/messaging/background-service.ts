@@ -14,6 +14,8 @@ import { describeIssues } from '../contract/issues';
 export interface CallError {
   code: string;
   message: string;
+  /** When to ask again, from the backend's `Retry-After` (429/503), in ms. */
+  retryAfterMs?: number;
 }
 
 /** Every answer is data, `{ok: true, ...}` or `{ok: false, error}`: no call throws across the boundary. */

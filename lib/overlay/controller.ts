@@ -1,4 +1,6 @@
+import type { QueryClient } from '@tanstack/react-query';
 import type { HelpdeskAdapter } from '../sites/types';
+import { suggestionClient } from './suggestion-query';
 import { pageMemory, type TicketMemory } from './ticket-memory';
 import { TicketSession, type SessionTransport } from './ticket-session';
 import { waitForTicket } from './wait-for-ticket';
@@ -19,6 +21,8 @@ export class OverlayController {
   private session: TicketSession | null = null;
   private binding: AbortController | null = null;
   private readonly memory: TicketMemory;
+  /** Every ticket's suggestion on this page, so coming back to a ticket shows its impression at once and never asks twice. */
+  private readonly queries: QueryClient = suggestionClient();
 
   constructor(
     private readonly adapter: HelpdeskAdapter,
@@ -60,6 +64,7 @@ export class OverlayController {
     const session = new TicketSession(this.adapter, ticket, url, this.transport, {
       clientVersion: this.opts.clientVersion,
       carried,
+      queries: this.queries,
       onCarry: (state) => this.memory.keep({ ticket: ref, ...state }),
     });
     this.session = session;
@@ -72,5 +77,6 @@ export class OverlayController {
     this.session?.dispose();
     this.session = null;
     this.view.hide();
+    this.queries.clear();
   }
 }

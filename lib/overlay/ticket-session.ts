@@ -1,5 +1,6 @@
-import type { PanelModel, PanelSession } from '../../components/panel-model';
-import type { CarriedTicket, TicketContext } from '../contract';
+import type { QueryClient } from '@tanstack/react-query';
+import type { ImpressionState, PanelModel, PanelSession } from '../../components/panel-model';
+import type { CarriedTicket } from '../contract';
 import type { PanelService } from '../background/panel-service';
 import type { ActiveTicket, HelpdeskAdapter } from '../sites/types';
 import { adoption } from './adoption';
@@ -8,6 +9,7 @@ import { missingKnowledge } from './missing-knowledge';
 import { PanelStore } from './panel-store';
 import { preference } from './preference';
 import { relevance } from './relevance';
+import { suggestionClient, suggestionKey, suggestionObserver, type SuggestionResult } from './suggestion-query';
 
 /** What a ticket's session asks the background (the panel service in the extension, a double in tests). */
 export type SessionTransport = Pick<PanelService, 'suggest' | 'capture' | 'amend'>;
@@ -26,6 +28,9 @@ export class TicketSession implements PanelSession {
   private readonly adoption: ReturnType<typeof adoption>;
   private stopSent: () => void = () => {};
   private stopCarry: () => void = () => {};
+  private stopQuery: () => void = () => {};
+  private readonly queries: QueryClient;
+  private readonly suggestion: ReturnType<typeof suggestionObserver>;
 
   readonly rate: PanelSession['rate'];
   readonly prefer: PanelSession['prefer'];
@@ -46,13 +51,20 @@ export class TicketSession implements PanelSession {
       carried?: CarriedTicket | null;
       /** Told what to remember whenever the impression shown or the reply inserted changes. */
       onCarry?: (state: Omit<CarriedTicket, 'ticket'>) => void;
+      /** The page's suggestion cache (one per controller): what a ticket showed is shown again at once. */
+      queries?: QueryClient;
     } = {},
   ) {
     const carried = opts.carried;
+    this.queries = opts.queries ?? suggestionClient();
+    const ref = { platform: ticket.platform, ticketId: ticket.ticketId };
+    // Shown in an earlier page load of this tab (RT's reply form): this page's cache starts from it.
+    if (carried && this.queries.getQueryData(suggestionKey(ref)) === undefined) this.queries.setQueryData(suggestionKey(ref), { impression: carried.impression, shownAt: carried.shownAt });
+    this.suggestion = suggestionObserver(this.queries, ref, transport.suggest, () => adapter.readContext(ticket, url));
     this.store = new PanelStore({
       ticketId: ticket.ticketId,
       subject: null,
-      impression: carried ? { status: 'ready', impression: carried.impression, shownAt: carried.shownAt } : { status: 'loading' },
+      impression: this.impressionOf(this.suggestion.getCurrentResult()) ?? { status: 'loading' },
       inserted: carried?.inserted ?? null,
       notice: null,
       preference: null,
@@ -92,21 +104,41 @@ export class TicketSession implements PanelSession {
     this.stopSent = this.adapter.observeSent(this.ticket, (event) => void this.adoption.onSent(event));
     const context = this.adapter.readContext(this.ticket, this.url);
     this.store.update({ subject: context.subject ?? null });
-    if (this.store.model.impression.status !== 'ready') void this.load(context);
+    // Subscribing asks the background, unless this page already has the ticket's suggestion (or is asking).
+    this.stopQuery = this.suggestion.subscribe((result) => this.show(result));
+    this.show(this.suggestion.getCurrentResult());
   }
 
   dispose(): void {
+    this.stopQuery();
     this.stopSent();
     this.stopCarry();
     this.store.dispose();
   }
 
-  load = async (context: TicketContext = this.adapter.readContext(this.ticket, this.url)): Promise<void> => {
-    this.store.update({ impression: { status: 'loading' } });
-    const reply = await this.transport.suggest(context);
-    if (this.store.isDisposed) return;
-    if (!reply.ok) return this.store.update({ impression: { status: 'error', ...reply.error } });
-    const shown = { impression: reply.impression, shownAt: Date.now() };
-    this.store.update({ impression: { status: 'ready', ...shown } });
+  /** Asks again after an error (never once a suggestion is shown: that would be a second impression). */
+  load = async (): Promise<void> => {
+    if (this.store.isDisposed || this.store.shown()) return;
+    await this.suggestion.refetch();
   };
+
+  private show(result: SuggestionResult): void {
+    if (this.store.isDisposed) return;
+    if (result.data?.shownAt === null) {
+      // Fetched while the agent was on another ticket: seen from now on.
+      this.queries.setQueryData(suggestionKey(this.ticket), { ...result.data, shownAt: Date.now() });
+      return;
+    }
+    const next = this.impressionOf(result);
+    const current = this.store.model.impression;
+    if (!next || (next.status === 'ready' && current.status === 'ready' && current.impression.id === next.impression.id)) return;
+    this.store.update({ impression: next });
+  }
+
+  private impressionOf(result: SuggestionResult): ImpressionState | null {
+    if (result.data) return result.data.shownAt === null ? null : { status: 'ready', impression: result.data.impression, shownAt: result.data.shownAt };
+    if (result.status === 'error') return { status: 'error', code: result.error.code ?? 'error', message: result.error.message };
+    const reason = result.failureReason;
+    return { status: 'loading', ...(result.failureCount > 0 && reason && { retrying: { attempt: result.failureCount, reason: reason.message } }) };
+  }
 }

@@ -145,6 +145,9 @@ test('on a real RT: the panel binds, the reply goes into CKEditor 4, Update Tick
   await expect(panel(page)).toHaveAttribute('data-ticket-id', ticketId);
   await expect(panel(page).getByTestId('aitl-ticket-subject')).toHaveText(TICKET.subject);
   await expect(panel(page).getByTestId('aitl-reply')).toHaveCount(1);
+  // RT lays its page out in the flow: its content (#body) is narrowed, the menus keep their width, the panel docks below them.
+  await expect(panel(page)).toHaveAttribute('data-placement', 'docked');
+  await page.screenshot({ path: test.info().outputPath('rt-1280-docked.png') });
   const { rows: impressions } = await backend.db.query<{ context: { messages: { role: string; text: string; author?: string }[] } }>("SELECT context FROM impressions WHERE ticket_id = $1", [ticketId]);
   expect(impressions).toHaveLength(1);
   // The history as RT shows it: the requestor's email, the staff reply, the internal comment.

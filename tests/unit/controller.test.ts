@@ -12,13 +12,17 @@ import { loadFixturePage } from './fixture-page';
 
 vi.mock('wxt/utils/inject-script', () => ({ injectScript: async () => ({ script: document.createElement('script') }) }));
 
-function setup(enabled = true, memory?: TicketMemory) {
+/** Remembers nothing: what a ticket showed can only come from the page's suggestion cache. */
+const forgetful: TicketMemory = { recall: async () => null, keep: () => {} };
+
+function setup(enabled = true, memory?: TicketMemory, answer: () => Promise<void> = async () => {}) {
   loadFixturePage('zendesk/agent-workspace.html', 'https://acme.zendesk.com/agent/tickets/123');
   startZendeskApp(window, { renderDelayMs: 20 });
   const asked: TicketContext[] = [];
   const transport: SessionTransport = {
     suggest: async (context) => {
       asked.push(context);
+      await answer();
       return { ok: true, impression: { ...(impressionExample as Impression), id: uuidv7(), ticket: { platform: 'zendesk', ticketId: context.ticketId } } };
     },
     capture: async () => ({ ok: true }),
@@ -83,6 +87,40 @@ describe('following the agent between tickets', () => {
     await controller.onLocation(new URL(location.href));
     expect(asked.map((c) => c.ticketId)).toEqual(['123', '456']);
     expect(shown[2]!.model.impression.status).toBe('ready');
+  });
+
+  it('switching back to a ticket shows its impression at once from the page\'s cache, with no second request', async () => {
+    const { controller, shown, asked } = setup(true, forgetful);
+    const go = async (id: string) => {
+      (document.querySelector(`a[data-entity-id="${id}"]`) as HTMLElement).click();
+      await controller.onLocation(new URL(location.href));
+    };
+    await controller.onLocation(new URL(location.href));
+    await vi.waitFor(() => expect(shown[0]!.model.impression.status).toBe('ready'));
+    const firstId = (shown[0]!.model.impression as { impression: Impression }).impression.id;
+    await go('456');
+    await vi.waitFor(() => expect(shown[1]!.model.impression.status).toBe('ready'));
+    await go('123');
+    // Ready as the session is shown: no loading state in between.
+    expect(shown[2]!.model.impression).toMatchObject({ status: 'ready', impression: { id: firstId } });
+    expect(asked.map((c) => c.ticketId)).toEqual(['123', '456']);
+  });
+
+  it('switching away and back while the suggestion is still on its way joins that request', async () => {
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const { controller, shown, asked } = setup(true, forgetful, () => slow);
+    const go = async (id: string) => {
+      (document.querySelector(`a[data-entity-id="${id}"]`) as HTMLElement).click();
+      await controller.onLocation(new URL(location.href));
+    };
+    await controller.onLocation(new URL(location.href));
+    await go('456');
+    await go('123');
+    expect(shown[2]!.model.impression.status).toBe('loading');
+    release();
+    await vi.waitFor(() => expect(shown[2]!.model.impression.status).toBe('ready'));
+    expect(asked.map((c) => c.ticketId)).toEqual(['123', '456']);
   });
 
   it('does nothing when the agent or the admin turned the site off', async () => {

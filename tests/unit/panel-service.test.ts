@@ -95,6 +95,16 @@ describe('the background worker answering a helpdesk tab', () => {
     expect(await panel.status()).toMatchObject({ ok: true, status: { pending: 1, connection: 'unconfigured' } });
   });
 
+  it('passes the backend\'s Retry-After on a busy 503 to the tab, so its retry waits as long as asked', async () => {
+    const fetch = vi.fn<typeof globalThis.fetch>(async () => new Response(JSON.stringify({ error: { code: 'busy', message: 'model queue full' } }), { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '7' } }));
+    services = [panelService({ outbox, settings, loop, fetch }), pagesService({ outbox, settings, loop })];
+    const optionsPage: Sender = { id: fakeBrowser.runtime.id, url: fakeBrowser.runtime.getURL('/options.html') };
+    expect(await call('saveSettings', [{ backendUrl: 'https://aitl.acme.example', token: 'aitl_agent_0123456789abcdef0123456789abcdef' }], optionsPage, 'pages')).toMatchObject({ ok: true });
+    const context = { platform: 'zendesk', ticketId: '123', subject: 'Refund not received', messages: [] };
+    expect(await call('suggest', [context])).toEqual({ ok: false, error: { code: 'http_503', message: expect.stringMatching(/answered 503/), retryAfterMs: 7000 } });
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
   it('tells the tab what to do when the background cannot be reached, instead of throwing', async () => {
     const panel = backgroundService<PanelService>('panel');
     expect(await panel.capture(relevanceClick())).toMatchObject({ ok: false, error: { code: 'unreachable', message: expect.stringMatching(/reload this page/) } });

@@ -66,7 +66,7 @@ describe('the panel', () => {
     const session = new TicketSession(adapterDouble(), { platform: 'zendesk', ticketId: '48213', root: document.body }, new URL('https://acme.zendesk.com/agent/tickets/48213'), transport);
     await act(async () => {
       session.start();
-      root.render(<Panel session={session} status={STATUS} collapsed={false} onCollapsedChange={() => {}} box={{ top: 56, right: 12, width: 480, maxHeight: 600 }} />);
+      root.render(<Panel session={session} status={STATUS} collapsed={false} onCollapsedChange={() => {}} box={{ mode: 'floating', top: 56, right: 12, width: 480, maxHeight: 600 }} />);
     });
     await vi.waitFor(() => expect(container.querySelector('[data-testid="aitl-reply"]')).not.toBeNull());
     return session;
