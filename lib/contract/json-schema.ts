@@ -6,6 +6,7 @@ import { ApiError } from './errors';
 import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalRow, KnowledgeGapRow, KtoRow, RerankRow, SftRow, SourceRow, TripletRow } from './batch';
 import { Health } from './health';
 import { GapResolveRequest, GapResolveResponse, KnowledgeGapList } from './knowledge-gap';
+import { GapClusterList } from './knowledge-gap-cluster';
 import { MetricsResponse } from './metrics';
 import { EvalReport, LabelledTicket } from './evaluation';
 import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
@@ -49,6 +50,7 @@ export const PUBLISHED_SCHEMAS = {
   KnowledgeGapList,
   GapResolveRequest,
   GapResolveResponse,
+  GapClusterList,
   EnrollmentMethods,
   EnrollRequest,
   CompanySignInRequest,
