@@ -5,6 +5,8 @@ export interface ChartPoint {
   value: number | null;
   /** Shown on hover and in the table: the value with what it was computed from. */
   detail: string;
+  /** A 95% interval around the value, drawn as a whisker. */
+  interval?: { low: number; high: number } | null | undefined;
 }
 
 export interface ChartSeries {
@@ -104,6 +106,19 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
                     <path key={d} d={d} fill="none" stroke={style.color} strokeWidth={2} strokeDasharray={style.dash || undefined} />
                   ))}
                   {s.points.map((p, i) =>
+                    p.value === null || !p.interval ? null : (
+                      <path
+                        key={`ci-${weeks[i]}`}
+                        className="interval"
+                        d={`M${xOfWeek(i) - 4},${yOf(p.interval.low)}h8M${xOfWeek(i)},${yOf(p.interval.low)}V${yOf(p.interval.high)}M${xOfWeek(i) - 4},${yOf(p.interval.high)}h8`}
+                        stroke={style.color}
+                        strokeWidth={1.5}
+                        fill="none"
+                        aria-hidden="true"
+                      />
+                    ),
+                  )}
+                  {s.points.map((p, i) =>
                     p.value === null ? null : (
                       <circle key={weeks[i]} cx={xOfWeek(i)} cy={yOf(p.value)} r={4} fill={style.color} data-series={s.name}>
                         <title>{`${s.name}, ${isoWeek(weeks[i]!)}: ${p.detail}`}</title>
@@ -126,6 +141,7 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
                 </li>
               );
             })}
+            {series.some((s) => s.points.some((p) => p.interval)) && <li>I 95% interval</li>}
             {inRange.length > 0 && <li>▲ model promotion or rollback (hover for which)</li>}
           </ul>
         </>
