@@ -7,7 +7,7 @@ import { resolveGap } from './gaps-api';
  * Closes a cluster's open gaps with one article: `aitl gaps resolve GAP ARTICLE` for each, through
  * `POST /v1/gaps/:number/resolve`. Stops at the first refusal and says which gaps it did close.
  */
-export function GapResolveForm({ token, openGaps }: { token: string; openGaps: number[] }) {
+export function GapResolveForm({ token, openGaps, onResolved }: { token: string; openGaps: number[]; onResolved: (message: string) => void }) {
   const queryClient = useQueryClient();
   const [externalId, setExternalId] = useState('');
   const [source, setSource] = useState('');
@@ -28,6 +28,8 @@ export function GapResolveForm({ token, openGaps }: { token: string; openGaps: n
       }
       return { closed, title };
     },
+    // The page says what was closed: this form leaves with its cluster once the list is re-read.
+    onSuccess: ({ closed, title }) => onResolved(`Closed gap${closed.length === 1 ? '' : 's'} ${closed.join(', ')} with “${title}”.`),
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['gap-clusters', token] }),
   });
   const submit = (event: FormEvent) => {
@@ -43,9 +45,6 @@ export function GapResolveForm({ token, openGaps }: { token: string; openGaps: n
       <button type="submit" disabled={resolve.isPending}>
         {resolve.isPending ? 'Resolving…' : `Mark ${openGaps.length === 1 ? 'gap' : `${openGaps.length} gaps`} resolved`}
       </button>
-      {resolve.isSuccess && (
-        <p role="status">{`Closed gap${resolve.data.closed.length === 1 ? '' : 's'} ${resolve.data.closed.join(', ')} with “${resolve.data.title}”.`}</p>
-      )}
       {resolve.error && (
         <p role="alert" className="error">
           {refusal(resolve.error)}

@@ -13,6 +13,7 @@ const CHART_TOP = 12;
 /** The knowledge-gap queue: what agents could not find, grouped, and the article that closes it. */
 export function GapsPage({ token }: { token: string }) {
   const [showResolved, setShowResolved] = useState(false);
+  const [resolved, setResolved] = useState('');
   const clusters = useQuery({ queryKey: ['gap-clusters', token], queryFn: ({ signal }) => fetchGapClusters(token, signal) });
   const all = clusters.data?.clusters ?? [];
   const open = all.filter((c) => c.openGaps.length > 0);
@@ -21,6 +22,9 @@ export function GapsPage({ token }: { token: string }) {
   return (
     <section aria-labelledby="gaps-heading">
       <h2 id="gaps-heading">Knowledge gaps</h2>
+      <p role="status" className="ok">
+        {resolved}
+      </p>
       {clusters.isPending && <p>Loading knowledge gaps…</p>}
       {clusters.error && (
         <p role="alert" className="error">
@@ -48,7 +52,7 @@ export function GapsPage({ token }: { token: string }) {
             <ol className="clusters">
               {shown.map((c) => (
                 <li key={c.gaps[0]}>
-                  <GapClusterCard cluster={c} token={token} />
+                  <GapClusterCard cluster={c} token={token} onResolved={setResolved} />
                 </li>
               ))}
             </ol>
@@ -59,7 +63,7 @@ export function GapsPage({ token }: { token: string }) {
   );
 }
 
-function GapClusterCard({ cluster: c, token }: { cluster: GapCluster; token: string }) {
+function GapClusterCard({ cluster: c, token, onResolved }: { cluster: GapCluster; token: string; onResolved: (message: string) => void }) {
   const headingId = `gap-cluster-${c.gaps[0]}`;
   return (
     <article className="cluster" aria-labelledby={headingId}>
@@ -105,7 +109,7 @@ function GapClusterCard({ cluster: c, token }: { cluster: GapCluster; token: str
           )}
         </div>
       </div>
-      {c.openGaps.length > 0 && <GapResolveForm token={token} openGaps={c.openGaps} />}
+      {c.openGaps.length > 0 && <GapResolveForm token={token} openGaps={c.openGaps} onResolved={onResolved} />}
     </article>
   );
 }

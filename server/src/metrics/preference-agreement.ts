@@ -8,15 +8,17 @@ export interface JudgedItem {
 }
 
 /**
- * Preferences on the same pair of replies by different agents, each agent's latest verdict in
- * [from, to). The item is the pair of reply texts (order-free), so the same two replies shown in
- * two impressions, in either order, are one item; the label names the winning arm (not the slot,
- * which may differ between those impressions), or `tie` / `both_bad`.
+ * Preferences on the same pair of replies on the same ticket by different agents, each agent's
+ * latest verdict in [from, to). The item is the ticket and the pair of reply texts (order-free),
+ * so the same two replies shown in two impressions of a ticket, in either order, are one item (an
+ * extractive arm's identical reply on two tickets is not: which reply is better depends on the
+ * ticket); the label names the winning arm (not the slot, which may differ between those
+ * impressions), or `tie` / `both_bad`.
  */
 export async function preferenceJudgements(db: Sql, tenantId: string, window: { from: Date; to: Date }): Promise<JudgedItem[]> {
   const { rows } = await db.query<JudgedItem>(
     `WITH prefs AS (
-       SELECT a.agent, a.verdict, a.created_at, a.seq,
+       SELECT a.platform, a.ticket_id, a.agent, a.verdict, a.created_at, a.seq,
               md5(ra.r->>'text') AS ha, md5(rb.r->>'text') AS hb, ra.r->>'armId' AS arm_a, rb.r->>'armId' AS arm_b
          FROM annotations a
          JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
@@ -25,7 +27,7 @@ export async function preferenceJudgements(db: Sql, tenantId: string, window: { 
         WHERE a.tenant_id = $1 AND a.type = 'preference' AND a.created_at >= $2 AND a.created_at < $3
      ), latest AS (
        SELECT DISTINCT ON (item, agent) item, agent, label FROM (
-         SELECT least(ha, hb) || ':' || greatest(ha, hb) AS item, agent,
+         SELECT platform || ':' || ticket_id || ':' || least(ha, hb) || ':' || greatest(ha, hb) AS item, agent,
                 CASE verdict WHEN 'A' THEN 'wins:' || arm_a WHEN 'B' THEN 'wins:' || arm_b ELSE verdict END AS label,
                 created_at, seq
            FROM prefs

@@ -37,6 +37,8 @@ describe.each(testDatabases())('preference agreement in GET /v1/metrics/agreemen
     const four = await pair('t4', 'Reply four x', 'Reply four y');
     const fourAgain = await pair('t4', 'Reply four x', 'Reply four y', true);
     const alone = await pair('t5', 'Reply five x', 'Reply five y');
+    // Reply one's very texts on another ticket: another item (which reply is better depends on the ticket).
+    const oneElsewhere = await pair('t9', 'Reply one x', 'Reply one y');
 
     const judge = async (agent: typeof jane, name: string, verdicts: [Impression, 'A' | 'B' | 'tie' | 'both_bad'][]) => {
       const clientId = randomUUID();
@@ -66,6 +68,7 @@ describe.each(testDatabases())('preference agreement in GET /v1/metrics/agreemen
       [two, 'A'],
       [three, 'tie'],
       [fourAgain, 'B'], // slot B is arm x here: the same reply jane chose
+      [oneElsewhere, 'B'],
     ]);
   });
   afterAll(async () => {
