@@ -28,6 +28,7 @@ export function BatchDetailView({ token, number }: { token: string; number: numb
         <BarChart
           title="PII redacted, by kind (all files)"
           columns={['Kind', 'Redactions']}
+          emptyText="Nothing was redacted: no PII found in this batch's text."
           bars={Object.entries(manifest.redaction)
             .sort(([, a], [, b]) => b - a)
             .map(([kind, n]) => ({ label: kind, value: n, detail: `${n} redacted` }))}

@@ -26,7 +26,7 @@ export function BatchesPage({ token }: { token: string }) {
       {list.length > 0 && (
         <div className="scroll">
           <table>
-            <caption className="hint">Rows per file; choose a batch for its files, provenance, PII and drift.</caption>
+            <caption className="hint">Rows per file (.jsonl); choose a batch for its files, provenance, PII and drift.</caption>
             <thead>
               <tr>
                 <th scope="col">Batch</th>
@@ -34,7 +34,9 @@ export function BatchesPage({ token }: { token: string }) {
                 <th scope="col">Policy</th>
                 <th scope="col">Built</th>
                 {files.map((f) => (
-                  <th key={f} scope="col">{f}</th>
+                  <th key={f} scope="col" title={f}>
+                    {f.replace(/\.jsonl$/, '').replaceAll('_', ' ')}
+                  </th>
                 ))}
                 <th scope="col">Warnings</th>
               </tr>

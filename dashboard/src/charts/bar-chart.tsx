@@ -18,7 +18,7 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  * Horizontal bars of counts (or shares, with `max` 1), drawn as plain SVG with each bar's detail
  * as its <title>; long labels are clipped in the drawing and whole in the table.
  */
-export function BarChart({ title, bars, max, valueText = String, columns = ['Item', 'Value'] }: { title: string; bars: Bar[]; max?: number; valueText?: (v: number) => string; columns?: [string, string] }) {
+export function BarChart({ title, bars, max, valueText = String, columns = ['Item', 'Value'], emptyText }: { title: string; bars: Bar[]; max?: number; valueText?: (v: number) => string; columns?: [string, string]; emptyText?: string }) {
   const top = max ?? Math.max(1, ...bars.map((b) => b.value));
   const height = PAD.top + PAD.bottom + bars.length * ROW;
   const plotW = WIDTH - LABEL_W - PAD.right;
@@ -26,6 +26,7 @@ export function BarChart({ title, bars, max, valueText = String, columns = ['Ite
     <ChartFigure
       title={title}
       empty={bars.length === 0}
+      {...(emptyText !== undefined && { emptyText })}
       table={() => (
         <table>
           <thead>

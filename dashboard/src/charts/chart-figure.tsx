@@ -5,7 +5,7 @@ import { useId, useState, type ReactNode } from 'react';
  * (the text alternative for keyboards and screen readers). `chart` gets the title's id for its
  * aria-labelledby.
  */
-export function ChartFigure({ title, empty, chart, table }: { title: string; empty: boolean; chart: (titleId: string) => ReactNode; table: () => ReactNode }) {
+export function ChartFigure({ title, empty, emptyText = 'No data to show.', chart, table }: { title: string; empty: boolean; emptyText?: string; chart: (titleId: string) => ReactNode; table: () => ReactNode }) {
   const [asTable, setAsTable] = useState(false);
   const titleId = useId();
   return (
@@ -16,7 +16,7 @@ export function ChartFigure({ title, empty, chart, table }: { title: string; emp
           {asTable ? 'Show chart' : 'Show table'}
         </button>
       </figcaption>
-      {empty && <p className="empty">No data to show.</p>}
+      {empty && <p className="empty">{emptyText}</p>}
       {!empty && (asTable ? table() : chart(titleId))}
     </figure>
   );

@@ -4,6 +4,8 @@ import type { ChartSeries } from './week-chart';
 const WIDTH = 600;
 const HEIGHT = 220;
 const PAD = { left: 48, right: 16, top: 14, bottom: 34 };
+/** Room inside the plot so the first and last batch labels are not cut. */
+const INSET = 36;
 /** The same Okabe–Ito colours and dashes as the week charts. */
 const STYLES = [
   { color: '#0072B2', dash: '' },
@@ -21,7 +23,7 @@ const STYLES = [
 export function GenerationChart({ title, generations, series }: { title: string; generations: string[]; series: ChartSeries[] }) {
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const xOf = (i: number) => PAD.left + (generations.length === 1 ? plotW / 2 : (i / (generations.length - 1)) * plotW);
+  const xOf = (i: number) => PAD.left + (generations.length === 1 ? plotW / 2 : INSET + (i / (generations.length - 1)) * (plotW - 2 * INSET));
   const yOf = (v: number) => PAD.top + (1 - v) * plotH;
   const empty = !series.some((s) => s.points.some((p) => p.value !== null));
   return (

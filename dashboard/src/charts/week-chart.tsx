@@ -55,6 +55,8 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
   const labelEvery = Math.max(1, Math.ceil(weeks.length / 8));
   const inRange = markers.filter((m) => Date.parse(m.at) >= start && Date.parse(m.at) <= end);
   const hasData = series.some((s) => s.points.some((p) => p.value !== null));
+  const withIntervals = series.map((s, si) => (s.points.some((p) => p.interval) ? si : -1)).filter((si) => si >= 0);
+  const whisker = (si: number) => (withIntervals.indexOf(si) - (withIntervals.length - 1) / 2) * 7;
 
   return (
     <figure className="chart">
@@ -110,7 +112,8 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
                       <path
                         key={`ci-${weeks[i]}`}
                         className="interval"
-                        d={`M${xOfWeek(i) - 4},${yOf(p.interval.low)}h8M${xOfWeek(i)},${yOf(p.interval.low)}V${yOf(p.interval.high)}M${xOfWeek(i) - 4},${yOf(p.interval.high)}h8`}
+                        // Side by side around the point's week, so two arms' intervals do not hide each other.
+                        d={`M${xOfWeek(i) + whisker(si) - 3},${yOf(p.interval.low)}h6M${xOfWeek(i) + whisker(si)},${yOf(p.interval.low)}V${yOf(p.interval.high)}M${xOfWeek(i) + whisker(si) - 3},${yOf(p.interval.high)}h6`}
                         stroke={style.color}
                         strokeWidth={1.5}
                         fill="none"
