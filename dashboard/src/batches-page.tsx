@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { refusal } from './api';
+import { ApiFailure, refusal } from './api';
 import { BatchDetailView } from './batch-detail';
 import { fetchBatches } from './batches-api';
 import { day } from './format';
@@ -19,7 +19,8 @@ export function BatchesPage({ token }: { token: string }) {
       {batches.isPending && <p>Loading batches…</p>}
       {batches.error && (
         <p role="alert" className="error">
-          {refusal(batches.error)}
+          {/* An admin token is refused here (batches are the operators'): say so, not "agent token". */}
+          {batches.error instanceof ApiFailure && batches.error.status === 403 ? `Batches need an operator token: ${batches.error.message}.` : refusal(batches.error)}
         </p>
       )}
       {batches.data && list.length === 0 && <p className="empty">No batch built yet (aitl batches build, or POST /v1/batches).</p>}

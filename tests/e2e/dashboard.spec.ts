@@ -146,6 +146,17 @@ test('a custom date range is checked, then narrows every chart to its ISO weeks'
   await signIn(page, tokens.operator);
   const adoption = page.getByRole('figure').filter({ hasText: 'Adoption' });
   await expect(adoption.locator('circle[data-series="strict"]')).toHaveCount(4);
+  // Keyboard: the page list comes first in tab order, with a visible focus ring, and Enter opens a page.
+  await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Flywheel' })).toBeFocused();
+  expect(await page.getByRole('button', { name: 'Flywheel' }).evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Annotation quality' })).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Flywheel' })).toHaveAttribute('aria-current', 'page');
   const range = page.getByRole('form', { name: 'Custom date range' });
   const day = (weeksAgo: number) => new Date(Date.now() - weeksAgo * 7 * 86_400_000).toISOString().slice(0, 10);
   await range.getByLabel('From').fill(day(0));
