@@ -11,22 +11,36 @@ export class ApiFailure extends Error {
   }
 }
 
-/** A GET against the API on this origin, the token as the bearer header. */
-export async function getJson<T>(path: string, token: string, signal?: AbortSignal): Promise<T> {
+/** A call to the API on this origin, the token as the bearer header (never a cookie or the URL). */
+export async function apiFetch(path: string, token: string, init: { signal?: AbortSignal | undefined; method?: string; body?: unknown; accept?: string } = {}): Promise<Response> {
   let response: Response;
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: init.accept ?? 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
   try {
-    response = await fetch(path, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal });
+    response = await fetch(path, { method: init.method ?? 'GET', headers, signal: init.signal ?? null, ...(init.body !== undefined && { body: JSON.stringify(init.body) }) });
   } catch (error) {
-    if (signal?.aborted) throw error;
+    if (init.signal?.aborted) throw error;
     throw new ApiFailure(0, `the server did not answer (${String(error)}); is aitl serve running?`);
   }
-  const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     // The API's error shape: {error: {code, message, requestId}}.
+    const body: unknown = await response.json().catch(() => null);
     const message = (body as { error?: { message?: unknown } } | null)?.error?.message;
     throw new ApiFailure(response.status, typeof message === 'string' ? message : `${response.status} ${response.statusText}`);
   }
-  return body as T;
+  return response;
+}
+
+/** A GET against the API on this origin, the token as the bearer header. */
+export async function getJson<T>(path: string, token: string, signal?: AbortSignal): Promise<T> {
+  const response = await apiFetch(path, token, { signal });
+  return (await response.json()) as T;
+}
+
+/** A POST of a JSON body, answered with JSON. */
+export async function postJson<T>(path: string, token: string, body: unknown): Promise<T> {
+  const response = await apiFetch(path, token, { method: 'POST', body });
+  return (await response.json()) as T;
 }
 
 export interface Window {

@@ -1,19 +1,19 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { fetchMetrics, refusal, ApiFailure, type Window } from './api';
+import { BatchesPage } from './batches-page';
 import { FlywheelPage } from './flywheel-page';
+import { GapsPage } from './gaps-page';
 import { QualityPage } from './quality-page';
 import { sessionToken } from './session-token';
 import { SignIn } from './sign-in';
+import { WindowPicker } from './window-picker';
+import { windowOf, type Range } from './window-range';
 
-const PAGES = { flywheel: 'Flywheel', quality: 'Annotation quality' } as const;
+const PAGES = { flywheel: 'Flywheel', quality: 'Annotation quality', gaps: 'Knowledge gaps', batches: 'Batches' } as const;
 type Page = keyof typeof PAGES;
-const RANGES = [4, 12, 26, 52, 104];
-
-function windowOf(weeks: number): Window {
-  const to = new Date();
-  return { from: new Date(to.getTime() - weeks * 7 * 86_400_000).toISOString(), to: to.toISOString() };
-}
+/** Pages whose data is not windowed by time: they render without waiting for the metrics. */
+const UNWINDOWED: readonly Page[] = ['gaps', 'batches'];
 
 const metricsKey = (token: string, window: Window) => ['metrics', token, window.from, window.to] as const;
 
@@ -22,8 +22,8 @@ export function App() {
   const [token, setToken] = useState<string | null>(sessionToken.read);
   const [signInError, setSignInError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const [weeks, setWeeks] = useState(12);
-  const window = useMemo(() => windowOf(weeks), [weeks]);
+  const [range, setRange] = useState<Range>({ kind: 'preset', weeks: 12 });
+  const window = useMemo(() => windowOf(range), [range]);
 
   const signIn = async (candidate: string) => {
     setChecking(true);
@@ -47,10 +47,10 @@ export function App() {
   };
 
   if (!token) return <SignIn onSubmit={signIn} error={signInError} checking={checking} />;
-  return <Signed token={token} window={window} weeks={weeks} setWeeks={setWeeks} signOut={signOut} />;
+  return <Signed token={token} window={window} range={range} setRange={setRange} signOut={signOut} />;
 }
 
-function Signed({ token, window, weeks, setWeeks, signOut }: { token: string; window: Window; weeks: number; setWeeks: (n: number) => void; signOut: (message?: string | null) => void }) {
+function Signed({ token, window, range, setRange, signOut }: { token: string; window: Window; range: Range; setRange: (r: Range) => void; signOut: (message?: string | null) => void }) {
   const [page, setPage] = useState<Page>('flywheel');
   const metrics = useQuery({
     queryKey: metricsKey(token, window),
@@ -73,26 +73,22 @@ function Signed({ token, window, weeks, setWeeks, signOut }: { token: string; wi
             </button>
           ))}
         </nav>
-        <label>
-          Window{' '}
-          <select value={weeks} onChange={(e) => setWeeks(Number(e.target.value))}>
-            {RANGES.map((n) => (
-              <option key={n} value={n}>{`last ${n} weeks`}</option>
-            ))}
-          </select>
-        </label>
+        {!UNWINDOWED.includes(page) && <WindowPicker range={range} onChange={setRange} />}
         <button type="button" className="link" onClick={() => signOut()}>
           Sign out
         </button>
       </header>
       <main>
-        {metrics.isPending && <p>Loading metrics…</p>}
-        {metrics.error && (
+        {page === 'gaps' && <GapsPage token={token} />}
+        {page === 'batches' && <BatchesPage token={token} />}
+        {!UNWINDOWED.includes(page) && metrics.isPending && <p>Loading metrics…</p>}
+        {!UNWINDOWED.includes(page) && metrics.error && (
           <p role="alert" className="error">
             {refusal(metrics.error)}
           </p>
         )}
-        {metrics.data && (page === 'flywheel' ? <FlywheelPage metrics={metrics.data} /> : <QualityPage metrics={metrics.data} token={token} window={window} />)}
+        {metrics.data && page === 'flywheel' && <FlywheelPage metrics={metrics.data} />}
+        {metrics.data && page === 'quality' && <QualityPage metrics={metrics.data} token={token} window={window} />}
       </main>
     </div>
   );

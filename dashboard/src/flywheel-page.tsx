@@ -28,7 +28,7 @@ export function FlywheelPage({ metrics }: { metrics: MetricsResponse }) {
           markers={markers}
           series={[rateSeries('all versions', weeks, (w) => w.precisionAt8), ...precisionByVersion(weeks)]}
         />
-        <WeekChart title="Arm win rate (strength-weighted, ties half)" weeks={axis} markers={markers} series={armSeries(weeks, 'winRate')} />
+        <WeekChart title="Arm win rate per model version (strength-weighted, ties half), with 95% Wilson intervals" weeks={axis} markers={markers} series={armSeries(weeks, 'winRate')} />
         <WeekChart title="Arm Bradley–Terry strength (arms sum to 100% each week)" weeks={axis} markers={markers} series={armSeries(weeks, 'bradleyTerry')} />
       </div>
       <h3>Helpfulness</h3>

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { MetricsResponse } from '../../lib/contract/metrics';
 import { fetchAgreement, refusal, type Window } from './api';
 import { WeekChart } from './charts/week-chart';
-import { percent } from './format';
+import { AgreementTable } from './agreement-table';
 import { modelMarkers, rateSeries, weekAxis } from './series';
 
 /** Can the labels be trusted? Position bias, rushed decisions, and whether what agents say matches what they send. */
@@ -43,11 +43,7 @@ export function QualityPage({ metrics, token, window }: { metrics: MetricsRespon
       )}
       {agreement.data && (
         <>
-          <p>
-            {agreement.data.relevance.items === 0
-              ? 'No article on a ticket was labelled by two agents in this window, so there is no agreement to measure.'
-              : `Relevance labels of the same article on the same ticket by two agents: ${agreement.data.relevance.items} items, agreeing on ${percent(agreement.data.relevance.observed)} (${percent(agreement.data.relevance.expected)} expected by chance), Cohen's kappa ${agreement.data.relevance.kappa === null ? '– (undefined: one label throughout)' : agreement.data.relevance.kappa.toFixed(2)}.`}
-          </p>
+          <AgreementTable relevance={agreement.data.relevance} preference={agreement.data.preference} />
           <h3>Annotations per agent</h3>
           {agreement.data.agents.length === 0 ? (
             <p className="empty">No annotations in this window.</p>

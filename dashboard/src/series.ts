@@ -47,9 +47,11 @@ export function armSeries(weeks: Week[], measure: 'winRate' | 'bradleyTerry'): C
       const arm = w.arms.find((a) => armName(a) === name);
       if (!arm) return { value: null, detail: 'not shown this week' };
       const value = arm[measure];
+      const ci = measure === 'winRate' ? arm.winRateInterval : null;
       return {
         value,
-        detail: `${measure === 'winRate' ? 'win rate' : 'Bradley–Terry strength'} ${percent(value)} over ${arm.comparisons} comparisons (shown ${arm.shown} times)`,
+        interval: ci ?? null,
+        detail: `${measure === 'winRate' ? 'win rate' : 'Bradley–Terry strength'} ${percent(value)}${ci ? `, 95% interval ${percent(ci.low)}–${percent(ci.high)},` : ''} over ${arm.comparisons} comparisons (shown ${arm.shown} times)`,
       };
     }),
   }));

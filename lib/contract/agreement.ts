@@ -29,6 +29,11 @@ export const AgreementResponse = z.strictObject({
   to: IsoDateTime,
   /** Relevance labels of the same article on the same ticket by two agents (each agent's latest label). */
   relevance: AgreementStatistic,
+  /**
+   * Preferences on the same pair of replies by two agents (each agent's latest verdict), labelled
+   * by the winning arm, tie or both bad: do two agents pick the same reply?
+   */
+  preference: AgreementStatistic,
   /** Annotations per agent in the window, busiest first. */
   agents: z.array(AgentVolume),
 });

@@ -18,6 +18,7 @@ export * from './batch';
 export * from './enrollment';
 export * from './admin';
 export * from './knowledge-gap';
+export * from './knowledge-gap-cluster';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './agreement';

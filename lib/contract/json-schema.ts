@@ -7,6 +7,7 @@ import { BatchBuildRequest, BatchDetail, BatchList, BatchManifest, DpoRow, EvalR
 import { Health } from './health';
 import { TokenOwner } from './whoami';
 import { GapResolveRequest, GapResolveResponse, KnowledgeGapList } from './knowledge-gap';
+import { GapClusterList } from './knowledge-gap-cluster';
 import { MetricsResponse } from './metrics';
 import { EvalReport, LabelledTicket } from './evaluation';
 import { ExternalArmRequest, ExternalArmResponse } from './external-arm';
@@ -51,6 +52,7 @@ export const PUBLISHED_SCHEMAS = {
   KnowledgeGapList,
   GapResolveRequest,
   GapResolveResponse,
+  GapClusterList,
   EnrollmentMethods,
   EnrollRequest,
   CompanySignInRequest,

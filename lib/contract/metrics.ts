@@ -23,6 +23,8 @@ export const ArmMetrics = ArmKey.extend({
   comparisons: z.int().min(0),
   /** Strength-weighted share of comparisons won (slight 1, clear 2, strong 3; a tie is half a win at weight 1). */
   winRate: z.number().min(0).max(1).nullable(),
+  /** 95% Wilson interval of the win rate over its comparisons (null without comparisons). */
+  winRateInterval: z.strictObject({ low: z.number().min(0).max(1), high: z.number().min(0).max(1) }).nullable().optional(),
   /** Bradley–Terry strength, normalised so the arms' strengths sum to 1 within the period. */
   bradleyTerry: z.number().min(0).max(1).nullable(),
 });

@@ -79,6 +79,17 @@ export async function seedFlywheel(db: Database, tenantId: string): Promise<{ op
         } as Annotation);
       }
       const verdict = VERDICTS[i % VERDICTS.length]!;
+      if (weeksAgo <= 1) {
+        // Omar also judges the same pair of replies, disagreeing now and then: preference agreement.
+        const his = i % 4 === 0 ? (verdict === 'A' ? 'B' : 'A') : verdict;
+        second.push({
+          ...makeAnnotation('preference', omarClient),
+          ticket: imp.ticket,
+          impressionId: imp.id,
+          createdAt: at(4),
+          payload: { verdict: his, ...(his === 'A' || his === 'B' ? { strength: 'clear' } : {}), shownOrder: imp.displayOrder },
+        } as Annotation);
+      }
       annotations.push({
         ...base(2, i % 5 === 0 ? 900 : 9_000),
         type: 'preference',

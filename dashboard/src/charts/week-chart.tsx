@@ -5,6 +5,8 @@ export interface ChartPoint {
   value: number | null;
   /** Shown on hover and in the table: the value with what it was computed from. */
   detail: string;
+  /** A 95% interval around the value, drawn as a whisker. */
+  interval?: { low: number; high: number } | null | undefined;
 }
 
 export interface ChartSeries {
@@ -53,6 +55,8 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
   const labelEvery = Math.max(1, Math.ceil(weeks.length / 8));
   const inRange = markers.filter((m) => Date.parse(m.at) >= start && Date.parse(m.at) <= end);
   const hasData = series.some((s) => s.points.some((p) => p.value !== null));
+  const withIntervals = series.map((s, si) => (s.points.some((p) => p.interval) ? si : -1)).filter((si) => si >= 0);
+  const whisker = (si: number) => (withIntervals.indexOf(si) - (withIntervals.length - 1) / 2) * 7;
 
   return (
     <figure className="chart">
@@ -104,6 +108,20 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
                     <path key={d} d={d} fill="none" stroke={style.color} strokeWidth={2} strokeDasharray={style.dash || undefined} />
                   ))}
                   {s.points.map((p, i) =>
+                    p.value === null || !p.interval ? null : (
+                      <path
+                        key={`ci-${weeks[i]}`}
+                        className="interval"
+                        // Side by side around the point's week, so two arms' intervals do not hide each other.
+                        d={`M${xOfWeek(i) + whisker(si) - 3},${yOf(p.interval.low)}h6M${xOfWeek(i) + whisker(si)},${yOf(p.interval.low)}V${yOf(p.interval.high)}M${xOfWeek(i) + whisker(si) - 3},${yOf(p.interval.high)}h6`}
+                        stroke={style.color}
+                        strokeWidth={1.5}
+                        fill="none"
+                        aria-hidden="true"
+                      />
+                    ),
+                  )}
+                  {s.points.map((p, i) =>
                     p.value === null ? null : (
                       <circle key={weeks[i]} cx={xOfWeek(i)} cy={yOf(p.value)} r={4} fill={style.color} data-series={s.name}>
                         <title>{`${s.name}, ${isoWeek(weeks[i]!)}: ${p.detail}`}</title>
@@ -126,6 +144,7 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
                 </li>
               );
             })}
+            {series.some((s) => s.points.some((p) => p.interval)) && <li>I 95% interval</li>}
             {inRange.length > 0 && <li>▲ model promotion or rollback (hover for which)</li>}
           </ul>
         </>

@@ -2,18 +2,20 @@ import { createHash } from 'node:crypto';
 import type { AgentVolume, AgreementResponse } from '../../../lib/contract';
 import type { Sql } from '../db/database';
 import { cohensKappa } from './cohens-kappa';
+import { preferenceJudgements, type JudgedItem } from './preference-agreement';
 
 /** A stable pseudonym: who annotates is visible, not their name (the name is one `aitl` call away for an admin). */
 export const agentPseudonym = (tenantId: string, agent: string) => `agent-${createHash('sha256').update(`${tenantId}\0${agent}`).digest('hex').slice(0, 8)}`;
 
 /**
  * Inter-agent agreement and annotation volume per agent, for annotations made in [from, to).
- * Agreement is on relevance: the same article on the same ticket labelled by two agents, each
- * agent's latest label counting; with more than two agents on an item, the first two pseudonyms.
+ * Agreement is on relevance (the same article on the same ticket labelled by two agents) and on
+ * preferences (the same pair of replies judged by two agents), each agent's latest label counting;
+ * with more than two agents on an item, the first two pseudonyms.
  */
 export async function annotationAgreement(db: Sql, tenantId: string, window: { from: Date; to: Date }): Promise<AgreementResponse> {
   const params = [tenantId, window.from.toISOString(), window.to.toISOString()];
-  const { rows: labels } = await db.query<{ item: string; agent: string; label: string }>(
+  const { rows: relevance } = await db.query<{ item: string; agent: string; label: string }>(
     `WITH latest AS (
        SELECT DISTINCT ON (platform, ticket_id, article_id, agent)
               platform || ':' || ticket_id || ':' || article_id::text AS item, agent, label
@@ -26,18 +28,6 @@ export async function annotationAgreement(db: Sql, tenantId: string, window: { f
       ORDER BY item`,
     params,
   );
-  const byItem = new Map<string, { agent: string; label: string }[]>();
-  for (const row of labels) {
-    const list = byItem.get(row.item) ?? [];
-    list.push({ agent: agentPseudonym(tenantId, row.agent), label: row.label });
-    byItem.set(row.item, list);
-  }
-  const pairs: [string, string][] = [];
-  for (const judged of byItem.values()) {
-    const [a, b] = judged.sort((x, y) => x.agent.localeCompare(y.agent));
-    pairs.push([a!.label, b!.label]);
-  }
-
   const { rows: counts } = await db.query<{ agent: string; type: string; n: number }>(
     `SELECT agent, type, count(*)::int AS n FROM annotations
       WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3
@@ -56,7 +46,24 @@ export async function annotationAgreement(db: Sql, tenantId: string, window: { f
   return {
     from: window.from.toISOString(),
     to: window.to.toISOString(),
-    relevance: cohensKappa(pairs),
+    relevance: cohensKappa(pairsOf(tenantId, relevance)),
+    preference: cohensKappa(pairsOf(tenantId, await preferenceJudgements(db, tenantId, window))),
     agents: [...volumes.values()].sort((a, b) => total(b) - total(a) || a.agent.localeCompare(b.agent)),
   };
+}
+
+/** Per item, the labels of its first two agents by pseudonym (rows come ordered by item). */
+function pairsOf(tenantId: string, labels: readonly JudgedItem[]): [string, string][] {
+  const byItem = new Map<string, { agent: string; label: string }[]>();
+  for (const row of labels) {
+    const list = byItem.get(row.item) ?? [];
+    list.push({ agent: agentPseudonym(tenantId, row.agent), label: row.label });
+    byItem.set(row.item, list);
+  }
+  const pairs: [string, string][] = [];
+  for (const judged of byItem.values()) {
+    const [a, b] = judged.sort((x, y) => x.agent.localeCompare(y.agent));
+    pairs.push([a!.label, b!.label]);
+  }
+  return pairs;
 }

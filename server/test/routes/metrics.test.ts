@@ -5,6 +5,7 @@ import { ApiError, DEFAULT_ADOPTION_THRESHOLDS, MetricsResponse, type Annotation
 import { storeAnnotations } from '../../src/annotations/store';
 import type { Auth } from '../../src/auth/tokens';
 import type { Database } from '../../src/db/database';
+import { wilsonInterval } from '../../src/metrics/wilson';
 import { makeAnnotation } from '../helpers/annotations';
 import { testApp, tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
@@ -115,10 +116,13 @@ describe.each(testDatabases())('GET /v1/metrics on $name', (testDb) => {
     // Two arms: the Bradley-Terry strength is the (prior-smoothed) weighted win share.
     expect(extractive!.bradleyTerry).toBeCloseTo(4.75 / 7.5, 6);
     expect(extractive!.bradleyTerry! + gpt!.bradleyTerry!).toBeCloseTo(1, 10);
+    // The win rate's 95% Wilson interval over its 4 comparisons (tests/unit/wilson-interval.test.ts).
+    expect(extractive!.winRateInterval).toEqual(wilsonInterval((4.5 / 7) * 4, 4));
+    expect(extractive!.winRateInterval!.low).toBeLessThan(extractive!.winRate!);
 
     expect(w2.impressions).toBe(2);
     expect(w2.adoptionStrict).toEqual({ rate: 0.5, numerator: 1, denominator: 2 });
-    expect(w2.arms).toEqual([expect.objectContaining({ ...X, shown: 2, comparisons: 0, winRate: null, bradleyTerry: null })]);
+    expect(w2.arms).toEqual([expect.objectContaining({ ...X, shown: 2, comparisons: 0, winRate: null, winRateInterval: null, bradleyTerry: null })]);
     expect(w2.precisionAt8.rate).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 import type { Annotation } from '../../../../lib/contract';
 import { ticketPseudonym, ticketQuery } from '../examples/ticket';
-import { MinHashIndex, shingles, words } from '../near-duplicates';
+import { gapIndex, gapSignature } from '../../gaps/gap-signature';
 import { annotationsBySeq, countAnnotations, streamAnnotations } from '../source';
 import type { BuildContext } from './build-context';
 
@@ -8,9 +8,6 @@ import type { BuildContext } from './build-context';
 const GAP_EVIDENCE = 5;
 /** Gaps whose evidence is fetched and written per query. */
 const GAP_CHUNK = 100;
-const STOPWORDS = new Set(
-  'a an and are as at be but by can do does for from how i if in into is it its my no not of on or our the their there this to was we what when where which who why will with you your'.split(' '),
-);
 
 /** Per gap only counters and the seqs of its first reports; the texts are fetched again to write. */
 interface Gap {
@@ -32,7 +29,7 @@ export async function knowledgeGaps(ctx: BuildContext): Promise<void> {
 
 async function clusterReports(ctx: BuildContext): Promise<Gap[]> {
   const { db, tenantId, spec, notes, checkpoint } = ctx;
-  const index = new MinHashIndex({ bands: 16, rows: 2, threshold: spec.gapSimilarity });
+  const index = gapIndex(spec.gapSimilarity);
   const gaps: Gap[] = [];
   const from = spec.policy === 'accumulate' ? 0 : spec.fromSeq;
   checkpoint.phase('knowledge gaps', await countAnnotations(db, tenantId, ['missing_knowledge'], from, spec.watermark));
@@ -41,8 +38,7 @@ async function clusterReports(ctx: BuildContext): Promise<Gap[]> {
       const a = row.annotation;
       if (a.type !== 'missing_knowledge') continue;
       notes.annotation(row);
-      const tokens = words(`${a.payload.description} ${a.payload.suggestedTitle ?? ''}`).filter((w) => !STOPWORDS.has(w));
-      const sig = index.signature(tokens.length > 0 ? shingles(tokens.join(' '), 1) : shingles(a.payload.description, 1));
+      const sig = gapSignature(index, a.payload.description, a.payload.suggestedTitle);
       let id = index.find(sig);
       if (id < 0) {
         id = index.add(sig);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { GapResolveRequest, describeIssues, issuePaths, type GapResolveResponse, type KnowledgeGapList } from '../../../../lib/contract';
+import { GapResolveRequest, describeIssues, issuePaths, type GapClusterList, type GapResolveResponse, type KnowledgeGapList } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
+import { clusterGaps } from '../../gaps/clusters';
 import { listGaps } from '../../gaps/list';
 import { GapResolveError, resolveGap } from '../../gaps/resolve';
 import { HttpError } from '../../plugins/errors';
@@ -12,6 +13,18 @@ const STATUS: Record<GapResolveError['reason'], [number, 'not_found' | 'conflict
   ambiguous_article: [400, 'bad_request'],
   closed_by_other: [409, 'conflict'],
 };
+
+/** The batch build's default (BatchBuildRequest.gapSimilarity), so the page groups as a batch does. */
+const DEFAULT_SIMILARITY = 0.5;
+
+function similarityOf(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_SIMILARITY;
+  const value = Number(raw);
+  if (!/^(0|1)?(\.\d+)?$/.test(raw) || !(value >= 0.1 && value <= 1)) {
+    throw new HttpError(400, 'bad_request', `similarity must be a number from 0.1 to 1 (default ${DEFAULT_SIMILARITY}), got "${raw.slice(0, 20)}"`, ['similarity']);
+  }
+  return value;
+}
 
 function gapNumber(raw: string): number {
   if (!/^[1-9]\d{0,8}$/.test(raw)) throw new HttpError(400, 'bad_request', `gap must be a gap number (1, 2, ...), got "${raw.slice(0, 40)}"`, ['number']);
@@ -32,6 +45,13 @@ export default async function gapRoutes(app: FastifyInstance, opts: { db: Databa
       throw new HttpError(400, 'bad_request', `open must be 1 (only open gaps) or 0, got "${String(open).slice(0, 20)}"`, ['open']);
     }
     return { gaps: await listGaps(db, request.auth!.tenantId, { open: open === '1' || open === 'true' }) };
+  });
+
+  // Clustered like a batch's knowledge_gaps.jsonl; every gap of the tenant, open and closed, so a
+  // cluster shows the article that already closed some of its reports.
+  app.get<{ Querystring: { similarity?: string } }>('/v1/gaps/clusters', { onRequest: operator }, async (request): Promise<GapClusterList> => {
+    const similarity = similarityOf(request.query.similarity);
+    return { similarity, clusters: clusterGaps(await listGaps(db, request.auth!.tenantId), similarity) };
   });
 
   app.post<{ Params: { number: string } }>('/v1/gaps/:number/resolve', { onRequest: operator }, async (request): Promise<GapResolveResponse> => {

@@ -3,6 +3,7 @@ import { MetricsQuery, describeIssues, issuePaths, type AgreementResponse, type 
 import type { Database } from '../../db/database';
 import { annotationAgreement } from '../../metrics/agreement';
 import { flywheelMetrics } from '../../metrics/flywheel';
+import { withWinRateIntervals } from '../../metrics/win-rate-intervals';
 import { HttpError } from '../../plugins/errors';
 
 const DAY = 86_400_000;
@@ -14,7 +15,7 @@ const MAX_WINDOW = 731 * DAY;
 export default async function metricsRoutes(app: FastifyInstance, opts: { db: Database; tooFastMs: number }) {
   app.get('/v1/metrics', { onRequest: app.requireRole('operator', 'admin') }, async (request): Promise<MetricsResponse> => {
     const { from, to } = metricsWindow(request.query);
-    return flywheelMetrics(opts.db, request.auth!.tenantId, { from, to, tooFastMs: opts.tooFastMs });
+    return withWinRateIntervals(await flywheelMetrics(opts.db, request.auth!.tenantId, { from, to, tooFastMs: opts.tooFastMs }));
   });
 
   /** `GET /v1/metrics/agreement?from&to`: inter-agent agreement (Cohen's kappa) and annotations per agent. */
