@@ -155,7 +155,7 @@ describe('zendesk adapter on a workspace with three tickets mounted', () => {
   it('records which selectors matched', () => {
     open();
     zendeskAdapter.readContext(zendeskAdapter.detectTicket(document, new URL(URL_123))!, new URL(URL_123));
-    expect(zendeskAdapter.selectorHealth()).toMatchObject({ activeTab: true, ticketRoot: true, subject: true, logEntry: true });
+    expect(zendeskAdapter.selectorHealth()).toMatchObject({ activeTab: 0, ticketRoot: 0, subject: 0, logEntry: 0 });
   });
 });
 
