@@ -1,5 +1,6 @@
-import { ADAPTER_HEALTH_LIMITS, type AdapterHealthReport, type AdapterHealthSelector, type AdapterHealthTickets, type Platform } from '../contract';
+import { ADAPTER_HEALTH_LIMITS, type AdapterHealthSelector, type AdapterHealthTickets, type Platform } from '../contract';
 import type { SelectorOutcomes } from '../sites/selector-table';
+import type { HealthPending, SealedHealthReport } from './adapter-health-rows';
 import type { OverlayDb } from './db';
 
 /**
@@ -14,28 +15,6 @@ import type { OverlayDb } from './db';
 const SEEN_DAYS = 2;
 /** The denominator's row: tickets whose page the adapter looked at. */
 const TICKET_ROW = '';
-
-export interface HealthSeen {
-  key: string;
-  day: string;
-}
-
-export interface HealthPending {
-  /** day|site|version|selector|candidate (candidate -1: failed; selector '': the tickets row). */
-  key: string;
-  day: string;
-  site: Platform;
-  extensionVersion: string;
-  selector: string;
-  candidate: number;
-  tickets: number;
-}
-
-export interface SealedHealthReport {
-  id: string;
-  report: AdapterHealthReport;
-  sealedAt: number;
-}
 
 export interface SelectorObservation {
   site: Platform;

@@ -1,6 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, DeadLetter } from '../contract';
-import type { HealthPending, HealthSeen, SealedHealthReport } from './adapter-health';
+import type { HealthPending, HealthSeen, SealedHealthReport } from './adapter-health-rows';
 
 /** An annotation captured on this device and not yet acknowledged by the server. */
 export interface StoredAnnotation {

@@ -1,6 +1,7 @@
 import { LIMITS, SyncResponse, isAcknowledged, type ConnectionState, type DeadLetter } from '../contract';
 import { BackendError, postJson, type BackendTarget } from '../backend/client';
-import { nextHealthReport, settleHealthReport, type SealedHealthReport } from './adapter-health';
+import { nextHealthReport, settleHealthReport } from './adapter-health';
+import type { SealedHealthReport } from './adapter-health-rows';
 import type { OverlayDb } from './db';
 
 export interface SyncState {
