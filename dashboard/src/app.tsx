@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { AdapterHealthPage } from './adapter-health-page';
 import { fetchMetrics, refusal, ApiFailure, type Window } from './api';
 import { FlywheelPage } from './flywheel-page';
 import { QualityPage } from './quality-page';
 import { sessionToken } from './session-token';
 import { SignIn } from './sign-in';
 
-const PAGES = { flywheel: 'Flywheel', quality: 'Annotation quality' } as const;
+const PAGES = { flywheel: 'Flywheel', quality: 'Annotation quality', adapters: 'Adapter health' } as const;
 type Page = keyof typeof PAGES;
 const RANGES = [4, 12, 26, 52, 104];
 
@@ -92,7 +93,8 @@ function Signed({ token, window, weeks, setWeeks, signOut }: { token: string; wi
             {refusal(metrics.error)}
           </p>
         )}
-        {metrics.data && (page === 'flywheel' ? <FlywheelPage metrics={metrics.data} /> : <QualityPage metrics={metrics.data} token={token} window={window} />)}
+        {metrics.data && (page === 'flywheel' ? <FlywheelPage metrics={metrics.data} /> : page === 'quality' ? <QualityPage metrics={metrics.data} token={token} window={window} /> : null)}
+        {metrics.data && page === 'adapters' && <AdapterHealthPage metrics={metrics.data} />}
       </main>
     </div>
   );
