@@ -19,6 +19,8 @@ export const ADAPTER_HEALTH_LIMITS = {
   ticketsPerDay: 100_000,
   /** Candidates in one selector list; a fallback names its position. */
   candidates: 32,
+  /** Days back a report may count (an install offline longer than this sends counts nobody reads any more). */
+  maxAgeDays: 31,
 } as const;
 
 /** A selector table key, as the adapters name them (`subject`, `field:Case Number`): ours, never page text. */

@@ -80,6 +80,10 @@ export async function nextHealthReport(db: OverlayDb, now = Date.now()): Promise
   return db.transaction('rw', db.healthPending, db.healthOutbox, async () => {
     const sealed = await db.healthOutbox.orderBy('sealedAt').first();
     if (sealed) return sealed;
+    // Counts older than the server accepts (an install that could not sync for weeks) would get the
+    // whole report refused, fresh counts with it: they are dropped here instead.
+    const oldest = utcDay(now - (ADAPTER_HEALTH_LIMITS.maxAgeDays - 1) * 86_400_000);
+    await db.healthPending.filter((r) => r.day < oldest).delete();
     const first = await db.healthPending.orderBy('key').first();
     if (!first) return null;
     const rows = await db.healthPending.where('extensionVersion').equals(first.extensionVersion).toArray();

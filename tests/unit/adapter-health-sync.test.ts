@@ -111,12 +111,12 @@ describe.each(testDatabases())('adapter health from the outbox to the real backe
   it('drops a report the server refused for good, says why, and still syncs the annotations', async () => {
     await look('1', { subject: 1 });
     await captureAnnotation(db, capture(), clientId);
-    // A report this version cannot send any more (its day is too old for the server).
-    await db.healthPending.bulkPut((await db.healthPending.toArray()).map((r) => ({ ...r, day: '2020-01-01' })));
+    // A report the server cannot take (a development build's version string).
+    await db.healthPending.bulkPut((await db.healthPending.toArray()).map((r) => ({ ...r, extensionVersion: '1.4.2-dev' })));
     const report = await syncOnce(deps());
     expect(report.acknowledged).toBe(1);
     expect(await db.healthOutbox.count()).toBe(0);
-    expect(await db.getValue<string>('healthLastError')).toContain('adapterHealth.tickets.0.day');
+    expect(await db.getValue<string>('healthLastError')).toContain('adapterHealth.extensionVersion');
     expect(await serverCounts()).toEqual([]);
   });
 

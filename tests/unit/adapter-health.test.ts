@@ -116,4 +116,12 @@ describe('adapter health counts on the device', () => {
     await recordSelectorHealth(db, look('2', { subject: 0 }, { now: DAY1 + 3 * 86_400_000 }));
     expect(await db.healthSeen.count()).toBe(2);
   });
+
+  it('drops counts older than the server accepts before sealing, so they cannot get fresh counts refused', async () => {
+    await recordSelectorHealth(db, look('1', { subject: 1 }, { now: DAY1 - 40 * 86_400_000 }));
+    await recordSelectorHealth(db, look('2', { subject: 1 }, { now: DAY1 }));
+    const sealed = await nextHealthReport(db, DAY1);
+    expect(sealed!.report.tickets).toEqual([{ day: '2026-11-30', site: 'zendesk', tickets: 1 }]);
+    expect(await db.healthPending.count()).toBe(0);
+  });
 });

@@ -1,10 +1,8 @@
-import { AdapterHealthReport, describeIssues, issuePaths, type AdapterHealthResult } from '../../../lib/contract';
+import { ADAPTER_HEALTH_LIMITS, AdapterHealthReport, describeIssues, issuePaths, type AdapterHealthResult } from '../../../lib/contract';
 import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
 
 const DAY_MS = 86_400_000;
-/** How old a reported day may be: an install offline for longer than this sends counts nobody looks at any more. */
-export const ADAPTER_HEALTH_MAX_AGE_DAYS = 31;
 
 const rejected = (id: string | null, message: string, paths: string[]): AdapterHealthResult => ({
   id,
@@ -37,7 +35,7 @@ export async function storeAdapterHealth(db: Database, auth: Auth, clientId: str
   }
   const report = parsed.data;
 
-  const oldest = new Date(now.getTime() - ADAPTER_HEALTH_MAX_AGE_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const oldest = new Date(now.getTime() - ADAPTER_HEALTH_LIMITS.maxAgeDays * DAY_MS).toISOString().slice(0, 10);
   const newest = new Date(now.getTime() + DAY_MS).toISOString().slice(0, 10);
   const outOfRange = [...report.tickets.map((t, i) => ['tickets', i, t.day] as const), ...report.selectors.map((s, i) => ['selectors', i, s.day] as const)].filter(
     ([, , day]) => day < oldest || day > newest,
