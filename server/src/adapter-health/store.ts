@@ -65,6 +65,9 @@ export async function storeAdapterHealth(db: Database, auth: Auth, clientId: str
       [auth.tenantId, report.id, clientId, report.extensionVersion],
     );
     if (fresh.rows.length === 0) return { id: report.id, status: 'duplicate' as const };
+    // A report id older than this can no longer be replayed into the counts (its days would be
+    // refused as too old), so it need not be remembered.
+    await tx.query(`DELETE FROM adapter_health_reports WHERE tenant_id = $1 AND received_at < now() - make_interval(days => $2)`, [auth.tenantId, ADAPTER_HEALTH_LIMITS.maxAgeDays + 2]);
     const t = [...tickets.values()];
     if (t.length > 0) {
       await tx.query(

@@ -95,6 +95,18 @@ describe.each(testDatabases())('adapter health through POST /v1/sync and GET /v1
     expect(day!.selectors[0]).toEqual({ selector: 'composer', outcome: 'failed', candidate: null, tickets: { rate: 7 / 15, numerator: 7, denominator: 15 } });
   });
 
+  it('forgets report ids once no replay could count any more, and only those', async () => {
+    const { agent } = await tenant();
+    const clientId = randomUUID();
+    const old = report();
+    await sync(agent.headers, { clientId, annotations: [], adapterHealth: old });
+    await db.query(`UPDATE adapter_health_reports SET received_at = now() - interval '40 days' WHERE tenant_id = $1 AND id = $2`, [agent.tenantId, old.id]);
+    const recent = report();
+    await sync(agent.headers, { clientId, annotations: [], adapterHealth: recent });
+    const ids = await db.query<{ id: string }>('SELECT id::text AS id FROM adapter_health_reports WHERE tenant_id = $1', [agent.tenantId]);
+    expect(ids.rows.map((r) => r.id)).toEqual([recent.id]);
+  });
+
   it('keeps sites, versions and days apart, and tenants from seeing each other', async () => {
     const { agent, operator } = await tenant();
     const other = await tenant();

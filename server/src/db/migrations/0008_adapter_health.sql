@@ -13,6 +13,8 @@ CREATE TABLE adapter_health_reports (
   received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)
 );
+-- Ids are kept only as long as a replay could still count (its days must be within 31 days).
+CREATE INDEX adapter_health_reports_received ON adapter_health_reports (tenant_id, received_at);
 
 -- Tickets whose page the adapter looked at: the denominator of every selector row.
 CREATE TABLE adapter_health_tickets (
