@@ -110,6 +110,8 @@ export default defineUnlistedScript(async () => {
   const controller = new OverlayController(adapter, document, suggestAfterEnrolment(panel, enrolling), panelView(ctx), {
     clientVersion: browser.runtime.getManifest().version,
     memory: tabMemory(panel),
+    // Adapter health: which selector candidates matched on each ticket (counts only, never page text).
+    reportHealth: (ticketId, outcomes) => void panel.selectorHealth(ticketId, outcomes),
     isEnabled: async () => {
       const reply = await panel.status();
       // Unreachable background: show the panel anyway, it will say what is wrong.

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { AdapterHealthPage } from './adapter-health-page';
 import { fetchMetrics, refusal, ApiFailure, type Window } from './api';
 import { BatchesPage } from './batches-page';
 import { FlywheelPage } from './flywheel-page';
@@ -10,7 +11,7 @@ import { SignIn } from './sign-in';
 import { WindowPicker } from './window-picker';
 import { windowOf, type Range } from './window-range';
 
-const PAGES = { flywheel: 'Flywheel', quality: 'Annotation quality', gaps: 'Knowledge gaps', batches: 'Batches' } as const;
+const PAGES = { flywheel: 'Flywheel', quality: 'Annotation quality', gaps: 'Knowledge gaps', batches: 'Batches', adapters: 'Adapter health' } as const;
 type Page = keyof typeof PAGES;
 /** Pages whose data is not windowed by time: they render without waiting for the metrics. */
 const UNWINDOWED: readonly Page[] = ['gaps', 'batches'];
@@ -89,6 +90,7 @@ function Signed({ token, window, range, setRange, signOut }: { token: string; wi
         )}
         {metrics.data && page === 'flywheel' && <FlywheelPage metrics={metrics.data} />}
         {metrics.data && page === 'quality' && <QualityPage metrics={metrics.data} token={token} window={window} />}
+        {metrics.data && page === 'adapters' && <AdapterHealthPage metrics={metrics.data} />}
       </main>
     </div>
   );

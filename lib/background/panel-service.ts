@@ -1,9 +1,10 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { AnnotationCapture, CarriedTicket, HelpdeskIdentity, Impression, LIMITS, PanelPrefs, RationaleTag, TicketContext, TicketRef, Uuid7, describeIssues, text, type EnrolmentState, type OverlayStatus, type Platform } from '../contract';
+import { ADAPTER_HEALTH_LIMITS, AnnotationCapture, CarriedTicket, HelpdeskIdentity, Impression, LIMITS, PanelPrefs, RationaleTag, SelectorKey, TicketContext, TicketRef, Uuid7, describeIssues, text, type EnrolmentState, type OverlayStatus, type Platform } from '../contract';
 import { BackendError, postJson } from '../backend/client';
 import { defineService, type Reply, type ServiceOf } from '../messaging/background-service';
 import { helpdeskOfSender } from '../messaging/sender';
+import { recordSelectorHealth } from '../outbox/adapter-health';
 import { CaptureError, amendAdoption, captureAnnotation } from '../outbox/capture';
 import { clientIdOf, type OverlayDb } from '../outbox/db';
 import type { SyncLoop } from '../outbox/sync-loop';
@@ -23,7 +24,14 @@ export interface PanelServiceDeps {
   fetch?: typeof fetch;
   /** Self-enrolment, shared with the pages service (one attempt at a time). */
   enrolment?: AgentEnrolment;
+  /** The extension's version, recorded with adapter health (the manifest's by default). */
+  extensionVersion?: string;
 }
+
+/** Per selector key, the candidate that matched (null: none), as a tab reports it for one ticket. */
+const SelectorOutcomesArg = z
+  .record(SelectorKey, z.int().min(0).max(ADAPTER_HEALTH_LIMITS.candidates - 1).nullable())
+  .refine((o) => Object.keys(o).length <= 200, 'at most 200 selector keys');
 
 /** The helpdesk tab a call came from, and which helpdesk it shows. */
 export interface HelpdeskTab {
@@ -65,6 +73,7 @@ export const panelService = (deps: PanelServiceDeps) => {
       savePrefs: z.tuple([PanelPrefs]),
       enrolmentWanted: z.tuple([]),
       identify: z.tuple([HelpdeskIdentity]),
+      selectorHealth: z.tuple([text(LIMITS.label).min(1), SelectorOutcomesArg]),
     },
     methods: (tab: HelpdeskTab) => ({
       /** Which helpdesk this tab is (a custom site's page cannot tell from its host). */
@@ -123,6 +132,17 @@ export const panelService = (deps: PanelServiceDeps) => {
         } catch (error) {
           if (error instanceof CaptureError) return fail(error.code, error.message);
           return fail('storage', `could not save the rationale (${(error as Error).message})`);
+        }
+      },
+
+      /** Which selectors matched on a ticket of this tab's helpdesk: counted for adapter health (no page text arrives here). */
+      async selectorHealth(ticketId: string, outcomes: Record<string, number | null>): Promise<Reply> {
+        try {
+          const extensionVersion = deps.extensionVersion ?? browser.runtime.getManifest().version;
+          await recordSelectorHealth(deps.outbox, { site: tab.platform, ticketId, extensionVersion, outcomes });
+          return { ok: true };
+        } catch (error) {
+          return fail('storage', `could not count the selector health (${(error as Error).message})`);
         }
       },
 

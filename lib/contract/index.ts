@@ -22,5 +22,6 @@ export * from './knowledge-gap-cluster';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './agreement';
+export * from './adapter-health';
 export * from './extension';
 export * from './values';

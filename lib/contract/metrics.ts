@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdapterHealthDay } from './adapter-health';
 import { IsoDateTime } from './common';
 
 /** A share with the counts behind it, so a reader can judge how much to trust it. Null rate: nothing to divide by. */
@@ -90,5 +91,7 @@ export const MetricsResponse = z.strictObject({
   weeks: z.array(PeriodMetrics),
   /** Every change of what serves, oldest first, with the offline evaluation the turn made of it. */
   models: z.array(PromotedModel),
+  /** Per day, site and extension version: selectors that matched only by a fallback or not at all, in tickets. */
+  adapterHealth: z.array(AdapterHealthDay),
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;

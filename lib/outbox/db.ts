@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { Annotation, DeadLetter } from '../contract';
+import type { HealthPending, HealthSeen, SealedHealthReport } from './adapter-health-rows';
 
 /** An annotation captured on this device and not yet acknowledged by the server. */
 export interface StoredAnnotation {
@@ -31,6 +32,10 @@ export class OverlayDb extends Dexie {
   outbox!: EntityTable<OutboxEntry, 'id'>;
   deadLetters!: EntityTable<DeadLetter, 'id'>;
   kv!: EntityTable<KeyValue, 'key'>;
+  /** Adapter health (lib/outbox/adapter-health.ts): tickets counted, counts not yet sealed, the sealed report. */
+  healthSeen!: EntityTable<HealthSeen, 'key'>;
+  healthPending!: EntityTable<HealthPending, 'key'>;
+  healthOutbox!: EntityTable<SealedHealthReport, 'id'>;
 
   constructor(name = 'aitl-overlay', options: ConstructorParameters<typeof Dexie>[1] = {}) {
     // Strict durability: a captured annotation is on disk before the panel says "saved".
@@ -40,6 +45,13 @@ export class OverlayDb extends Dexie {
       outbox: '&id, queuedAt, notBefore',
       deadLetters: '&id, movedAt',
       kv: '&key',
+    });
+    // Version 2 adds adapter health beside the outbox; the version 1 tables are kept as they are
+    // (Dexie carries their rows over), so an update loses no queued annotation.
+    this.version(2).stores({
+      healthSeen: '&key, day',
+      healthPending: '&key, extensionVersion',
+      healthOutbox: '&id, sealedAt',
     });
   }
 

@@ -1,5 +1,7 @@
 import { LIMITS, SyncResponse, isAcknowledged, type ConnectionState, type DeadLetter } from '../contract';
 import { BackendError, postJson, type BackendTarget } from '../backend/client';
+import { nextHealthReport, settleHealthReport } from './adapter-health';
+import type { SealedHealthReport } from './adapter-health-rows';
 import type { OverlayDb } from './db';
 
 export interface SyncState {
@@ -44,6 +46,11 @@ export function backoffDelay(attempt: number, random: () => number, { baseMs, ma
 }
 
 const BODY_BUDGET = Math.floor(LIMITS.syncBodyBytes * 0.9);
+/** Adapter health rides along with every sync that has annotations; without any, it goes alone at most this often. */
+export const HEALTH_ONLY_EVERY_MS = 10 * 60_000;
+const HEALTH_SENT_KEY = 'healthSentAt';
+const HEALTH_PAUSED_KEY = 'healthPausedUntil';
+const HEALTH_ERROR_KEY = 'healthLastError';
 
 /**
  * One sync round: sends the outbox in batches of up to 500 (and under the body limit) until it is
@@ -65,20 +72,23 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   }
   const clientId = await deps.clientId();
   let batchSize: number = LIMITS.annotationsPerSync;
+  // At most one adapter health report per round, on its first request.
+  let health: SealedHealthReport | null = await healthToSend(db, now());
   try {
     for (;;) {
       // Held entries whose hold has expired first, then the free ones (notBefore 0) in id order,
       // which is capture order (UUIDv7). Both are index range reads that stop at a full batch.
       const released = await db.outbox.where('notBefore').between(1, now(), true, true).limit(batchSize).toArray();
       const due = released.length >= batchSize ? released : [...released, ...(await db.outbox.where('notBefore').equals(0).limit(batchSize - released.length).toArray())];
-      if (due.length === 0) break;
+      if (due.length === 0 && !(health && now() - ((await db.getValue<number>(HEALTH_SENT_KEY)) ?? 0) >= HEALTH_ONLY_EVERY_MS)) break;
       const stored = await db.annotations.bulkGet(due.map((e) => e.id));
       let annotations = stored.map((s) => s!.annotation);
+      const withHealth = health ? { adapterHealth: health.report } : {};
       // Keep each request under the server's body limit: fewer annotations when they are long.
-      let json = JSON.stringify({ clientId, annotations });
+      let json = JSON.stringify({ clientId, annotations, ...withHealth });
       while (annotations.length > 1 && json.length > BODY_BUDGET) {
         annotations = annotations.slice(0, Math.ceil(annotations.length / 2));
-        json = JSON.stringify({ clientId, annotations });
+        json = JSON.stringify({ clientId, annotations, ...withHealth });
       }
       const body = { annotations };
       let response;
@@ -89,7 +99,26 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
           batchSize = Math.max(1, Math.floor(body.annotations.length / 2));
           continue;
         }
+        // A backend from before adapter health refuses the field: sync without it for a while
+        // (the report stays sealed on the device), so the annotations are never held up by it.
+        if (health && error instanceof BackendError && error.status === 400 && error.message.includes('adapterHealth')) {
+          await db.setValue(HEALTH_PAUSED_KEY, now() + 6 * 3_600_000);
+          health = null;
+          continue;
+        }
         throw error;
+      }
+      if (health) {
+        await db.setValue(HEALTH_SENT_KEY, now());
+        const answer = response.adapterHealth;
+        // Counted (now or before) or refused for good (a retry would be refused again): forget it.
+        // No answer at all: keep it sealed, it goes again with the next sync under the same id.
+        if (answer) {
+          await settleHealthReport(db, health.id);
+          await db.setValue(HEALTH_ERROR_KEY, answer.status === 'rejected' ? (answer.error?.message ?? 'rejected') : null);
+        }
+        health = null;
+        if (body.annotations.length === 0) continue;
       }
       report.sent += body.annotations.length;
       const acked: string[] = [];
@@ -133,4 +162,10 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
     await db.setValue(STATE_KEY, next);
     return { ...report, state: next };
   }
+}
+
+/** The adapter health report this round may carry, unless the backend said it does not know the field. */
+async function healthToSend(db: OverlayDb, now: number): Promise<SealedHealthReport | null> {
+  if (((await db.getValue<number>(HEALTH_PAUSED_KEY)) ?? 0) > now) return null;
+  return nextHealthReport(db, now);
 }

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { HelpdeskAdapter } from '../sites/types';
 import { suggestionClient } from './suggestion-query';
+import { SelectorHealthReporter, type ReportSelectorHealth } from './selector-health-report';
 import { pageMemory, type TicketMemory } from './ticket-memory';
 import { TicketSession, type SessionTransport } from './ticket-session';
 import { waitForTicket } from './wait-for-ticket';
@@ -23,15 +24,17 @@ export class OverlayController {
   private readonly memory: TicketMemory;
   /** Every ticket's suggestion on this page, so coming back to a ticket shows its impression at once and never asks twice. */
   private readonly queries: QueryClient = suggestionClient();
+  private readonly health: SelectorHealthReporter | null;
 
   constructor(
     private readonly adapter: HelpdeskAdapter,
     private readonly doc: Document,
     private readonly transport: SessionTransport,
     private readonly view: OverlayView,
-    private readonly opts: { clientVersion?: string; isEnabled?: () => Promise<boolean>; memory?: TicketMemory } = {},
+    private readonly opts: { clientVersion?: string; isEnabled?: () => Promise<boolean>; memory?: TicketMemory; reportHealth?: ReportSelectorHealth } = {},
   ) {
     this.memory = opts.memory ?? pageMemory();
+    this.health = opts.reportHealth ? new SelectorHealthReporter(adapter, opts.reportHealth) : null;
   }
 
   get current(): TicketSession | null {
@@ -44,6 +47,7 @@ export class OverlayController {
     this.binding?.abort();
     this.session?.dispose();
     this.session = null;
+    this.health?.end();
     if (!ticketId) {
       this.view.hide();
       return;
@@ -51,6 +55,8 @@ export class OverlayController {
     const binding = new AbortController();
     this.binding = binding;
     if (this.opts.isEnabled && !(await this.opts.isEnabled())) return;
+    if (binding.signal.aborted) return;
+    this.health?.begin(ticketId);
     let ticket;
     try {
       await this.adapter.preload?.(this.doc, url, binding.signal);
@@ -70,9 +76,11 @@ export class OverlayController {
     this.session = session;
     session.start();
     this.view.show(session);
+    this.health?.ticketFound();
   }
 
   dispose(): void {
+    this.health?.end();
     this.binding?.abort();
     this.session?.dispose();
     this.session = null;

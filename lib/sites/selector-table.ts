@@ -1,7 +1,8 @@
 /**
  * Helpdesk markup changes without notice, so every selector is an ordered list of candidates
- * (newest UI first, legacy last). Lookups record which keys matched, so breakage shows up in
- * `selectorHealth()` instead of as a silent empty panel.
+ * (newest UI first, legacy last). Lookups record which candidate matched, so breakage shows up in
+ * `selectorHealth()` (and, counted per ticket, on the dashboard's Adapter health page) instead of
+ * as a silent empty panel.
  */
 export interface Selector {
   css: string;
@@ -23,13 +24,27 @@ export const cssOf = (list: SelectorList): string[] => list.map((s) => s.css);
 export const filled = (list: SelectorList, values: Record<string, string>): SelectorList =>
   list.map((s) => ({ ...s, css: s.css.replace(/\{(\w+)\}/g, (placeholder, name: string) => values[name] ?? placeholder) }));
 
+/** Per selector key, the candidate that matched (0 the primary, n the n-th fallback), or null when none did. */
+export type SelectorOutcomes = Record<string, number | null>;
+
+/**
+ * The best match of each key since the last `reset()`: a key that matched once with its primary
+ * counts as primary even if other lookups found nothing (a pane still rendering, an entry without
+ * that part); it is null only when no lookup matched at all.
+ */
 export class SelectorHealth {
-  private readonly matched = new Map<string, boolean>();
-  record(key: string, hit: boolean): void {
-    this.matched.set(key, hit);
+  private readonly best = new Map<string, number | null>();
+  record(key: string, candidate: number | null): void {
+    const was = this.best.get(key);
+    if (candidate === null) {
+      if (was === undefined) this.best.set(key, null);
+    } else if (was === undefined || was === null || candidate < was) this.best.set(key, candidate);
   }
-  snapshot(): Record<string, boolean> {
-    return Object.fromEntries(this.matched);
+  snapshot(): SelectorOutcomes {
+    return Object.fromEntries(this.best);
+  }
+  reset(): void {
+    this.best.clear();
   }
 }
 
@@ -37,27 +52,27 @@ type Queryable = Pick<ParentNode, 'querySelector' | 'querySelectorAll'>;
 
 /** The first element matched by the first candidate that matches anything under `root`. */
 export function queryFirst<E extends Element = HTMLElement>(root: Queryable, key: string, list: SelectorList, health?: SelectorHealth): E | null {
-  for (const { css } of list) {
+  for (const [candidate, { css }] of list.entries()) {
     const found = root.querySelector<E>(css);
     if (found) {
-      health?.record(key, true);
+      health?.record(key, candidate);
       return found;
     }
   }
-  health?.record(key, false);
+  health?.record(key, null);
   return null;
 }
 
 /** All elements matched by the first candidate that matches anything under `root`. */
 export function queryAll<E extends Element = HTMLElement>(root: Queryable, key: string, list: SelectorList, health?: SelectorHealth): E[] {
-  for (const { css } of list) {
+  for (const [candidate, { css }] of list.entries()) {
     const found = root.querySelectorAll<E>(css);
     if (found.length > 0) {
-      health?.record(key, true);
+      health?.record(key, candidate);
       return [...found];
     }
   }
-  health?.record(key, false);
+  health?.record(key, null);
   return [];
 }
 

@@ -1,4 +1,5 @@
 import type { Platform, TicketContext } from '../contract';
+import type { SelectorOutcomes } from './selector-table';
 
 /** The ticket the agent is looking at, with the element that scopes every query for it. */
 export interface ActiveTicket {
@@ -56,6 +57,8 @@ export interface HelpdeskAdapter {
   insertReply(composer: ComposerHandle, reply: string): Promise<InsertResult>;
   /** Calls back once per confirmed send in this ticket; returns the unsubscribe function. */
   observeSent(ticket: ActiveTicket, onSent: (event: SentEvent) => void): () => void;
-  /** Which selector keys matched on the last lookups (for telemetry and support). */
-  selectorHealth(): Record<string, boolean>;
+  /** Per selector key, the best candidate matched since the last reset (0 primary, n a fallback, null none): adapter health. */
+  selectorHealth(): SelectorOutcomes;
+  /** Starts counting afresh (a new ticket). */
+  resetSelectorHealth(): void;
 }

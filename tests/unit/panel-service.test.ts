@@ -69,6 +69,16 @@ describe('the background worker answering a helpdesk tab', () => {
     expect(loop.request).not.toHaveBeenCalled();
   });
 
+  it('counts a tab\'s selector health under the tab\'s own helpdesk, and refuses page text dressed as a selector key', async () => {
+    services = [panelService({ outbox, settings, loop, extensionVersion: '1.4.2' })];
+    expect(await call('selectorHealth', ['123', { subject: 2, composer: null }])).toEqual({ ok: true });
+    const rows = (await outbox.healthPending.toArray()).map((r) => `${r.site} ${r.extensionVersion} ${r.selector || '(tickets)'} ${r.candidate} ${r.tickets}`).sort();
+    expect(rows).toEqual(['zendesk 1.4.2 (tickets) 0 1', 'zendesk 1.4.2 composer -1 1', 'zendesk 1.4.2 subject 2 1']);
+    expect(await call('selectorHealth', ['123', { 'Dear Jane, your refund <b>': 0 }])).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    expect(await call('selectorHealth', ['123', { subject: 99 }])).toMatchObject({ ok: false, error: { code: 'bad_message' } });
+    expect(await outbox.healthPending.count()).toBe(3);
+  });
+
   it('answers only a helpdesk tab\'s top frame, and nothing it was not given', async () => {
     const click = relevanceClick();
     const refused = [

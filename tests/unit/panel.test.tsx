@@ -35,6 +35,7 @@ function adapterDouble(): HelpdeskAdapter {
       return () => {};
     },
     selectorHealth: () => ({}),
+    resetSelectorHealth: () => {},
   };
 }
 

@@ -155,7 +155,24 @@ describe('zendesk adapter on a workspace with three tickets mounted', () => {
   it('records which selectors matched', () => {
     open();
     zendeskAdapter.readContext(zendeskAdapter.detectTicket(document, new URL(URL_123))!, new URL(URL_123));
-    expect(zendeskAdapter.selectorHealth()).toMatchObject({ activeTab: true, ticketRoot: true, subject: true, logEntry: true });
+    expect(zendeskAdapter.selectorHealth()).toMatchObject({ activeTab: 0, ticketRoot: 0, subject: 0, logEntry: 0 });
+  });
+
+  it('records the fallback that matched once the primary selector broke, for adapter health', () => {
+    open();
+    // Zendesk renamed the subject's test id: only the third candidate still matches.
+    for (const input of document.querySelectorAll('input[data-test-id="omni-header-subject"]')) {
+      input.removeAttribute('data-test-id');
+      input.setAttribute('name', 'subject');
+    }
+    zendeskAdapter.resetSelectorHealth();
+    const ticket = zendeskAdapter.detectTicket(document, new URL(URL_123))!;
+    expect(zendeskAdapter.readContext(ticket, new URL(URL_123)).subject).toBe('Refund not received');
+    zendeskAdapter.findComposer(ticket);
+    const health = zendeskAdapter.selectorHealth();
+    expect(health).toMatchObject({ activeTab: 0, ticketRoot: 0, subject: 2, composer: 0 });
+    // Nothing else broke on this page.
+    expect(Object.entries(health).filter(([, candidate]) => candidate === null)).toEqual([]);
   });
 });
 

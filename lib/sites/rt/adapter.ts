@@ -177,4 +177,5 @@ export const rtAdapter: HelpdeskAdapter = {
   insertReply: (composer, reply) => insertWithFallbacks(composer.element, reply, () => readComposer(composer), strategies(composer, reply)),
   observeSent,
   selectorHealth: () => health.snapshot(),
+  resetSelectorHealth: () => health.reset(),
 };

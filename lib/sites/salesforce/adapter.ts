@@ -26,14 +26,14 @@ function detectTicket(doc: Document, url: URL): ActiveTicket | null {
   const ticketId = ticketIdInPath('salesforce', url);
   if (!ticketId) return null;
   // Cached views of earlier cases stay mounted; only the active, shown pane is this case.
-  for (const selector of SALESFORCE.activePane) {
+  for (const [candidate, selector] of SALESFORCE.activePane.entries()) {
     const pane = [...doc.querySelectorAll(selector.css)].find(isShown);
     if (pane) {
-      health.record('activePane', true);
+      health.record('activePane', candidate);
       return { platform: 'salesforce', ticketId, root: pane };
     }
   }
-  health.record('activePane', false);
+  health.record('activePane', null);
   return null;
 }
 
@@ -162,4 +162,5 @@ export const salesforceAdapter: HelpdeskAdapter = {
     });
   },
   selectorHealth: () => health.snapshot(),
+  resetSelectorHealth: () => health.reset(),
 };

@@ -117,4 +117,5 @@ export const zendeskAdapter: HelpdeskAdapter = {
     });
   },
   selectorHealth: () => health.snapshot(),
+  resetSelectorHealth: () => health.reset(),
 };

@@ -1,5 +1,6 @@
 import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/contract';
 import type { Sql } from '../db/database';
+import { adapterHealthMetrics } from './adapter-health';
 import { bradleyTerry, STRENGTH_WEIGHT } from './bradley-terry';
 import { modelHistory } from './model-history';
 
@@ -226,7 +227,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
       .sort((x, y) => armKey(x).localeCompare(armKey(y)));
     result.push(period);
   }
-  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId) };
+  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId), adapterHealth: await adapterHealthMetrics(db, tenantId, opts) };
 }
 
 interface Decision {

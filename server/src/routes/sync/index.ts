@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { SyncRequestEnvelope, describeIssues, issuePaths, type SyncResponse } from '../../../../lib/contract';
+import { storeAdapterHealth } from '../../adapter-health/store';
 import { ClientOwnershipError, storeAnnotations } from '../../annotations/store';
 import type { Database } from '../../db/database';
 import type { ConcurrencyCap } from '../../plugins/concurrency-cap';
 import { HttpError } from '../../plugins/errors';
 
-/** `POST /v1/sync`: an agent's extension delivers up to 500 annotations from its outbox. */
+/** `POST /v1/sync`: an agent's extension delivers up to 500 annotations from its outbox, and its adapter health counts. */
 export default async function syncRoutes(app: FastifyInstance, opts: { db: Database; cap?: ConcurrencyCap }) {
   app.post('/v1/sync', { onRequest: opts.cap ? [opts.cap.early, app.requireRole('agent')] : app.requireRole('agent'), ...(opts.cap && { preValidation: opts.cap }) }, async (request): Promise<SyncResponse> => {
     const envelope = SyncRequestEnvelope.safeParse(request.body);
@@ -15,8 +16,12 @@ export default async function syncRoutes(app: FastifyInstance, opts: { db: Datab
     try {
       const results = await storeAnnotations(opts.db, request.auth!, envelope.data.clientId, envelope.data.annotations);
       const counts = results.reduce<Record<string, number>>((acc, r) => ((acc[r.status] = (acc[r.status] ?? 0) + 1), acc), {});
-      request.log.info({ tenant: request.auth!.tenantId, ...counts }, 'sync');
-      return { results };
+      // After the annotations (which also settle who owns the clientId); a malformed report is
+      // answered `rejected` beside the annotations' own results, never a 400 that would lose them.
+      const { adapterHealth: report } = envelope.data;
+      const adapterHealth = report === undefined ? undefined : await storeAdapterHealth(opts.db, request.auth!, envelope.data.clientId, report);
+      request.log.info({ tenant: request.auth!.tenantId, ...counts, ...(adapterHealth && { adapterHealth: adapterHealth.status }) }, 'sync');
+      return adapterHealth ? { results, adapterHealth } : { results };
     } catch (error) {
       if (error instanceof ClientOwnershipError) throw new HttpError(403, 'forbidden', error.message);
       throw error;
