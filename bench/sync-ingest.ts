@@ -26,6 +26,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const REQUESTS = Number(process.env.REQUESTS ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BATCH = 500;
+/** Node flags for the server process, e.g. SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' to profile the API side. */
+const SERVER_NODE_ARGS = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const median = (xs: number[]) => percentile(xs, 50);
@@ -103,7 +105,7 @@ async function main() {
   const agent = await createToken(setup, { tenantId: 'bench', role: 'agent', name: 'bench-agent' });
   const baseline = await createToken(setup, { tenantId: 'bench-plain', role: 'agent', name: 'bench-agent' });
   await setup.close();
-  const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) });
+  const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) }, SERVER_NODE_ARGS);
   const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
   try {
     console.log(`POST /v1/sync vs plain multi-row INSERT of the same rows: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up), order alternating`);
