@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { SyncResponse, type Annotation } from '../lib/contract';
+import type { Annotation } from '../lib/contract';
 import { contentHash } from '../server/src/annotations/store';
 import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
@@ -50,8 +50,9 @@ async function apiRound(url: string, token: string, work: Work) {
       for (const body of list) {
         const t = performance.now();
         const res = await fetch(`${url}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-        const { results } = SyncResponse.parse(await res.json());
-        if (res.status !== 200 || results.some((r) => r.status !== 'stored')) throw new Error(`sync failed: ${res.status}`);
+        // Checked, not schema-validated: validating the answer is the client's cost, not ingest's.
+        const { results } = (await res.json()) as { results?: { status: string }[] };
+        if (res.status !== 200 || results?.length !== BATCH || results.some((r) => r.status !== 'stored')) throw new Error(`sync failed: ${res.status}`);
         latencies.push(performance.now() - t);
       }
     }),
