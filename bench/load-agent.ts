@@ -25,6 +25,8 @@ export class LoadTally {
   /** Annotation ids the server called `duplicate` (a retry of one it had already stored). */
   readonly duplicates = new Set<string>();
   notAcknowledged = 0;
+  /** Each answered suggestion's request id, start and end (epoch ms): joined with the server's log to split client, wire and server time. */
+  readonly timeline: { id: string; start: number; end: number }[] = [];
 
   add(map: Map<string, number[]>, route: string, ms: number) {
     const list = map.get(route) ?? [];
@@ -53,11 +55,13 @@ async function call(route: string, body: unknown, o: CallOptions): Promise<unkno
   for (let attempt = 0; ; attempt++) {
     if (!o.untilAnswered && Date.now() > o.deadline) return null;
     const t = performance.now();
+    const requestId = uuidv7();
+    const startedAt = Date.now();
     let wait: number;
     try {
       const res = await fetch(`${o.url}${route}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/json', 'x-request-id': requestId },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
@@ -65,7 +69,10 @@ async function call(route: string, body: unknown, o: CallOptions): Promise<unkno
       const ms = performance.now() - t;
       if (res.ok) {
         o.tally.add(o.tally.answered, route, ms);
-        if (route === '/v1/suggestions') o.tally.ticketWaitMs.push(performance.now() - started);
+        if (route === '/v1/suggestions') {
+          o.tally.ticketWaitMs.push(performance.now() - started);
+          o.tally.timeline.push({ id: requestId, start: startedAt, end: Date.now() });
+        }
         return JSON.parse(text);
       }
       if (res.status === 429 || res.status === 503) {

@@ -6,6 +6,7 @@
  * first) and Debian's Chromium. BENCH_ONLY=load,sync runs some of them.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BENCH_RESULT_PREFIX } from './bench-result';
 
@@ -100,6 +101,9 @@ function tabulate(name: string, r: Map<string, any>) {
   }
 }
 
+/** Each row's load average (1 minute, before-after its bench). */
+const loads = new Map<object, string>();
+
 const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 async function main() {
@@ -111,16 +115,21 @@ async function main() {
   for (const bench of chosen) {
     const t = performance.now();
     console.log(`\n## ${bench.name} (${bench.file}, ${Object.entries(bench.env).map(([k, v]) => `${k}=${v}`).join(' ')})`);
+    // The machine is shared: the 1-minute load average before and after each bench goes beside its figures.
+    const loadBefore = os.loadavg()[0]!;
     const { results, error } = await run(bench);
+    const from = rows.length;
     if (error) rows.push([bench.name, `failed: ${error}`]);
     for (const name of results.keys()) tabulate(name, results);
+    const load = `${loadBefore.toFixed(1)}-${os.loadavg()[0]!.toFixed(1)}`;
+    for (let i = from; i < rows.length; i++) loads.set(rows[i]!, load);
     console.log(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
   }
   console.log(`\nAll benches in ${((performance.now() - started) / 60_000).toFixed(1)} min:\n`);
   const table = rows.map((r) =>
-    r.length === 2 ? [r[0], r[1], '', '', '', ''] : [r[0], `${fmt(r[1])} ${r[4]}`, r[2], `${fmt(r[3])} ${r[4]}`, r[3] ? `${(r[1] / r[3]).toFixed(2)}` : '-', r[5]],
+    (r.length === 2 ? [r[0], r[1], '', '', '', ''] : [r[0], `${fmt(r[1])} ${r[4]}`, r[2], `${fmt(r[3])} ${r[4]}`, r[3] ? `${(r[1] / r[3]).toFixed(2)}` : '-', r[5]]).concat(loads.get(r) ?? ''),
   );
-  const header = ['figure', 'value', 'baseline', 'baseline value', 'ratio', 'target'];
+  const header = ['figure', 'value', 'baseline', 'baseline value', 'ratio', 'target', 'load avg'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   console.log(line(header));

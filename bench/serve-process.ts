@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,9 +29,10 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: strin
       const line = out.split('\n').find((l) => l.includes('"aitl is serving"'));
       if (line) {
         out = '';
-        // Keep reading (and dropping) the log, or a full pipe would stall the server.
+        // Keep reading (and dropping, or with BENCH_SERVER_LOG=FILE keeping) the log, or a full pipe would stall the server.
         child.stdout.removeAllListeners('data');
-        child.stdout.resume();
+        if (process.env.BENCH_SERVER_LOG) child.stdout.pipe(fs.createWriteStream(process.env.BENCH_SERVER_LOG, { flags: 'a' }));
+        else child.stdout.resume();
         resolve({
           url: JSON.parse(line).url,
           stop: async () => {

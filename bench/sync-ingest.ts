@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { SyncResponse, type Annotation } from '../lib/contract';
+import type { Annotation } from '../lib/contract';
 import { contentHash } from '../server/src/annotations/store';
 import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
@@ -26,6 +26,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 4);
 const REQUESTS = Number(process.env.REQUESTS ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BATCH = 500;
+/** Node flags for the server process, e.g. SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' to profile the API side. */
+const SERVER_NODE_ARGS = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const median = (xs: number[]) => percentile(xs, 50);
@@ -48,8 +50,9 @@ async function apiRound(url: string, token: string, work: Work) {
       for (const body of list) {
         const t = performance.now();
         const res = await fetch(`${url}/v1/sync`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-        const { results } = SyncResponse.parse(await res.json());
-        if (res.status !== 200 || results.some((r) => r.status !== 'stored')) throw new Error(`sync failed: ${res.status}`);
+        // Checked, not schema-validated: validating the answer is the client's cost, not ingest's.
+        const { results } = (await res.json()) as { results?: { status: string }[] };
+        if (res.status !== 200 || results?.length !== BATCH || results.some((r) => r.status !== 'stored')) throw new Error(`sync failed: ${res.status}`);
         latencies.push(performance.now() - t);
       }
     }),
@@ -103,7 +106,7 @@ async function main() {
   const agent = await createToken(setup, { tenantId: 'bench', role: 'agent', name: 'bench-agent' });
   const baseline = await createToken(setup, { tenantId: 'bench-plain', role: 'agent', name: 'bench-agent' });
   await setup.close();
-  const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) });
+  const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) }, SERVER_NODE_ARGS);
   const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
   try {
     console.log(`POST /v1/sync vs plain multi-row INSERT of the same rows: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up), order alternating`);

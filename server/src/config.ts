@@ -31,10 +31,14 @@ export interface LoadConfig {
   maxHeapUsedBytes: number;
 }
 
+// Measured with `npm run bench:load` on 2 cores (see the README, "Under a crowd"): with 4
+// suggestions in flight each took about twice as long as with 2 (PGlite runs one statement at a
+// time, and Postgres here has two cores), for no more answered per second; and a wait past a
+// quarter second only adds latency to what a Retry-After would have served later anyway.
 export const LOAD_DEFAULTS: LoadConfig = {
-  suggestionsConcurrency: 4,
+  suggestionsConcurrency: 2,
   syncConcurrency: 4,
-  queueWaitMs: 400,
+  queueWaitMs: 250,
   retryAfterSeconds: 2,
   maxEventLoopDelayMs: 1000,
   maxHeapUsedBytes: 0,

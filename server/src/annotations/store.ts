@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import stringify from 'safe-stable-stringify';
 import {
   Annotation,
@@ -9,31 +9,15 @@ import {
 import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
 import { lockGapNumbering, numberGaps } from '../gaps/numbering';
+import { insertStatement, type AcceptedRow } from './insert-statement';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
-  return createHash('sha256')
-    .update(stringify({ ...annotation, id: annotation.id.toLowerCase() }) ?? '')
-    .digest('hex');
-}
-
-/** The columns queries filter and group on, next to the full validated JSON. */
-function typedColumns(a: Annotation) {
-  return {
-    verdict: a.type === 'preference' ? a.payload.verdict : null,
-    strength: a.type === 'preference' ? (a.payload.strength ?? null) : null,
-    outcome: a.type === 'adoption' ? a.payload.outcome : null,
-    similarity: a.type === 'adoption' ? a.payload.similarity : null,
-    article_id: a.type === 'relevance' ? a.payload.articleId : null,
-    article_version: a.type === 'relevance' ? a.payload.articleVersion : null,
-    label: a.type === 'relevance' ? a.payload.label : null,
-  };
+  // One-shot hash: no Hash object per annotation (a 500-annotation sync hashes 500 times).
+  return hash('sha256', stringify({ ...annotation, id: annotation.id.toLowerCase() }) ?? '', 'hex');
 }
 
 export class ClientOwnershipError extends Error {}
-
-/** Values per annotation row in the INSERT, after the three the request shares (tenant, agent, token). */
-const ROW_VALUES = 17;
 
 /**
  * Validates each annotation on its own and stores the valid ones in one transaction.
@@ -53,7 +37,7 @@ export async function storeAnnotations(
 ): Promise<SyncResult[]> {
   const results: SyncResult[] = new Array(items.length);
   // Valid annotations by lower-cased id; a repeated id within the request is judged against the first.
-  const accepted = new Map<string, { index: number; annotation: Annotation; hash: string }>();
+  const accepted = new Map<string, AcceptedRow>();
   const repeats: { index: number; id: string; key: string; hash: string }[] = [];
 
   items.forEach((item, index) => {
@@ -91,44 +75,26 @@ export async function storeAnnotations(
     if (owner.rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
     if (accepted.size === 0) return;
 
-    // One multi-row INSERT with a parameter per value, the shape Postgres ingests fastest: each
-    // value arrives typed by its column, where one JSON parameter (jsonb_to_recordset) made the
-    // database parse every annotation twice.
     const rows = [...accepted.values()];
-    const insert = (part: typeof rows) => {
-      const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
-      const tuples: string[] = [];
-      for (const { annotation: a, hash } of part) {
-        const t = typedColumns(a);
-        const at = values.length;
-        values.push(
-          a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, JSON.stringify(a),
-          t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
-        );
-        tuples.push(`($1, $2, $3, ${Array.from({ length: ROW_VALUES }, (_, k) => `$${at + k + 1}`).join(', ')})`);
-      }
-      return tx.query<{ id: string }>(
-        `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
-                                  impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
-                                  article_id, article_version, label)
-         VALUES ${tuples.join(', ')}
-         ON CONFLICT (tenant_id, id) DO NOTHING
-         RETURNING id::text AS id`,
-        values,
-      );
-    };
     // Missing-knowledge reports are numbered as gaps in seq order, so their seqs are drawn under the
-    // tenant's gap lock. They go last, in their own statement: the lock is held for them and the
-    // commit only, not for the whole request's rows. (Two requests sending one id as a report and as
-    // another type can deadlock here; Postgres aborts one, a 5xx, and its client retries.)
+    // tenant's gap lock. They go last, in their own statement that numbers them as it stores them:
+    // the lock is held for that one statement and the commit only, not for the whole request's rows.
+    // (Two requests sending one id as a report and as another type can deadlock here; Postgres
+    // aborts one, a 5xx, and its client retries.)
     const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
     const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
-    const inserted = others.length > 0 ? (await insert(others)).rows : [];
+    const inserted: { id: string }[] = [];
+    if (others.length > 0) {
+      const { text, values } = insertStatement(auth, others);
+      inserted.push(...(await tx.query<{ id: string }>(text, values)).rows);
+    }
     if (reports.length > 0) {
       await lockGapNumbering(tx, auth.tenantId);
-      const storedReports = (await insert(reports)).rows;
-      inserted.push(...storedReports);
-      if (storedReports.length > 0) await numberGaps(tx, auth.tenantId);
+      const { text, values } = insertStatement(auth, reports, { numberGaps: true });
+      const stored = (await tx.query<{ id: string; numbered: boolean }>(text, values)).rows;
+      inserted.push(...stored);
+      // The tenant's first reports (or reports from before gaps were numbered): number them all.
+      if (stored.length > 0 && !stored[0]!.numbered) await numberGaps(tx, auth.tenantId);
     }
     const storedIds = new Set(inserted.map((r) => r.id));
     const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));

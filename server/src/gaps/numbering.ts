@@ -12,9 +12,11 @@ export async function lockGapNumbering(tx: Sql, tenantId: string): Promise<void>
 
 /**
  * Gives every missing-knowledge report of the tenant that has no number yet the next numbers, in
- * `seq` order. Idempotent (a numbered report keeps its number). Runs in the sync transaction that
- * stores reports, so a stored report always has its number at commit; readers call it as well, for
- * reports stored before gaps were numbered. Returns how many it numbered.
+ * `seq` order. Idempotent (a numbered report keeps its number). A sync numbers the reports it stores
+ * in the statement that stores them, continuing from the tenant's highest number (all reports are
+ * stored under the lock and numbered before their commit, so none older is left without one); it
+ * calls this only for a tenant with no number yet. Readers call it too, for reports stored before
+ * gaps were numbered. Returns how many it numbered.
  */
 export async function numberGaps(tx: Sql, tenantId: string): Promise<number> {
   await lockGapNumbering(tx, tenantId);
