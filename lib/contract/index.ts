@@ -20,5 +20,6 @@ export * from './knowledge-gap';
 export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './agreement';
+export * from './helpfulness';
 export * from './extension';
 export * from './values';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDateTime } from './common';
+import { Helpfulness } from './helpfulness';
 
 /** A share with the counts behind it, so a reader can judge how much to trust it. Null rate: nothing to divide by. */
 export const Rate = z.strictObject({
@@ -88,5 +89,7 @@ export const MetricsResponse = z.strictObject({
   weeks: z.array(PeriodMetrics),
   /** Every change of what serves, oldest first, with the offline evaluation the turn made of it. */
   models: z.array(PromotedModel),
+  /** Rubric scores of a judge model over the frozen eval slice, per arm and model version (see lib/contract/helpfulness.ts). */
+  helpfulness: Helpfulness,
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import { openDatabase } from './db/open';
 import { seedDemo } from './demo';
+import { startJudgeSchedule } from './judge/judge-schedule';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -35,10 +36,12 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}` : String(address);
   app.log.info({ db: db.kind, url, ...(db.kind === 'pglite' && { dataDir: config.dataDir }) }, 'aitl is serving');
+  const judging = config.judge?.everyMs ? startJudgeSchedule(db, { ...config.judge, everyMs: config.judge.everyMs }, app.log) : null;
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      await judging?.stop(); // a pass under way finishes the replies it is asking about, and stops
       await app.close(); // stops accepting, lets in-flight requests (and their commits) finish
       await adminSocket?.close();
       await db.close();

@@ -1,6 +1,7 @@
 import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/contract';
 import type { Sql } from '../db/database';
 import { bradleyTerry, STRENGTH_WEIGHT } from './bradley-terry';
+import { helpfulness, type HelpfulnessJudge } from './helpfulness';
 import { modelHistory } from './model-history';
 
 /**
@@ -13,6 +14,8 @@ export interface MetricsOptions {
   from: Date;
   to: Date;
   tooFastMs: number;
+  /** The configured judge model, for helpfulness; none: "no judge configured". */
+  judge?: HelpfulnessJudge | null;
 }
 
 const rate = (numerator: number, denominator: number): Rate => ({
@@ -222,7 +225,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
       .sort((x, y) => armKey(x).localeCompare(armKey(y)));
     result.push(period);
   }
-  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId) };
+  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId), helpfulness: await helpfulness(db, tenantId, opts.judge, opts) };
 }
 
 interface ArmAccumulator {
