@@ -5,8 +5,8 @@ import { describeIssues } from '../../../lib/contract';
 export type JudgeVerdict = { ok: true; score: number; reason: string } | { ok: false; failure: string };
 
 const Verdict = z.object({
-  score: z.int('must be a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5'),
-  reason: z.string().trim().min(1, 'must say why').max(2_000),
+  score: z.int('must be there, as a whole number').min(1, 'must be 1 to 5').max(5, 'must be 1 to 5'),
+  reason: z.string('must be there, as text').trim().min(1, 'must say why').max(2_000),
 });
 
 const FAILURE_CHARS = 300;

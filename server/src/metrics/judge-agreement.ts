@@ -28,7 +28,8 @@ export function judgeAgreement(pairs: readonly JudgedPair[]): JudgeAgreement {
 function verdictOf(n: number, kappa: number | null, observed: number | null): JudgeAgreement['verdict'] {
   if (n < MIN_AGREEMENT_PAIRS) return 'too few pairs';
   // Kappa is undefined only when both sides used one and the same label throughout.
-  const k = kappa ?? (observed === 1 ? 1 : 0);
+  // The bounds with a hair of slack, so 0.4 computed as 0.39999999999999997 is still 0.4.
+  const k = (kappa ?? (observed === 1 ? 1 : 0)) + 1e-9;
   if (k >= 0.4) return 'agrees';
   if (k >= 0.2) return 'weak';
   return 'disagrees';
