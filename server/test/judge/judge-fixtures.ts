@@ -86,7 +86,8 @@ export async function startFakeJudge() {
     if (reply.includes('[rate limited]')) {
       if (times > 1) return json(res, 200, verdict('{"score": 3, "reason": "after the rate limit"}'));
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
-      return res.end('{"error":{"message":"rate limited"}}');
+      res.end('{"error":{"message":"rate limited"}}');
+      return;
     }
     if (reply.includes('[down]')) return json(res, 503, { error: { message: 'down for maintenance' } });
     if (reply.includes('[slow]')) {
@@ -95,7 +96,8 @@ export async function startFakeJudge() {
     }
     if (reply.includes('[garbage]')) {
       res.writeHead(200, { 'content-type': 'text/html' });
-      return res.end('<html>proxy error</html>');
+      res.end('<html>proxy error</html>');
+      return;
     }
     return json(res, 200, verdict('{"score": 1, "reason": "no marker"}'));
   });
