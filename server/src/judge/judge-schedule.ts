@@ -29,7 +29,7 @@ export function startJudgeSchedule(
   let ticking: Promise<void> = Promise.resolve();
 
   const tick = async () => {
-    const { rows } = await db.query<{ id: string }>(`SELECT DISTINCT tenant_id AS id FROM impressions ORDER BY 1`);
+    const { rows } = await db.query<{ id: string }>(`SELECT t.id FROM tenants t WHERE EXISTS (SELECT 1 FROM impressions i WHERE i.tenant_id = t.id) ORDER BY 1`);
     for (const { id } of rows) {
       if (stopped) return;
       try {
