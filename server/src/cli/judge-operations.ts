@@ -11,7 +11,7 @@ const fixed = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(di
 export function formatJudgeSummary(s: JudgeRunSummary): string {
   const lines = [
     `judge pass ${s.run} of tenant ${s.tenant}: ${s.judge.model} on rubric ${s.judge.rubricVersion} (${s.judge.baseUrl})`,
-    `  asked about ${s.asked} replies on the frozen eval slice: scored ${s.scored}, failed ${s.failed}; ${s.alreadyScored} scored by earlier passes, ${s.left} left for a later pass`,
+    `  asked about ${s.asked} ${s.asked === 1 ? 'reply' : 'replies'} on the frozen eval slice: scored ${s.scored}, failed ${s.failed}; ${s.alreadyScored} scored by earlier passes, ${s.left} left for a later pass`,
   ];
   if (s.failures.length > 0) lines.push('  failures (recorded, no score):', ...s.failures.slice(0, 5).map((f) => `    ${f.count}× ${f.reason}`));
   const h = s.helpfulness;

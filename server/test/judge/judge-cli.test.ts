@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open';
 import { tokenFor } from '../helpers/app';
 import { createPostgresDatabase, POSTGRES_URL } from '../helpers/databases';
-import { runCli, tempDataDir } from '../helpers/process';
+import { runCli, startServerProcess, tempDataDir } from '../helpers/process';
 import { prefer, seedImpression, startFakeJudge, ticketIds } from './judge-fixtures';
 
 interface Target {
@@ -89,4 +89,18 @@ describe.each(targets)('aitl judge on $name', (target) => {
     expect(missingKey.code).toBe(1);
     expect(missingKey.stderr).toContain('ACME_JUDGE_KEY (AITL_JUDGE_API_KEY_ENV), which is not set');
   }, 60_000);
+
+  it.runIf(target.name === 'pglite')('runs inside aitl serve when it holds the embedded database, with the server\'s judge', async () => {
+    const server = await startServerProcess(judgeEnv());
+    try {
+      const run = await runCli(['judge', '--tenant', 'acme'], env); // no judge in the CLI's own environment
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('judge pass 3 of tenant acme: judge-model-1 on rubric v1');
+      // The reply the judge answered in prose is asked about again; the scored ones are not.
+      expect(run.stdout).toContain('asked about 1 reply on the frozen eval slice: scored 0, failed 1; 5 scored by earlier passes, 0 left for a later pass');
+      expect(judge.calls('[prose]')).toBe(3);
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
 });
