@@ -1,6 +1,7 @@
 import type { MetricsResponse } from '../../lib/contract/metrics';
 import { WeekChart } from './charts/week-chart';
 import { day, percent } from './format';
+import { HelpfulnessPanel } from './helpfulness-panel';
 import { armSeries, modelMarkers, precisionByVersion, rateSeries, weekAxis } from './series';
 
 /** The flywheel by week: does feedback make the next suggestions better? */
@@ -31,8 +32,7 @@ export function FlywheelPage({ metrics }: { metrics: MetricsResponse }) {
         <WeekChart title="Arm win rate per model version (strength-weighted, ties half), with 95% Wilson intervals" weeks={axis} markers={markers} series={armSeries(weeks, 'winRate')} />
         <WeekChart title="Arm Bradley–Terry strength (arms sum to 100% each week)" weeks={axis} markers={markers} series={armSeries(weeks, 'bradleyTerry')} />
       </div>
-      <h3>Helpfulness</h3>
-      <p className="empty">No judge configured: helpfulness is scored by a judge model, and this server has none, so there is no number to show.</p>
+      <HelpfulnessPanel helpfulness={metrics.helpfulness} />
       <h3>Model changes and their offline evaluation</h3>
       {metrics.models.length === 0 ? (
         <p className="empty">No model has been promoted or rolled back yet (run `aitl models retrain`).</p>

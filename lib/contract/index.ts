@@ -23,5 +23,6 @@ export { contractJsonSchema, PUBLISHED_SCHEMAS } from './json-schema';
 export * from './metrics';
 export * from './agreement';
 export * from './adapter-health';
+export * from './helpfulness';
 export * from './extension';
 export * from './values';

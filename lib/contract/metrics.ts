@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdapterHealthDay } from './adapter-health';
 import { IsoDateTime } from './common';
+import { Helpfulness } from './helpfulness';
 
 /** A share with the counts behind it, so a reader can judge how much to trust it. Null rate: nothing to divide by. */
 export const Rate = z.strictObject({
@@ -93,5 +94,7 @@ export const MetricsResponse = z.strictObject({
   models: z.array(PromotedModel),
   /** Per day, site and extension version: selectors that matched only by a fallback or not at all, in tickets. */
   adapterHealth: z.array(AdapterHealthDay),
+  /** Rubric scores of a judge model over the frozen eval slice, per arm and model version (see lib/contract/helpfulness.ts). */
+  helpfulness: Helpfulness,
 });
 export type MetricsResponse = z.infer<typeof MetricsResponse>;

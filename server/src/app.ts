@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { ENROLLMENT_DEFAULTS, LOAD_DEFAULTS, type Config, type EnrollmentConfig, type LoadConfig, type SuggestionsConfig } from './config';
 import type { Database } from './db/database';
+import type { HelpfulnessJudge } from './metrics/helpfulness';
 import { authPlugin } from './plugins/auth';
 import { registerErrorHandling } from './plugins/errors';
 import { registerLoadShedding, routeCaps } from './plugins/load-shedding';
@@ -30,6 +31,7 @@ export interface AppOptions {
     redactionThreads?: number;
     suggestions?: Partial<SuggestionsConfig>;
     enrollment?: Partial<EnrollmentConfig>;
+    judge?: HelpfulnessJudge | null;
   };
   db: Database;
   /** Where logs go (tests capture them); stdout by default. */
@@ -103,7 +105,7 @@ export async function buildApp({ config, db, logStream, dashboardDir, demoHelpde
   const engine = suggestionEngine(config.suggestions);
   await app.register(suggestionRoutes, { db, engine, cap: caps.suggestions });
   await app.register(modelRoutes, { db, serving: engine.models, arms: engine.arms });
-  await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs });
+  await app.register(metricsRoutes, { db, tooFastMs: config.tooFastMs, judge: config.judge ?? null });
   await app.register(gapRoutes, { db });
   await app.register(enrollRoutes, { db, config: { ...ENROLLMENT_DEFAULTS, ...config.enrollment } });
   await app.register(adminRoutes, { db });

@@ -5,6 +5,7 @@ import type { CompanySignInConfig } from './enrollment/company-sign-in';
 import type { EmbeddingsConfig } from './knowledge/embeddings';
 import { RerankerWeightsError, readRerankerWeights, type RerankerWeights } from './knowledge/reranker';
 import { ArmsConfigError, loadArms, type Arm } from './suggestions/arms-config';
+import { JudgeConfigError, loadJudgeConfig, type JudgeConfig } from './judge/judge-config';
 
 /** How hard /v1/enroll and /v1/enroll/oidc push back, per server process. */
 export interface EnrollmentConfig {
@@ -169,6 +170,8 @@ export interface Config {
   tooFastMs: number;
   suggestions: SuggestionsConfig;
   enrollment: EnrollmentConfig;
+  /** The judge model scoring helpfulness (AITL_JUDGE_*, see judge/judge-config.ts); null: none. */
+  judge: JudgeConfig | null;
 }
 
 export class ConfigError extends Error {}
@@ -186,11 +189,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const companySignIn = companySignInConfig(e);
   let arms: Arm[];
   let reranker: RerankerWeights;
+  let judge: JudgeConfig | null;
   try {
+    judge = loadJudgeConfig(env);
     arms = loadArms(env, e.AITL_ARM_TIMEOUT_MS);
     reranker = e.AITL_RERANKER_WEIGHTS ? readRerankerWeights(path.resolve(e.AITL_RERANKER_WEIGHTS)) : readRerankerWeights();
   } catch (error) {
-    if (error instanceof ArmsConfigError) throw new ConfigError(error.message);
+    if (error instanceof ArmsConfigError || error instanceof JudgeConfigError) throw new ConfigError(error.message);
     if (error instanceof RerankerWeightsError) throw new ConfigError(`AITL_RERANKER_WEIGHTS: ${error.message}; unset it to use the shipped weights`);
     throw error;
   }
@@ -224,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       failuresPerQuarterHour: e.AITL_ENROLL_FAILURE_LIMIT,
       companySignIn,
     },
+    judge,
   };
 }
 

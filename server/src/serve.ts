@@ -7,6 +7,7 @@ import { openDatabase } from './db/open';
 import { keepStatisticsFresh } from './db/planner-statistics';
 import { seedDemo } from './demo';
 import { terminalLogStream } from './logging/terminal-log';
+import { startJudgeSchedule } from './judge/judge-schedule';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -50,10 +51,12 @@ export async function serve(config: Config, options: { demo?: boolean; handleSig
   const address = app.server.address();
   const url = typeof address === 'object' && address ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}` : String(address);
   app.log.info({ db: db.kind, url, ...(db.kind === 'pglite' && { dataDir: config.dataDir }) }, 'aitl is serving');
+  const judging = config.judge?.everyMs ? startJudgeSchedule(db, { ...config.judge, everyMs: config.judge.everyMs }, app.log) : null;
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      await judging?.stop(); // a pass under way finishes the replies it is asking about, and stops
       await app.close(); // stops accepting, lets in-flight requests (and their commits) finish
       await statistics?.stop();
       await adminSocket?.close();

@@ -17,6 +17,7 @@ import { VERSION } from '../version';
 import { PullError, pullBatches } from '../batches/pull';
 import type { BuildProgress } from '../batches/build/build-batch';
 import { registerGapCommands } from './gap-commands';
+import { registerJudgeCommands } from './judge-commands';
 import { registerModelCommands } from './model-commands';
 import { OperationError } from './operation-error';
 import { operations, type BatchBuildArgs, type OperationArgs, type OperationName } from './operations';
@@ -54,7 +55,8 @@ Environment:
   AITL_RERANKER_WEIGHTS  reranker weights file from aitl rerank train (default: the shipped weights)
   AITL_EMBEDDINGS_URL, AITL_EMBEDDINGS_MODEL  optional vector search via an OpenAI-compatible /embeddings endpoint
   AITL_ENROLL_RATE_LIMIT, AITL_ENROLL_ADDRESS_LIMIT, AITL_ENROLL_FAILURE_LIMIT  enrolment budgets (default 60/min, 10/h, 20/15 min)
-  AITL_OIDC_ISSUER, AITL_OIDC_CLIENT_ID, AITL_OIDC_TENANT, AITL_OIDC_EMAIL_DOMAINS  company sign-in (OpenID Connect); off by default`,
+  AITL_OIDC_ISSUER, AITL_OIDC_CLIENT_ID, AITL_OIDC_TENANT, AITL_OIDC_EMAIL_DOMAINS  company sign-in (OpenID Connect); off by default
+  AITL_JUDGE_URL, AITL_JUDGE_MODEL, AITL_JUDGE_API_KEY_ENV  judge model for helpfulness (aitl judge); AITL_JUDGE_EVERY=1d schedules it in aitl serve`,
   );
 
 program
@@ -275,6 +277,7 @@ program
 
 registerModelCommands(program, runAndPrint, number);
 registerGapCommands(program, runAndPrint, number);
+registerJudgeCommands(program, runAndPrint, number);
 
 const EXPECTED = [ConfigError, DatabaseUnavailableError, DataDirBusyError, AccessError, OperationError, KbImportError, PullError, GapResolveError];
 

@@ -21,6 +21,7 @@ import { accessOperations } from './access-operations';
 import { modelOperations } from './model-operations';
 import { OperationError } from './operation-error';
 import { gapOperations } from './gap-operations';
+import { judgeOperations } from './judge-operations';
 import { table } from './table';
 
 
@@ -60,6 +61,7 @@ export const operations = {
   ...accessOperations,
   ...modelOperations,
   ...gapOperations,
+  ...judgeOperations,
 
   async 'batches.build'({ db, config, progress }: OperationContext, args: BatchBuildArgs): Promise<string> {
     const { tenant, json, ...spec } = args;

@@ -2,6 +2,7 @@ import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/
 import type { Sql } from '../db/database';
 import { adapterHealthMetrics } from './adapter-health';
 import { bradleyTerry, STRENGTH_WEIGHT } from './bradley-terry';
+import { helpfulness, type HelpfulnessJudge } from './helpfulness';
 import { modelHistory } from './model-history';
 
 /**
@@ -14,6 +15,8 @@ export interface MetricsOptions {
   from: Date;
   to: Date;
   tooFastMs: number;
+  /** The configured judge model, for helpfulness; none: "no judge configured". */
+  judge?: HelpfulnessJudge | null;
 }
 
 const rate = (numerator: number, denominator: number): Rate => ({
@@ -227,7 +230,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
       .sort((x, y) => armKey(x).localeCompare(armKey(y)));
     result.push(period);
   }
-  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId), adapterHealth: await adapterHealthMetrics(db, tenantId, opts) };
+  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId), adapterHealth: await adapterHealthMetrics(db, tenantId, opts), helpfulness: await helpfulness(db, tenantId, opts.judge, opts) };
 }
 
 interface Decision {

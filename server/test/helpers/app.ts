@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app';
+import { buildApp, type AppOptions } from '../../src/app';
 import { createToken, type Role } from '../../src/auth/tokens';
 import type { Config, EnrollmentConfig, LoadConfig } from '../../src/config';
 import type { Database } from '../../src/db/database';
@@ -17,7 +17,7 @@ export const TEST_CONFIG: Pick<Config, 'bodyLimit' | 'rateLimitPerMinute' | 'log
 /** An app on `db` whose log lines are collected in `logs`. */
 export async function testApp(
   db: Database,
-  config: Partial<typeof TEST_CONFIG> & { enrollment?: Partial<EnrollmentConfig>; load?: Partial<LoadConfig>; rateLimitRedisUrl?: string } = {},
+  config: Partial<typeof TEST_CONFIG> & { enrollment?: Partial<EnrollmentConfig>; load?: Partial<LoadConfig>; rateLimitRedisUrl?: string; judge?: AppOptions['config']['judge'] } = {},
 ): Promise<{ app: FastifyInstance; logs: string[] }> {
   const logs: string[] = [];
   const logStream = new Writable({

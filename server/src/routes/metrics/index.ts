@@ -4,6 +4,7 @@ import type { Database } from '../../db/database';
 import { annotationAgreement } from '../../metrics/agreement';
 import { flywheelMetrics } from '../../metrics/flywheel';
 import { withWinRateIntervals } from '../../metrics/win-rate-intervals';
+import type { HelpfulnessJudge } from '../../metrics/helpfulness';
 import { HttpError } from '../../plugins/errors';
 
 const DAY = 86_400_000;
@@ -12,10 +13,10 @@ const DEFAULT_WINDOW = 84 * DAY;
 const MAX_WINDOW = 731 * DAY;
 
 /** `GET /v1/metrics?from&to`: the flywheel by week and by arm, for operators. */
-export default async function metricsRoutes(app: FastifyInstance, opts: { db: Database; tooFastMs: number }) {
+export default async function metricsRoutes(app: FastifyInstance, opts: { db: Database; tooFastMs: number; judge?: HelpfulnessJudge | null }) {
   app.get('/v1/metrics', { onRequest: app.requireRole('operator', 'admin') }, async (request): Promise<MetricsResponse> => {
     const { from, to } = metricsWindow(request.query);
-    return withWinRateIntervals(await flywheelMetrics(opts.db, request.auth!.tenantId, { from, to, tooFastMs: opts.tooFastMs }));
+    return withWinRateIntervals(await flywheelMetrics(opts.db, request.auth!.tenantId, { from, to, tooFastMs: opts.tooFastMs, judge: opts.judge }));
   });
 
   /** `GET /v1/metrics/agreement?from&to`: inter-agent agreement (Cohen's kappa) and annotations per agent. */
