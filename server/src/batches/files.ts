@@ -19,7 +19,8 @@ export interface WrittenFile {
  */
 export class BatchFileWriter {
   private readonly hash: Hash = createHash('sha256');
-  private pending: Buffer[] = [];
+  /** The rows of the chunk being filled, kept as strings and encoded once per chunk. */
+  private pending: string[] = [];
   private pendingBytes = 0;
   private rows = 0;
   private bytes = 0;
@@ -40,19 +41,19 @@ export class BatchFileWriter {
   }
 
   async writeRow(json: string): Promise<void> {
-    const buf = Buffer.from(json + '\n', 'utf8');
-    this.hash.update(buf);
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
+    const size = Buffer.byteLength(json, 'utf8') + 1;
+    this.pending.push(json);
+    this.pendingBytes += size;
     this.rows++;
-    this.bytes += buf.length;
+    this.bytes += size;
     if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
   }
 
   /** Starts inserting the pending rows as the next chunk, once the chunk before it is stored. */
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const data = Buffer.concat(this.pending);
+    const data = Buffer.from(this.pending.join('\n') + '\n', 'utf8');
+    this.hash.update(data);
     this.pending = [];
     this.pendingBytes = 0;
     await this.inFlight;

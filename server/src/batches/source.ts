@@ -29,11 +29,10 @@ export async function* streamAnnotations(
   tenantId: string,
   opts: { types: AnnotationType[]; fromSeq: number; toSeq: number; withContext: boolean; withImpression?: boolean },
 ): AsyncGenerator<SourceRow[]> {
-  const impression = opts.withImpression === false ? 'NULL::jsonb' : 'i.body';
-  const context = opts.withContext ? 'i.context' : 'NULL::jsonb';
+  const columns = impressionOnce('ORDER BY a.seq', opts.withImpression !== false, opts.withContext);
   const page = (after: number) =>
-    db.query<{ seq: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
-      `SELECT a.seq::text AS seq, a.body AS annotation, ${impression} AS impression, ${context} AS context
+    db.query<PageRow>(
+      `SELECT a.seq::text AS seq, a.body AS annotation, ${columns}
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
         WHERE a.tenant_id = $1 AND a.type = ANY($2::text[]) AND a.seq > $3 AND a.seq <= $4
@@ -54,16 +53,17 @@ export async function* streamAnnotations(
     if (rows.length === 0) return;
     const full = rows.length === PAGE_SIZE;
     if (full) next = prefetch(Number(rows.at(-1)!.seq));
-    yield rows.map((r) => ({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context }));
+    yield sourceRows(rows);
     if (!full) return;
   }
 }
 
 /** Relevance labels grouped by impression (for triplets), impression by impression, in bounded pages. */
 export async function* streamRelevanceByImpression(db: Database, tenantId: string, toSeq: number): AsyncGenerator<SourceRow[]> {
+  const columns = impressionOnce('ORDER BY a.impression_id, a.seq', true, true);
   const page = (afterImpression: string, afterSeq: number) => {
-    const p = db.query<{ seq: string; impression_id: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
-      `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, i.body AS impression, i.context AS context
+    const p = db.query<PageRow & { impression_id: string }>(
+      `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, ${columns}
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
         WHERE a.tenant_id = $1 AND a.type = 'relevance' AND a.seq <= $2 AND (a.impression_id, a.seq) > ($3::uuid, $4::bigint)
@@ -80,16 +80,46 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
   for (;;) {
     const { rows } = await next;
     if (rows.length === PAGE_SIZE) next = page(rows.at(-1)!.impression_id, Number(rows.at(-1)!.seq));
-    for (const r of rows) {
-      if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== r.impression_id) {
+    const sourced = sourceRows(rows);
+    for (const [k, r] of sourced.entries()) {
+      if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== rows[k]!.impression_id) {
         yield group;
         group = [];
       }
-      group.push({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context });
+      group.push(r);
     }
     if (rows.length < PAGE_SIZE) break;
   }
   if (group.length > 0) yield group;
+}
+
+interface PageRow {
+  seq: string;
+  same: boolean;
+  annotation: Annotation;
+  impression: Impression | null;
+  context: TicketContext | null;
+}
+
+/**
+ * The impression's columns of a page, sent once per run of rows that point at the same impression
+ * (in the page's `order`): an impression has several annotations, usually in a row, and its body
+ * and context were otherwise sent and parsed again for each. The rows after the first of a run
+ * come with `same` and nulls, and share the first one's parsed objects (sourceRows).
+ */
+function impressionOnce(order: string, withImpression: boolean, withContext: boolean): string {
+  const same = `coalesce(a.impression_id IS NOT DISTINCT FROM lag(a.impression_id) OVER (${order}), false)`;
+  const once = (column: string) => `CASE WHEN ${same} THEN NULL ELSE ${column} END`;
+  return `${same} AS same, ${withImpression ? once('i.body') : 'NULL::jsonb'} AS impression, ${withContext ? once('i.context') : 'NULL::jsonb'} AS context`;
+}
+
+function sourceRows(rows: readonly PageRow[]): SourceRow[] {
+  const out: SourceRow[] = [];
+  for (const r of rows) {
+    const before = r.same ? out.at(-1) : undefined;
+    out.push({ seq: Number(r.seq), annotation: r.annotation, impression: before ? before.impression : r.impression, context: before ? before.context : r.context });
+  }
+  return out;
 }
 
 /** Specific annotations by seq (knowledge-gap evidence). */

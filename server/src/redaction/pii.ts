@@ -56,8 +56,26 @@ const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), ena
  * its patterns (it builds a Blob, a redacted copy and audit metrics), and prose without a digit
  * is common, so such texts skip it. Checked against the pattern list in pii.test.ts.
  */
-const LIBRARY_NEEDS = /\d|eyJ|pass|-----BEGIN|(?:[0-9a-f]{1,4}:){7}|[A-Za-z_/+=.-]{15}/i;
-export const libraryMightMatch = (text: string) => LIBRARY_NEEDS.test(text);
+export const LIBRARY_NEEDS = /\d|eyJ|pass|-----BEGIN|(?:[0-9a-f]{1,4}:){7}|[A-Za-z_/+=.-]{15}/i;
+// The same test, one alternative at a time, cheapest first: as one pattern, every position of a
+// long text tried all five (a build spent seconds on it). library-prefilter.test.ts holds them equal.
+const HAS_DIGIT = /\d/;
+const HAS_MARKER = /eyJ|pass|-----BEGIN/i;
+const HAS_IPV6_RUN = /(?:[0-9a-f]{1,4}:){7}/i;
+export const libraryMightMatch = (text: string) =>
+  HAS_DIGIT.test(text) || HAS_MARKER.test(text) || (text.includes(':') && HAS_IPV6_RUN.test(text)) || hasKeyLikeRun(text);
+
+/** Whether 15 characters of [A-Za-z_/+=.-] come in a row (the tail of LIBRARY_NEEDS). */
+function hasKeyLikeRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const inClass = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 47 || c === 43 || c === 61 || c === 46 || c === 45;
+    if (!inClass) run = 0;
+    else if (++run >= 15) return true;
+  }
+  return false;
+}
 
 /**
  * Where PII is in `text`: the library's findings and ours, overlaps resolved (earliest first, then

@@ -1,6 +1,6 @@
 import { OpenRedaction } from '@openredaction/core';
 import { describe, expect, it } from 'vitest';
-import { LIBRARY_PATTERNS, libraryMightMatch } from '../../src/redaction/pii';
+import { LIBRARY_NEEDS, LIBRARY_PATTERNS, libraryMightMatch } from '../../src/redaction/pii';
 
 // The library with the patterns pii.ts uses, asked directly (without the prefilter).
 const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), enableCache: false });
@@ -41,6 +41,24 @@ describe('skipping the PII library for texts it cannot match', () => {
       while (text.length < length) text += random() < 0.1 ? words[Math.floor(random() * words.length)] : alphabet[Math.floor(random() * alphabet.length)];
       if (await libraryFinds(text)) expect(libraryMightMatch(text), text).toBe(true);
     }
+  });
+
+  it('answers as the one-pattern test it is split from, on random texts', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const alphabet = 'abcdefABCDEFxyz ZQ:/+=_.-,;!(1';
+    const words = ['pass', 'PASS', 'eyJ', 'EYJ', '-----BEGIN', '-----begin', 'ab:cd:', 'fe80:', ' the ', 'Bearer'];
+    let skipped = 0;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = Math.floor(random() * 60);
+      while (text.length < length) text += random() < 0.08 ? words[Math.floor(random() * words.length)] : alphabet[Math.floor(random() * (random() < 0.95 ? alphabet.length - 1 : alphabet.length))];
+      expect(libraryMightMatch(text), text).toBe(LIBRARY_NEEDS.test(text));
+      if (!LIBRARY_NEEDS.test(text)) skipped++;
+    }
+    // Both answers must be common, or the comparison proves little.
+    expect(skipped).toBeGreaterThan(2000);
+    expect(skipped).toBeLessThan(18_000);
   });
 
   it('skips plain prose', () => {
