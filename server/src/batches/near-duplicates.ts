@@ -68,6 +68,9 @@ export class MinHashIndex {
   private signatures: Uint32Array;
   private count = 0;
   private readonly buckets: Map<number, number | number[]>[];
+  /** Per item, the last `find` that scored it (`visits` counts finds). */
+  private visited = new Uint32Array(0);
+  private visits = 0;
 
   constructor(private readonly options: MinHashOptions) {
     this.size = options.bands * options.rows;
@@ -95,10 +98,19 @@ export class MinHashIndex {
   find(sig: Uint32Array): number {
     let best = -1;
     let bestScore = -1;
+    // An item sharing several bands with `sig` is scored once: its score is the same in each.
+    if (this.visited.length < this.count) {
+      const grown = new Uint32Array(Math.max(1024, this.count * 2));
+      grown.set(this.visited);
+      this.visited = grown;
+    }
+    const visit = ++this.visits;
     for (let b = 0; b < this.options.bands; b++) {
       const hit = this.buckets[b]!.get(this.bandKey(sig, b));
       if (hit === undefined) continue;
       for (const id of typeof hit === 'number' ? [hit] : hit) {
+        if (this.visited[id] === visit) continue;
+        this.visited[id] = visit;
         const score = this.similarity(sig, id);
         // The earliest item wins ties, so the outcome does not depend on bucket order.
         if (score >= this.options.threshold && (score > bestScore || (score === bestScore && id < best))) {
