@@ -1,8 +1,10 @@
 import { OpenRedaction } from '@openredaction/core';
 import { detectOwn, namesAVersion } from './detectors';
+import { libraryMightMatch } from './library-prefilter';
 import type { PiiSpan, PiiType } from './pii-span';
 
 export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
+export { libraryMightMatch } from './library-prefilter';
 
 /** Recorded in every batch spec: a change here changes what a batch contains. */
 export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-2';
@@ -49,33 +51,6 @@ export const LIBRARY_PATTERNS: Record<string, PiiType> = {
 };
 
 const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), enableCache: false });
-
-/**
- * Whether the library's patterns above could match at all: each needs a digit, or (the key and
- * token formats, passports, IPv6, private keys) one of these. Its every call costs far more than
- * its patterns (it builds a Blob, a redacted copy and audit metrics), and prose without a digit
- * is common, so such texts skip it. Checked against the pattern list in pii.test.ts.
- */
-export const LIBRARY_NEEDS = /\d|eyJ|pass|-----BEGIN|(?:[0-9a-f]{1,4}:){7}|[A-Za-z_/+=.-]{15}/i;
-// The same test, one alternative at a time, cheapest first: as one pattern, every position of a
-// long text tried all five (a build spent seconds on it). library-prefilter.test.ts holds them equal.
-const HAS_DIGIT = /\d/;
-const HAS_MARKER = /eyJ|pass|-----BEGIN/i;
-const HAS_IPV6_RUN = /(?:[0-9a-f]{1,4}:){7}/i;
-export const libraryMightMatch = (text: string) =>
-  HAS_DIGIT.test(text) || HAS_MARKER.test(text) || (text.includes(':') && HAS_IPV6_RUN.test(text)) || hasKeyLikeRun(text);
-
-/** Whether 15 characters of [A-Za-z_/+=.-] come in a row (the tail of LIBRARY_NEEDS). */
-function hasKeyLikeRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const inClass = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 47 || c === 43 || c === 61 || c === 46 || c === 45;
-    if (!inClass) run = 0;
-    else if (++run >= 15) return true;
-  }
-  return false;
-}
 
 /**
  * Where PII is in `text`: the library's findings and ours, overlaps resolved (earliest first, then
