@@ -4,6 +4,7 @@ import type { Database, Sql } from '../db/database';
 
 /** About 1 MiB per stored chunk: few rows per file, little memory per streamed read. */
 export const CHUNK_BYTES = 1024 * 1024;
+const INSERTS_IN_FLIGHT = 2;
 
 export interface WrittenFile {
   name: BatchDataFile;
@@ -25,8 +26,8 @@ export class BatchFileWriter {
   private rows = 0;
   private bytes = 0;
   private chunks = 0;
-  /** The chunk being inserted while the next one fills (one at a time, so memory stays at two chunks). */
-  private inFlight: Promise<unknown> | null = null;
+  /** Chunks being inserted while the next one fills (at most INSERTS_IN_FLIGHT, so memory stays at a few chunks). */
+  private inFlight: Promise<unknown>[] = [];
 
   constructor(
     private readonly db: Database,
@@ -56,7 +57,8 @@ export class BatchFileWriter {
     this.hash.update(data);
     this.pending = [];
     this.pendingBytes = 0;
-    await this.inFlight;
+    // Chunks are numbered, so their inserts may overlap; a few at a time keep the build off Postgres's round trips.
+    if (this.inFlight.length >= INSERTS_IN_FLIGHT) await this.inFlight.shift();
     const insert = this.db.query('INSERT INTO batch_file_chunks (tenant_id, number, name, chunk, data) VALUES ($1, $2, $3, $4, $5)', [
       this.tenantId,
       this.number,
@@ -64,14 +66,15 @@ export class BatchFileWriter {
       this.chunks++,
       data,
     ]);
-    // Awaited by the next flush or by close; the build fails there if the insert did.
+    // Awaited by a later flush or by close; the build fails there if the insert did.
     insert.catch(() => {});
-    this.inFlight = insert;
+    this.inFlight.push(insert);
   }
 
   async close(): Promise<WrittenFile> {
     await this.flush();
-    await this.inFlight;
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
     return { name: this.name, rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), chunks: this.chunks };
   }
 }

@@ -22,7 +22,7 @@ export async function countAnnotations(db: Database, tenantId: string, types: An
 
 /**
  * Annotations of the given types with seq in (fromSeq, toSeq], in arrival order, a page at a time.
- * Keyset pagination on `seq` works the same on Postgres and PGlite; at most two pages are in memory.
+ * Keyset pagination on `seq` works the same on Postgres and PGlite; at most PAGES_AHEAD + 1 pages are in memory.
  */
 export async function* streamAnnotations(
   db: Database,
@@ -40,29 +40,16 @@ export async function* streamAnnotations(
         LIMIT ${PAGE_SIZE}`,
       [tenantId, opts.types, after, opts.toSeq],
     );
-  // The next page is fetched while the caller works on this one (two pages in memory at most).
-  // A prefetch the caller never reaches (it stopped early) must not become an unhandled rejection.
-  const prefetch = (after: number) => {
-    const p = page(after);
-    p.catch(() => {});
-    return p;
-  };
-  let next = prefetch(opts.fromSeq);
-  for (;;) {
-    const { rows } = await next;
-    if (rows.length === 0) return;
-    const full = rows.length === PAGE_SIZE;
-    if (full) next = prefetch(Number(rows.at(-1)!.seq));
-    yield sourceRows(rows);
-    if (!full) return;
+  for await (const rows of readAhead(() => page(opts.fromSeq), (rows) => (rows.length === PAGE_SIZE ? () => page(Number(rows.at(-1)!.seq)) : null))) {
+    if (rows.length > 0) yield sourceRows(rows);
   }
 }
 
 /** Relevance labels grouped by impression (for triplets), impression by impression, in bounded pages. */
 export async function* streamRelevanceByImpression(db: Database, tenantId: string, toSeq: number): AsyncGenerator<SourceRow[]> {
   const columns = impressionOnce('ORDER BY a.impression_id, a.seq', true, true);
-  const page = (afterImpression: string, afterSeq: number) => {
-    const p = db.query<PageRow & { impression_id: string }>(
+  const page = (afterImpression: string, afterSeq: number) =>
+    db.query<PageRow & { impression_id: string }>(
       `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, ${columns}
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
@@ -71,15 +58,12 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
         LIMIT ${PAGE_SIZE}`,
       [tenantId, toSeq, afterImpression, afterSeq],
     );
-    p.catch(() => {}); // a prefetch the caller never reaches must not become an unhandled rejection
-    return p;
-  };
   let group: SourceRow[] = [];
-  // As in streamAnnotations, the next page is fetched while the caller works on this one.
-  let next = page('00000000-0000-0000-0000-000000000000', 0);
-  for (;;) {
-    const { rows } = await next;
-    if (rows.length === PAGE_SIZE) next = page(rows.at(-1)!.impression_id, Number(rows.at(-1)!.seq));
+  const pages = readAhead(
+    () => page('00000000-0000-0000-0000-000000000000', 0),
+    (rows) => (rows.length === PAGE_SIZE ? () => page(rows.at(-1)!.impression_id, Number(rows.at(-1)!.seq)) : null),
+  );
+  for await (const rows of pages) {
     const sourced = sourceRows(rows);
     for (const [k, r] of sourced.entries()) {
       if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== rows[k]!.impression_id) {
@@ -88,9 +72,41 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
       }
       group.push(r);
     }
-    if (rows.length < PAGE_SIZE) break;
   }
   if (group.length > 0) yield group;
+}
+
+/** Pages fetched ahead of the caller while it works: at most this many waiting beside the one it holds. */
+const PAGES_AHEAD = 2;
+
+/**
+ * Keyset pages, each query sent as soon as the page before it has arrived (not when the caller
+ * asks for it), up to PAGES_AHEAD waiting. A page the caller never reaches (it stopped early) must
+ * not become an unhandled rejection.
+ */
+async function* readAhead<R>(first: () => Promise<{ rows: R[] }>, after: (rows: R[]) => (() => Promise<{ rows: R[] }>) | null): AsyncGenerator<R[]> {
+  const waiting: Promise<R[]>[] = [];
+  let fetchNext: (() => Promise<{ rows: R[] }>) | null = first;
+  const pump = () => {
+    if (!fetchNext || waiting.length >= PAGES_AHEAD) return;
+    const fetch = fetchNext;
+    fetchNext = null;
+    const rows = fetch().then((r) => r.rows);
+    waiting.push(rows);
+    rows.then(
+      (r) => {
+        fetchNext = after(r);
+        pump();
+      },
+      () => {},
+    );
+  };
+  pump();
+  while (waiting.length > 0) {
+    const rows = await waiting.shift()!;
+    pump();
+    yield rows;
+  }
 }
 
 interface PageRow {
