@@ -4,6 +4,7 @@ import type { Database, Sql } from '../db/database';
 
 /** About 1 MiB per stored chunk: few rows per file, little memory per streamed read. */
 export const CHUNK_BYTES = 1024 * 1024;
+const INSERTS_IN_FLIGHT = 2;
 
 export interface WrittenFile {
   name: BatchDataFile;
@@ -19,13 +20,14 @@ export interface WrittenFile {
  */
 export class BatchFileWriter {
   private readonly hash: Hash = createHash('sha256');
-  private pending: Buffer[] = [];
+  /** The rows of the chunk being filled, kept as strings and encoded once per chunk. */
+  private pending: string[] = [];
   private pendingBytes = 0;
   private rows = 0;
   private bytes = 0;
   private chunks = 0;
-  /** The chunk being inserted while the next one fills (one at a time, so memory stays at two chunks). */
-  private inFlight: Promise<unknown> | null = null;
+  /** Chunks being inserted while the next one fills (at most INSERTS_IN_FLIGHT, so memory stays at a few chunks). */
+  private inFlight: Promise<unknown>[] = [];
 
   constructor(
     private readonly db: Database,
@@ -40,22 +42,23 @@ export class BatchFileWriter {
   }
 
   async writeRow(json: string): Promise<void> {
-    const buf = Buffer.from(json + '\n', 'utf8');
-    this.hash.update(buf);
-    this.pending.push(buf);
-    this.pendingBytes += buf.length;
+    const size = Buffer.byteLength(json, 'utf8') + 1;
+    this.pending.push(json);
+    this.pendingBytes += size;
     this.rows++;
-    this.bytes += buf.length;
+    this.bytes += size;
     if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
   }
 
   /** Starts inserting the pending rows as the next chunk, once the chunk before it is stored. */
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const data = Buffer.concat(this.pending);
+    const data = Buffer.from(this.pending.join('\n') + '\n', 'utf8');
+    this.hash.update(data);
     this.pending = [];
     this.pendingBytes = 0;
-    await this.inFlight;
+    // Chunks are numbered, so their inserts may overlap; a few at a time keep the build off Postgres's round trips.
+    if (this.inFlight.length >= INSERTS_IN_FLIGHT) await this.inFlight.shift();
     const insert = this.db.query('INSERT INTO batch_file_chunks (tenant_id, number, name, chunk, data) VALUES ($1, $2, $3, $4, $5)', [
       this.tenantId,
       this.number,
@@ -63,14 +66,15 @@ export class BatchFileWriter {
       this.chunks++,
       data,
     ]);
-    // Awaited by the next flush or by close; the build fails there if the insert did.
+    // Awaited by a later flush or by close; the build fails there if the insert did.
     insert.catch(() => {});
-    this.inFlight = insert;
+    this.inFlight.push(insert);
   }
 
   async close(): Promise<WrittenFile> {
     await this.flush();
-    await this.inFlight;
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
     return { name: this.name, rows: this.rows, bytes: this.bytes, sha256: this.hash.digest('hex'), chunks: this.chunks };
   }
 }

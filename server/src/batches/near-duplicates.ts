@@ -68,6 +68,9 @@ export class MinHashIndex {
   private signatures: Uint32Array;
   private count = 0;
   private readonly buckets: Map<number, number | number[]>[];
+  /** Per item, the last `find` that scored it (`visits` counts finds). */
+  private visited = new Uint32Array(0);
+  private visits = 0;
 
   constructor(private readonly options: MinHashOptions) {
     this.size = options.bands * options.rows;
@@ -95,15 +98,33 @@ export class MinHashIndex {
   find(sig: Uint32Array): number {
     let best = -1;
     let bestScore = -1;
+    // An item sharing several bands with `sig` is scored once: its score is the same in each.
+    if (this.visited.length < this.count) {
+      const grown = new Uint32Array(Math.max(1024, this.count * 2));
+      grown.set(this.visited);
+      this.visited = grown;
+    }
+    const visit = ++this.visits;
+    // Fewest equal rows that reach the threshold (same / size >= threshold, as scored below).
+    let reaching = Math.max(0, Math.floor(this.options.threshold * this.size) - 1);
+    while (reaching < this.size && reaching / this.size < this.options.threshold) reaching++;
+    let bestSame = -1;
     for (let b = 0; b < this.options.bands; b++) {
       const hit = this.buckets[b]!.get(this.bandKey(sig, b));
       if (hit === undefined) continue;
       for (const id of typeof hit === 'number' ? [hit] : hit) {
-        const score = this.similarity(sig, id);
+        if (this.visited[id] === visit) continue;
+        this.visited[id] = visit;
+        // An item that cannot reach the threshold, or beat the best so far (tie: the earlier id), is given up early.
+        const needed = Math.max(reaching, id < best ? bestSame : bestSame + 1);
+        const same = this.sameRows(sig, id, needed);
+        if (same < 0) continue;
+        const score = same / this.size;
         // The earliest item wins ties, so the outcome does not depend on bucket order.
         if (score >= this.options.threshold && (score > bestScore || (score === bestScore && id < best))) {
           best = id;
           bestScore = score;
+          bestSame = same;
         }
       }
     }
@@ -135,10 +156,16 @@ export class MinHashIndex {
     return h;
   }
 
-  private similarity(sig: Uint32Array, id: number): number {
+  /** How many rows of `sig` equal item `id`'s, or -1 as soon as fewer than `needed` can. */
+  private sameRows(sig: Uint32Array, id: number, needed: number): number {
     let same = 0;
     const base = id * this.size;
-    for (let i = 0; i < this.size; i++) if (this.signatures[base + i] === sig[i]) same++;
-    return same / this.size;
+    const allowedMisses = this.size - needed;
+    let misses = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (this.signatures[base + i] === sig[i]) same++;
+      else if (++misses > allowedMisses) return -1;
+    }
+    return same;
   }
 }

@@ -22,18 +22,17 @@ export async function countAnnotations(db: Database, tenantId: string, types: An
 
 /**
  * Annotations of the given types with seq in (fromSeq, toSeq], in arrival order, a page at a time.
- * Keyset pagination on `seq` works the same on Postgres and PGlite; at most two pages are in memory.
+ * Keyset pagination on `seq` works the same on Postgres and PGlite; at most PAGES_AHEAD + 1 pages are in memory.
  */
 export async function* streamAnnotations(
   db: Database,
   tenantId: string,
   opts: { types: AnnotationType[]; fromSeq: number; toSeq: number; withContext: boolean; withImpression?: boolean },
 ): AsyncGenerator<SourceRow[]> {
-  const impression = opts.withImpression === false ? 'NULL::jsonb' : 'i.body';
-  const context = opts.withContext ? 'i.context' : 'NULL::jsonb';
+  const columns = impressionOnce('ORDER BY a.seq', opts.withImpression !== false, opts.withContext);
   const page = (after: number) =>
-    db.query<{ seq: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
-      `SELECT a.seq::text AS seq, a.body AS annotation, ${impression} AS impression, ${context} AS context
+    db.query<PageRow>(
+      `SELECT a.seq::text AS seq, a.body AS annotation, ${columns}
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
         WHERE a.tenant_id = $1 AND a.type = ANY($2::text[]) AND a.seq > $3 AND a.seq <= $4
@@ -41,29 +40,17 @@ export async function* streamAnnotations(
         LIMIT ${PAGE_SIZE}`,
       [tenantId, opts.types, after, opts.toSeq],
     );
-  // The next page is fetched while the caller works on this one (two pages in memory at most).
-  // A prefetch the caller never reaches (it stopped early) must not become an unhandled rejection.
-  const prefetch = (after: number) => {
-    const p = page(after);
-    p.catch(() => {});
-    return p;
-  };
-  let next = prefetch(opts.fromSeq);
-  for (;;) {
-    const { rows } = await next;
-    if (rows.length === 0) return;
-    const full = rows.length === PAGE_SIZE;
-    if (full) next = prefetch(Number(rows.at(-1)!.seq));
-    yield rows.map((r) => ({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context }));
-    if (!full) return;
+  for await (const rows of readAhead(() => page(opts.fromSeq), (rows) => (rows.length === PAGE_SIZE ? () => page(Number(rows.at(-1)!.seq)) : null))) {
+    if (rows.length > 0) yield sourceRows(rows);
   }
 }
 
 /** Relevance labels grouped by impression (for triplets), impression by impression, in bounded pages. */
 export async function* streamRelevanceByImpression(db: Database, tenantId: string, toSeq: number): AsyncGenerator<SourceRow[]> {
-  const page = (afterImpression: string, afterSeq: number) => {
-    const p = db.query<{ seq: string; impression_id: string; annotation: Annotation; impression: Impression | null; context: TicketContext | null }>(
-      `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, i.body AS impression, i.context AS context
+  const columns = impressionOnce('ORDER BY a.impression_id, a.seq', true, true);
+  const page = (afterImpression: string, afterSeq: number) =>
+    db.query<PageRow & { impression_id: string }>(
+      `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, ${columns}
          FROM annotations a
          LEFT JOIN impressions i ON i.tenant_id = a.tenant_id AND i.id = a.impression_id
         WHERE a.tenant_id = $1 AND a.type = 'relevance' AND a.seq <= $2 AND (a.impression_id, a.seq) > ($3::uuid, $4::bigint)
@@ -71,25 +58,84 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
         LIMIT ${PAGE_SIZE}`,
       [tenantId, toSeq, afterImpression, afterSeq],
     );
-    p.catch(() => {}); // a prefetch the caller never reaches must not become an unhandled rejection
-    return p;
-  };
   let group: SourceRow[] = [];
-  // As in streamAnnotations, the next page is fetched while the caller works on this one.
-  let next = page('00000000-0000-0000-0000-000000000000', 0);
-  for (;;) {
-    const { rows } = await next;
-    if (rows.length === PAGE_SIZE) next = page(rows.at(-1)!.impression_id, Number(rows.at(-1)!.seq));
-    for (const r of rows) {
-      if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== r.impression_id) {
+  const pages = readAhead(
+    () => page('00000000-0000-0000-0000-000000000000', 0),
+    (rows) => (rows.length === PAGE_SIZE ? () => page(rows.at(-1)!.impression_id, Number(rows.at(-1)!.seq)) : null),
+  );
+  for await (const rows of pages) {
+    const sourced = sourceRows(rows);
+    for (const [k, r] of sourced.entries()) {
+      if (group.length > 0 && group[0]!.annotation.impressionId.toLowerCase() !== rows[k]!.impression_id) {
         yield group;
         group = [];
       }
-      group.push({ seq: Number(r.seq), annotation: r.annotation, impression: r.impression, context: r.context });
+      group.push(r);
     }
-    if (rows.length < PAGE_SIZE) break;
   }
   if (group.length > 0) yield group;
+}
+
+/** Pages fetched ahead of the caller while it works: at most this many waiting beside the one it holds. */
+const PAGES_AHEAD = 2;
+
+/**
+ * Keyset pages, each query sent as soon as the page before it has arrived (not when the caller
+ * asks for it), up to PAGES_AHEAD waiting. A page the caller never reaches (it stopped early) must
+ * not become an unhandled rejection.
+ */
+async function* readAhead<R>(first: () => Promise<{ rows: R[] }>, after: (rows: R[]) => (() => Promise<{ rows: R[] }>) | null): AsyncGenerator<R[]> {
+  const waiting: Promise<R[]>[] = [];
+  let fetchNext: (() => Promise<{ rows: R[] }>) | null = first;
+  const pump = () => {
+    if (!fetchNext || waiting.length >= PAGES_AHEAD) return;
+    const fetch = fetchNext;
+    fetchNext = null;
+    const rows = fetch().then((r) => r.rows);
+    waiting.push(rows);
+    rows.then(
+      (r) => {
+        fetchNext = after(r);
+        pump();
+      },
+      () => {},
+    );
+  };
+  pump();
+  while (waiting.length > 0) {
+    const rows = await waiting.shift()!;
+    pump();
+    yield rows;
+  }
+}
+
+interface PageRow {
+  seq: string;
+  same: boolean;
+  annotation: Annotation;
+  impression: Impression | null;
+  context: TicketContext | null;
+}
+
+/**
+ * The impression's columns of a page, sent once per run of rows that point at the same impression
+ * (in the page's `order`): an impression has several annotations, usually in a row, and its body
+ * and context were otherwise sent and parsed again for each. The rows after the first of a run
+ * come with `same` and nulls, and share the first one's parsed objects (sourceRows).
+ */
+function impressionOnce(order: string, withImpression: boolean, withContext: boolean): string {
+  const same = `coalesce(a.impression_id IS NOT DISTINCT FROM lag(a.impression_id) OVER (${order}), false)`;
+  const once = (column: string) => `CASE WHEN ${same} THEN NULL ELSE ${column} END`;
+  return `${same} AS same, ${withImpression ? once('i.body') : 'NULL::jsonb'} AS impression, ${withContext ? once('i.context') : 'NULL::jsonb'} AS context`;
+}
+
+function sourceRows(rows: readonly PageRow[]): SourceRow[] {
+  const out: SourceRow[] = [];
+  for (const r of rows) {
+    const before = r.same ? out.at(-1) : undefined;
+    out.push({ seq: Number(r.seq), annotation: r.annotation, impression: before ? before.impression : r.impression, context: before ? before.context : r.context });
+  }
+  return out;
 }
 
 /** Specific annotations by seq (knowledge-gap evidence). */

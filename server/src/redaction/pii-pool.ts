@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
+import { packTexts, unpackSpans, type PackedTexts } from './pii-packing';
 import type { PiiSpan } from './pii-span';
 
 /** Fewest texts per message to a worker, so the message costs little beside the scanning. */
@@ -10,7 +11,7 @@ const MIN_TEXTS_PER_TASK = 64;
  * while this one writes files. Pure: the spans of a text do not depend on the thread that found them.
  */
 export class PiiPool {
-  private readonly pool: Piscina<string[], PiiSpan[][]>;
+  private readonly pool: Piscina<PackedTexts, Int32Array>;
 
   constructor(private readonly threads: number) {
     this.pool = new Piscina({ filename: new URL('./pii-worker-entry.mjs', import.meta.url).href, minThreads: threads, maxThreads: threads });
@@ -21,7 +22,10 @@ export class PiiPool {
     // Two tasks per thread: every thread busy, and few messages.
     const size = Math.max(MIN_TEXTS_PER_TASK, Math.ceil(texts.length / (2 * this.threads)));
     const tasks: Promise<PiiSpan[][]>[] = [];
-    for (let i = 0; i < texts.length; i += size) tasks.push(this.pool.run(texts.slice(i, i + size)));
+    for (let i = 0; i < texts.length; i += size) {
+      const part = texts.slice(i, i + size);
+      tasks.push(this.pool.run(packTexts(part)).then((packed) => unpackSpans(packed, part.length)));
+    }
     return (await Promise.all(tasks)).flat();
   }
 

@@ -1,8 +1,10 @@
 import { OpenRedaction } from '@openredaction/core';
 import { detectOwn, namesAVersion } from './detectors';
+import { libraryMightMatch } from './library-prefilter';
 import type { PiiSpan, PiiType } from './pii-span';
 
 export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
+export { libraryMightMatch } from './library-prefilter';
 
 /** Recorded in every batch spec: a change here changes what a batch contains. */
 export const REDACTION_VERSION = 'openredaction-1.1.5+aitl-2';
@@ -49,15 +51,6 @@ export const LIBRARY_PATTERNS: Record<string, PiiType> = {
 };
 
 const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), enableCache: false });
-
-/**
- * Whether the library's patterns above could match at all: each needs a digit, or (the key and
- * token formats, passports, IPv6, private keys) one of these. Its every call costs far more than
- * its patterns (it builds a Blob, a redacted copy and audit metrics), and prose without a digit
- * is common, so such texts skip it. Checked against the pattern list in pii.test.ts.
- */
-const LIBRARY_NEEDS = /\d|eyJ|pass|-----BEGIN|(?:[0-9a-f]{1,4}:){7}|[A-Za-z_/+=.-]{15}/i;
-export const libraryMightMatch = (text: string) => LIBRARY_NEEDS.test(text);
 
 /**
  * Where PII is in `text`: the library's findings and ours, overlaps resolved (earliest first, then

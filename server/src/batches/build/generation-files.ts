@@ -89,10 +89,24 @@ class GenerationPass {
       ticket: ticketPseudonym(ctx.tenantId, a.ticket.platform, a.ticket.ticketId),
       held: heldOut(ctx.spec, key),
       // The prompt is rebuilt once per annotation, and only if a row needs it.
-      prompt: async () => (parts ??= await promptParts(ctx.redaction, ctx.knowledge, row.impression!, row.context, ctx.spec.articleChars)),
+      prompt: async () => (parts ??= await this.promptOf(row)),
     };
     if (a.type === 'adoption') await this.adoption(row as AdoptionRow, at);
     else if (a.type === 'preference' && at.inScope) await this.preference(row as PreferenceRow, at);
+  }
+
+  /**
+   * The prompt of the row's impression. Consecutive rows of one impression share its parsed objects
+   * (source.ts), and the prompt is a function of them, so it is made once per run of rows.
+   */
+  private lastPrompt: { impression: object; context: object | null; parts: Promise<PromptParts> } | null = null;
+  private promptOf(row: SourceRow): Promise<PromptParts> {
+    const { ctx } = this;
+    const last = this.lastPrompt;
+    if (last && last.impression === row.impression && last.context === row.context) return last.parts;
+    const parts = promptParts(ctx.redaction, ctx.knowledge, row.impression!, row.context, ctx.spec.articleChars);
+    this.lastPrompt = { impression: row.impression!, context: row.context, parts };
+    return parts;
   }
 
   /** SFT (the sent reply), KTO (the model's reply, adopted or not), DPO (the agent's reply over the model's). */

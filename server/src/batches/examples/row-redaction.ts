@@ -52,8 +52,11 @@ export class Redaction {
     if (this.ahead.length > 2) this.ahead.shift();
   }
 
+  /** `cache: false` for texts not worth keeping (short or one-off); one already kept is still used. */
   async scan(text: string, cache = true): Promise<Scanned> {
-    let spans = cache ? this.cache.get(text) : undefined;
+    // Looked up whatever `cache` says: `prescan` skips texts the cache holds, so a short text kept
+    // earlier (a ticket line that is also a reply) would otherwise be scanned again on this thread.
+    let spans = this.cache.get(text);
     if (!spans) {
       const ahead = this.aheadOf(text);
       spans = ahead ? (await ahead.found)[ahead.index]! : await detectPii(text);

@@ -1,0 +1,62 @@
+/**
+ * Whether any of the library patterns pii.ts uses (LIBRARY_PATTERNS) could match a text: for each
+ * pattern, something every match of it contains (its leading keyword, or the shortest run of
+ * digits or key characters it needs), read off the library's regexes. A text that passes none
+ * skips the library, whose every call costs far more than its patterns (it builds a Blob, a
+ * redacted copy and audit metrics). A ticket subject with an order number or an email address no
+ * longer counts as "has a digit, ask the library". library-prefilter.test.ts checks every pattern
+ * is covered and compares with the library on random texts.
+ */
+export const LIBRARY_NEEDS: Record<string, RegExp> = {
+  // (?:\d{4}[\s.-]?){3}\d{4} or \d{4}[\s.-]?\d{6}[\s.-]?\d{5}: either starts with four, maybe a separator, four more.
+  CREDIT_CARD: /\d{4}[\s\u00A0.-]?\d{4}/,
+  SSN: /\b(?:SSN|social\s+security)\b/i,
+  NATIONAL_INSURANCE_UK: /\b(?:NI\b|NINO|national\s+insurance)/i,
+  ITIN: /\b(?:ITIN|individual taxpayer)/i,
+  SIN_CA: /\b(?:SIN|social insurance)/i,
+  OPENAI_API_KEY: /sk-/,
+  AWS_SECRET_KEY: /[a-zA-Z0-9/+=]{40}/,
+  PRIVATE_KEY: /-----BEGIN /,
+  IBAN: /\b[A-Z]{2}\d{2}/i,
+  PASSPORT_UK: /pass/i,
+  PASSPORT_US: /pass/i,
+  NHS_NUMBER: /\bNHS/i,
+  AWS_ACCESS_KEY: /AKIA/,
+  GOOGLE_API_KEY: /AIza/,
+  STRIPE_API_KEY: /[sp]k_(?:live|test)_/,
+  GITHUB_TOKEN: /gh[pousr]_/,
+  SLACK_TOKEN: /xox[baprs]-/,
+  CANADIAN_SIN: /\d{3}[-\s]?\d{3}[-\s]?\d{3}/,
+  JWT_TOKEN: /eyJ/,
+  BEARER_TOKEN: /Bearer\s/,
+  NPM_TOKEN: /npm_/,
+  // [0-9]{8}[-\s]?[A-Z] or [XYZ][-\s]?[0-9]{7}[-\s]?[A-Z]
+  SPANISH_DNI: /\d{7}/,
+  SINGAPORE_NRIC: /\d{7}/,
+  GERMAN_TAX_ID: /\d{11}/,
+  // Four dotted numbers: a digit, a dot, a digit somewhere.
+  IPV4: /\d\.\d/,
+  IPV6: /(?:[0-9a-fA-F]{1,4}:){7}/,
+};
+
+// The same tests, grouped so a text is read a few times rather than 26: keywords, digit shapes, runs.
+const KEYWORDS = /sk-|-----BEGIN |AKIA|AIza|[sp]k_(?:live|test)_|gh[pousr]_|xox[baprs]-|eyJ|Bearer\s|npm_/;
+const KEYWORDS_ANY_CASE = /pass|\b(?:SSN|social\s+security)\b|\b(?:NI\b|NINO|national\s+insurance)|\b(?:ITIN|individual taxpayer)|\b(?:SIN|social insurance)|\bNHS/i;
+const DIGIT_SHAPES = /\d{7}|\d{4}[\s\u00A0.-]?\d{4}|\d{3}[-\s]?\d{3}[-\s]?\d{3}|\d\.\d|\b[A-Z]{2}\d{2}/i;
+const IPV6_RUN = /(?:[0-9a-fA-F]{1,4}:){7}/;
+
+export function libraryMightMatch(text: string): boolean {
+  return KEYWORDS.test(text) || KEYWORDS_ANY_CASE.test(text) || DIGIT_SHAPES.test(text) || (text.includes(':') && IPV6_RUN.test(text)) || hasSecretKeyRun(text);
+}
+
+/** 40 characters of [a-zA-Z0-9/+=] in a row (AWS_SECRET_KEY), without a regex trying every position. */
+function hasSecretKeyRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const inClass = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 47 || c === 43 || c === 61;
+    if (!inClass) run = 0;
+    else if (++run >= 40) return true;
+  }
+  return false;
+}
