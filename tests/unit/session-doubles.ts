@@ -17,6 +17,7 @@ export function adapterFor(ticketId: string): HelpdeskAdapter {
     insertReply: async () => ({ ok: true, method: 'paste-html' }),
     observeSent: () => () => {},
     selectorHealth: () => ({}),
+    resetSelectorHealth: () => {},
   };
 }
 
