@@ -38,9 +38,8 @@ export async function helpfulness(db: Sql, tenantId: string, judge: HelpfulnessJ
       `SELECT DISTINCT ON (a.impression_id) a.impression_id AS "impressionId", a.verdict
          FROM annotations a
         WHERE a.tenant_id = $1 AND a.type = 'preference'
-          AND a.impression_id IN (SELECT s.impression_id FROM judge_scores s JOIN impressions i ON i.tenant_id = s.tenant_id AND i.id = s.impression_id WHERE ${scored} AND s.score IS NOT NULL)
         ORDER BY a.impression_id, a.created_at DESC, a.seq DESC`,
-      params,
+      params.slice(0, 1),
     ),
     db.query<{ at: string | null }>(
       `SELECT to_char(max(finished_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at
