@@ -1,4 +1,5 @@
 import { ChartFigure } from './chart-figure';
+import { SeriesLegend, seriesStyle } from './series-style';
 import type { ChartSeries } from './week-chart';
 
 const WIDTH = 600;
@@ -6,15 +7,6 @@ const HEIGHT = 220;
 const PAD = { left: 48, right: 16, top: 14, bottom: 34 };
 /** Room inside the plot so the first and last batch labels are not cut. */
 const INSET = 36;
-/** The same Okabe–Ito colours and dashes as the week charts. */
-const STYLES = [
-  { color: '#0072B2', dash: '' },
-  { color: '#D55E00', dash: '6 3' },
-  { color: '#009E73', dash: '2 3' },
-  { color: '#CC79A7', dash: '8 3 2 3' },
-  { color: '#E69F00', dash: '1 2' },
-  { color: '#56B4E9', dash: '10 4' },
-];
 
 /**
  * Values in [0, 1] across batch generations (one point per batch, in order), for the drift
@@ -67,7 +59,7 @@ export function GenerationChart({ title, generations, series }: { title: string;
               </text>
             ))}
             {series.map((s, si) => {
-              const style = STYLES[si % STYLES.length]!;
+              const style = seriesStyle(si);
               const d = s.points
                 .map((p, i) => (p.value === null ? null : `${xOf(i).toFixed(1)},${yOf(p.value).toFixed(1)}`))
                 .reduce<string[]>((segs, xy, i, all) => {
@@ -92,19 +84,7 @@ export function GenerationChart({ title, generations, series }: { title: string;
               );
             })}
           </svg>
-          <ul className="legend">
-            {series.map((s, si) => {
-              const style = STYLES[si % STYLES.length]!;
-              return (
-                <li key={s.name}>
-                  <svg width="28" height="10" aria-hidden="true">
-                    <line x1="0" x2="28" y1="5" y2="5" stroke={style.color} strokeWidth={2} strokeDasharray={style.dash || undefined} />
-                  </svg>
-                  {s.name}
-                </li>
-              );
-            })}
-          </ul>
+          <SeriesLegend names={series.map((s) => s.name)} />
         </>
       )}
     />

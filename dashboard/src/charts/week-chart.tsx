@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { isoWeek } from '../format';
+import { SeriesLegend, seriesStyle } from './series-style';
 
 export interface ChartPoint {
   value: number | null;
@@ -25,15 +26,6 @@ const WIDTH = 600;
 const HEIGHT = 230;
 const PAD = { left: 48, right: 16, top: 18, bottom: 34 };
 const WEEK_MS = 7 * 86_400_000;
-/** Okabe–Ito colours (distinguishable with colour-blindness), each with its own dash pattern too. */
-const STYLES = [
-  { color: '#0072B2', dash: '' },
-  { color: '#D55E00', dash: '6 3' },
-  { color: '#009E73', dash: '2 3' },
-  { color: '#CC79A7', dash: '8 3 2 3' },
-  { color: '#E69F00', dash: '1 2' },
-  { color: '#56B4E9', dash: '10 4' },
-];
 
 /**
  * A line chart over ISO weeks of values in [0, 1], drawn as plain SVG: every point carries its
@@ -92,7 +84,7 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
               </g>
             ))}
             {series.map((s, si) => {
-              const style = STYLES[si % STYLES.length]!;
+              const style = seriesStyle(si);
               const segments: string[] = [];
               let current = '';
               s.points.forEach((p, i) => {
@@ -132,21 +124,10 @@ export function WeekChart({ title, weeks, series, markers = [] }: { title: strin
               );
             })}
           </svg>
-          <ul className="legend">
-            {series.map((s, si) => {
-              const style = STYLES[si % STYLES.length]!;
-              return (
-                <li key={s.name}>
-                  <svg width="28" height="10" aria-hidden="true">
-                    <line x1="0" x2="28" y1="5" y2="5" stroke={style.color} strokeWidth={2} strokeDasharray={style.dash || undefined} />
-                  </svg>
-                  {s.name}
-                </li>
-              );
-            })}
+          <SeriesLegend names={series.map((s) => s.name)}>
             {series.some((s) => s.points.some((p) => p.interval)) && <li>I 95% interval</li>}
             {inRange.length > 0 && <li>▲ model promotion or rollback (hover for which)</li>}
-          </ul>
+          </SeriesLegend>
         </>
       )}
     </figure>
