@@ -3,24 +3,13 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CLIENT_ID, startOidcProvider, type TestProvider } from '../../server/test/helpers/oidc-provider';
 import { launchBrowser, startBackend } from './harness';
+import { policyFile, skipUnlessPolicyWritable } from './managed-policy';
 
-const EXTENSION_ID = 'aidellcenmenbfdaogiajhhlfppkapll';
-const POLICY_DIR = '/etc/chromium/policies/managed';
-const POLICY_FILE = path.join(POLICY_DIR, 'aitl-e2e-company-sign-in.json');
+const POLICY = policyFile('aitl-e2e-company-sign-in');
 const SCREENSHOTS = process.env.AITL_SCREENSHOTS;
 
-function canWritePolicy(): boolean {
-  try {
-    fs.mkdirSync(POLICY_DIR, { recursive: true });
-    fs.accessSync(POLICY_DIR, fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test.describe('company sign-in', () => {
-  test.skip(!canWritePolicy(), `needs write access to ${POLICY_DIR} (run as root, as CI does)`);
+  skipUnlessPolicyWritable();
 
   let provider: TestProvider;
   let backend: Awaited<ReturnType<typeof startBackend>>;
@@ -30,10 +19,10 @@ test.describe('company sign-in', () => {
     provider = await startOidcProvider({ robin: { email: 'Robin@Example.com', emailVerified: true } }, { signsIn: 'robin' });
     backend = await startBackend({ env: { AITL_OIDC_ISSUER: provider.issuer, AITL_OIDC_CLIENT_ID: CLIENT_ID, AITL_OIDC_TENANT: 'acme', AITL_OIDC_EMAIL_DOMAINS: 'example.com' } });
     // Only the backend: the provider comes from GET /v1/enroll.
-    fs.writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: { backendUrl: backend.url } } } }));
+    POLICY.write({ backendUrl: backend.url });
   });
   test.afterAll(async () => {
-    fs.rmSync(POLICY_FILE, { force: true });
+    POLICY.remove();
     await backend?.close();
     await provider?.close();
     if (backend) fs.rmSync(backend.dataDir, { recursive: true, force: true });

@@ -3,27 +3,14 @@ import path from 'node:path';
 import { expect, test, type Request } from '@playwright/test';
 import { createEnrollmentKey } from '../../server/src/enrollment/keys';
 import { annotationRows, CASE_PATH, launchBrowser, panel, SALESFORCE, startBackend, ZENDESK, ZENDESK_AGENT } from './harness';
+import { EXTENSION_ID, policyFile, skipUnlessPolicyWritable } from './managed-policy';
 
-/** The id `manifest.key` pins; the policy names it. */
-const EXTENSION_ID = 'aidellcenmenbfdaogiajhhlfppkapll';
-const POLICY_DIR = '/etc/chromium/policies/managed';
-// Its own file name: policy.spec.ts writes another (the files run one at a time, each removes its own).
-const POLICY_FILE = path.join(POLICY_DIR, 'aitl-e2e-enrolment.json');
+const POLICY = policyFile('aitl-e2e-enrolment');
 const SCREENSHOTS = process.env.AITL_SCREENSHOTS;
-
-function canWritePolicy(): boolean {
-  try {
-    fs.mkdirSync(POLICY_DIR, { recursive: true });
-    fs.accessSync(POLICY_DIR, fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test.describe('self-enrolment by policy', () => {
   test.describe.configure({ mode: 'serial' });
-  test.skip(!canWritePolicy(), `needs write access to ${POLICY_DIR} (run as root, as CI does)`);
+  skipUnlessPolicyWritable();
 
   let backend: Awaited<ReturnType<typeof startBackend>>;
   let enrollmentKey: string;
@@ -31,11 +18,11 @@ test.describe('self-enrolment by policy', () => {
     backend = await startBackend({ demo: true });
     ({ enrollmentKey } = await createEnrollmentKey(backend.db, { tenantId: 'demo', request: { emailDomains: ['acme.example'], name: 'e2e wave' }, actor: 'e2e' }));
     // Machine policy, as an admin's rollout sets it: the backend and the key, no token.
-    fs.writeFileSync(POLICY_FILE, JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: { backendUrl: backend.url, enrollmentKey } } } }));
+    POLICY.write({ backendUrl: backend.url, enrollmentKey });
   });
   test.afterAll(async () => {
     // Never leave a policy behind on the machine, whatever happened in the tests.
-    fs.rmSync(POLICY_FILE, { force: true });
+    POLICY.remove();
     await backend?.close();
     if (backend) fs.rmSync(backend.dataDir, { recursive: true, force: true });
   });

@@ -1,36 +1,17 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { launchBrowser } from './harness';
+import { EXTENSION_ID, policyFile, skipUnlessPolicyWritable } from './managed-policy';
 
-/** The id `manifest.key` pins; the README's policy examples name it. */
-const EXTENSION_ID = 'aidellcenmenbfdaogiajhhlfppkapll';
-const POLICY_DIR = '/etc/chromium/policies/managed';
-const POLICY_FILE = path.join(POLICY_DIR, 'aitl-e2e-test.json');
-
-function canWritePolicy(): boolean {
-  try {
-    fs.mkdirSync(POLICY_DIR, { recursive: true });
-    fs.accessSync(POLICY_DIR, fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const POLICY = policyFile('aitl-e2e-test');
 
 test.describe('enterprise policy', () => {
-  // Chromium reads machine policy from /etc; CI runs as root. Elsewhere this test cannot set policy.
-  test.skip(!canWritePolicy(), `needs write access to ${POLICY_DIR} (run as root, as CI does)`);
+  skipUnlessPolicyWritable();
   // Never leave a policy behind on the machine, whatever happens in the test.
-  test.afterEach(() => fs.rmSync(POLICY_FILE, { force: true }));
+  test.afterEach(() => POLICY.remove());
 
   test('the managed policy is read, wins, and locks the options', async ({}, testInfo) => {
-    fs.writeFileSync(
-      POLICY_FILE,
-      JSON.stringify({
-        '3rdparty': { extensions: { [EXTENSION_ID]: { backendUrl: 'https://aitl.corp.example/', pairwiseSamplingRate: 0.25, enabledSites: ['zendesk'] } } },
-      }),
-    );
+    POLICY.write({ backendUrl: 'https://aitl.corp.example/', pairwiseSamplingRate: 0.25, enabledSites: ['zendesk'] });
     const { context, extensionId, userDataDir } = await launchBrowser();
     try {
       expect(extensionId).toBe(EXTENSION_ID);
