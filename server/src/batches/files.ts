@@ -4,7 +4,7 @@ import type { Database, Sql } from '../db/database';
 
 /** About 1 MiB per stored chunk: few rows per file, little memory per streamed read. */
 export const CHUNK_BYTES = 1024 * 1024;
-const INSERTS_IN_FLIGHT = 2;
+const INSERTS_IN_FLIGHT = 1;
 
 export interface WrittenFile {
   name: BatchDataFile;
