@@ -4,7 +4,7 @@ import type { Database, Sql } from '../db/database';
 
 /** About 1 MiB per stored chunk: few rows per file, little memory per streamed read. */
 export const CHUNK_BYTES = 1024 * 1024;
-const INSERTS_IN_FLIGHT = 2;
+const INSERTS_IN_FLIGHT = 1;
 
 export interface WrittenFile {
   name: BatchDataFile;
@@ -20,8 +20,8 @@ export interface WrittenFile {
  */
 export class BatchFileWriter {
   private readonly hash: Hash = createHash('sha256');
-  /** The rows of the chunk being filled, kept as strings and encoded once per chunk. */
-  private pending: string[] = [];
+  /** The chunk being filled, encoded row by row into its own buffer (a new one per chunk: the last one may still be being inserted). */
+  private pending = Buffer.allocUnsafe(0);
   private pendingBytes = 0;
   private rows = 0;
   private bytes = 0;
@@ -43,7 +43,9 @@ export class BatchFileWriter {
 
   async writeRow(json: string): Promise<void> {
     const size = Buffer.byteLength(json, 'utf8') + 1;
-    this.pending.push(json);
+    if (this.pendingBytes + size > this.pending.length) this.grow(size);
+    this.pending.write(json, this.pendingBytes, 'utf8');
+    this.pending[this.pendingBytes + size - 1] = 0x0a;
     this.pendingBytes += size;
     this.rows++;
     this.bytes += size;
@@ -53,9 +55,9 @@ export class BatchFileWriter {
   /** Starts inserting the pending rows as the next chunk, once the chunk before it is stored. */
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
-    const data = Buffer.from(this.pending.join('\n') + '\n', 'utf8');
+    const data = this.pending.subarray(0, this.pendingBytes);
     this.hash.update(data);
-    this.pending = [];
+    this.pending = Buffer.allocUnsafe(0);
     this.pendingBytes = 0;
     // Chunks are numbered, so their inserts may overlap; a few at a time keep the build off Postgres's round trips.
     if (this.inFlight.length >= INSERTS_IN_FLIGHT) await this.inFlight.shift();
@@ -69,6 +71,14 @@ export class BatchFileWriter {
     // Awaited by a later flush or by close; the build fails there if the insert did.
     insert.catch(() => {});
     this.inFlight.push(insert);
+  }
+
+  /** Room for `size` more bytes: a chunk's buffer starts at a little over CHUNK_BYTES (rows end past it) and doubles when a row does not fit. */
+  private grow(size: number): void {
+    const room = Math.max(this.pendingBytes + size, this.pending.length === 0 ? CHUNK_BYTES + 64 * 1024 : 2 * this.pending.length);
+    const bigger = Buffer.allocUnsafe(room);
+    this.pending.copy(bigger, 0, 0, this.pendingBytes);
+    this.pending = bigger;
   }
 
   async close(): Promise<WrittenFile> {

@@ -77,7 +77,7 @@ export async function* streamRelevanceByImpression(db: Database, tenantId: strin
 }
 
 /** Pages fetched ahead of the caller while it works: at most this many waiting beside the one it holds. */
-const PAGES_AHEAD = 2;
+const PAGES_AHEAD = 1;
 
 /**
  * Keyset pages, each query sent as soon as the page before it has arrived (not when the caller

@@ -1,5 +1,6 @@
 import { OpenRedaction } from '@openredaction/core';
 import { detectOwn, namesAVersion } from './detectors';
+import { libraryDetector } from './library-detections';
 import { libraryMightMatch } from './library-prefilter';
 import type { PiiSpan, PiiType } from './pii-span';
 
@@ -51,6 +52,7 @@ export const LIBRARY_PATTERNS: Record<string, PiiType> = {
 };
 
 const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), enableCache: false });
+const libraryDetections = libraryDetector(library);
 
 /**
  * Where PII is in `text`: the library's findings and ours, overlaps resolved (earliest first, then
@@ -59,7 +61,7 @@ const library = new OpenRedaction({ patterns: Object.keys(LIBRARY_PATTERNS), ena
 export async function detectPii(text: string): Promise<PiiSpan[]> {
   if (text.length === 0) return [];
   const spans = detectOwn(text);
-  const found = libraryMightMatch(text) ? (await library.detect(text)).detections : [];
+  const found = libraryMightMatch(text) ? await libraryDetections(text) : [];
   for (const d of found) {
     const type = LIBRARY_PATTERNS[d.type];
     if (!type || (type === 'IP' && namesAVersion(text, d.position[0]))) continue;

@@ -1,12 +1,31 @@
 import type { ChatMessage, Impression, TicketContext } from '../../../../lib/contract';
 import type { RowRedactor } from '../../redaction/pii';
-import type { KnowledgeTexts } from './article-texts';
+import type { ArticleText, KnowledgeTexts } from './article-texts';
 import type { Redaction, Scanned } from './row-redaction';
 
 /** The prompt's parts before redaction: what the arm saw. */
 export interface PromptParts {
   system: Scanned[];
   turns: { role: 'user' | 'assistant'; texts: Scanned[] }[];
+}
+
+/**
+ * Each article's scanned prompt section, by the text object it was made of (KnowledgeTexts hands
+ * out the same object for an article version while it is cached) and its place and cut: a section
+ * is a pure function of those, and looking it up by its text meant building and hashing a long
+ * string for every article of every impression.
+ */
+const sections = new WeakMap<ArticleText, Map<string, Scanned>>();
+
+async function articleSection(redaction: Redaction, t: ArticleText, place: number, articleChars: number): Promise<Scanned> {
+  const key = `${place}:${articleChars}`;
+  let made = sections.get(t);
+  const hit = made?.get(key);
+  if (hit) return hit;
+  const scanned = await redaction.scan(`\n\n[${place}] ${t.title}\n${t.body.slice(0, articleChars)}`);
+  if (!made) sections.set(t, (made = new Map()));
+  made.set(key, scanned);
+  return scanned;
 }
 
 const SYSTEM_INTRO = 'You are a customer support agent. Reply to the customer, using the knowledge articles below where they apply.';
@@ -27,8 +46,7 @@ export async function promptParts(
   const system: Scanned[] = [await redaction.scan(SYSTEM_INTRO)];
   const articles = [...impression.articles].sort((a, b) => a.rank - b.rank);
   for (const [i, a] of articles.entries()) {
-    const t = knowledge.text(a);
-    system.push(await redaction.scan(`\n\n[${i + 1}] ${t.title}\n${t.body.slice(0, articleChars)}`));
+    system.push(await articleSection(redaction, knowledge.text(a), i + 1, articleChars));
   }
   const ticket = ticketTexts(context);
   for (const text of ticket.system) system.push(await redaction.scan(text));
