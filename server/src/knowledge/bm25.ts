@@ -70,8 +70,8 @@ export async function bm25Search(db: Sql, tenantId: string, query: Bm25Query, mo
             SELECT per.article_id,
                    sum(q.qw * q.idf * f.w / (k.k1 + f.w)) AS score,
                    sum(q.qw * q.idf * f.w / (k.k1 + f.w) * f.e / greatest(f.w, 1e-9)) AS expansion,
-                   coalesce(array_agg(q.ord ORDER BY q.ord) FILTER (WHERE per.tt + per.bt > 0), '{}') AS matched,
-                   coalesce(array_agg(q.ord ORDER BY q.ord) FILTER (WHERE per.tt > 0), '{}') AS title_matched
+                   coalesce(array_agg(q.ord) FILTER (WHERE per.tt + per.bt > 0), '{}') AS matched,
+                   coalesce(array_agg(q.ord) FILTER (WHERE per.tt > 0), '{}') AS title_matched
               FROM per
               JOIN q ON q.lexeme = per.lexeme
               JOIN knowledge_articles a ON a.tenant_id = $1 AND a.id = per.article_id AND a.retired_at IS NULL
@@ -101,5 +101,11 @@ export async function bm25Search(db: Sql, tenantId: string, query: Bm25Query, mo
       limit,
     ],
   );
+  // Sorted here rather than by an ordered aggregate per article in the database.
+  const ascending = (a: number, b: number) => a - b;
+  for (const r of rows) {
+    r.matched.sort(ascending);
+    r.titleMatched.sort(ascending);
+  }
   return rows;
 }
