@@ -6,6 +6,7 @@
  *   BENCH_DB=postgres npm run bench:load    on Postgres (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
  *   ARTICLES=10000 PAIRWISE=0.5 THINK_MS=500-1500 WARMUP_SECONDS=5
  *   SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'  profiles the server under the load
+ *   STALL_PROBE=1                           the server prints its event-loop stalls and GC pauses at exit (bench/stall-probe.mjs)
  *
  * Each agent has its own token (rate limits are per token) and loops: open a ticket
  * (POST /v1/suggestions), leave 3–4 annotations (POST /v1/sync), think 0.5–1.5 s. 429 and 503
@@ -16,6 +17,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { SuggestionRequest } from '../lib/contract';
 import { createToken } from '../server/src/auth/tokens';
@@ -41,7 +43,10 @@ const ON_POSTGRES = process.env.BENCH_DB === 'postgres';
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TENANT = 'bench';
 /** Node flags for the server process, e.g. SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' to profile it under load. */
-const SERVER_NODE_ARGS = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const SERVER_NODE_ARGS = [
+  ...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ...(process.env.STALL_PROBE === '1' ? ['--import', fileURLToPath(new URL('./stall-probe.mjs', import.meta.url))] : []),
+];
 
 const percentile = (xs: number[], p: number) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!);
 const ms = (x: number) => (Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);

@@ -31,7 +31,8 @@ function phase(sql: string): string {
   if (/FROM tokens WHERE hash/.test(sql)) return 'auth: token lookup';
   if (/UPDATE tokens SET last_used_at/.test(sql)) return 'auth: last used';
   if (/unnest\(to_tsvector/.test(sql)) return 'query: terms + document frequencies';
-  if (/WITH hits AS/.test(sql)) return 'query: search + reranker features';
+  if (/WITH q AS MATERIALIZED/.test(sql)) return 'query: BM25F search';
+  if (/ts_rank_cd\(a\.search_vector/.test(sql)) return 'query: reranker text features';
   if (/knowledge_article_versions v/.test(sql)) return 'query: article texts';
   if (/INSERT INTO impressions/.test(sql)) return 'impression write';
   if (/SELECT revision FROM knowledge_bases/.test(sql)) return 'query: kb revision';

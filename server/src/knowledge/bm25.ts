@@ -26,6 +26,13 @@ export interface Bm25Hit {
   score: number;
   /** The part of the score that came from learned ticket wording. */
   expansion: number;
+  /**
+   * Indexes (ascending) of the query terms in the article's title or body, and in its title: the
+   * same as matching its search vector against each term and each term's weight A, read from the
+   * postings the score already joined, so stage one need not test each term against each vector.
+   */
+  matched: number[];
+  titleMatched: number[];
 }
 
 export interface Bm25Query {
@@ -48,7 +55,7 @@ export async function bm25Search(db: Sql, tenantId: string, query: Bm25Query, mo
     ? `(per.tt + per.bt) / (1 - k.b + k.b * (a.title_length + a.body_length) / greatest(kb.at + kb.ab, 1))`
     : `k.wt * per.tt / (1 - k.bt + k.bt * a.title_length / greatest(kb.at, 1)) + k.wb * per.bt / (1 - k.bb + k.bb * a.body_length / greatest(kb.ab, 1))`;
   const { rows } = await db.query<Bm25Hit>(
-    `WITH q AS MATERIALIZED (SELECT * FROM unnest($2::text[], $3::float8[], $4::float8[]) AS q(lexeme, idf, qw)),
+    `WITH q AS MATERIALIZED (SELECT lexeme, idf, qw, (ord - 1)::int AS ord FROM unnest($2::text[], $3::float8[], $4::float8[]) WITH ORDINALITY AS q(lexeme, idf, qw, ord)),
           kb AS (SELECT avg_title_length AS at, avg_body_length AS ab FROM knowledge_bases WHERE tenant_id = $1),
           k AS (SELECT $5::float8 AS k1, $6::float8 AS b, $7::float8 AS wt, $8::float8 AS bt, $9::float8 AS wb, $10::float8 AS bb, $12::float8 AS we),
           tf AS MATERIALIZED (
@@ -62,7 +69,9 @@ export async function bm25Search(db: Sql, tenantId: string, query: Bm25Query, mo
           scored AS (
             SELECT per.article_id,
                    sum(q.qw * q.idf * f.w / (k.k1 + f.w)) AS score,
-                   sum(q.qw * q.idf * f.w / (k.k1 + f.w) * f.e / greatest(f.w, 1e-9)) AS expansion
+                   sum(q.qw * q.idf * f.w / (k.k1 + f.w) * f.e / greatest(f.w, 1e-9)) AS expansion,
+                   coalesce(array_agg(q.ord) FILTER (WHERE per.tt + per.bt > 0), '{}') AS matched,
+                   coalesce(array_agg(q.ord) FILTER (WHERE per.tt > 0), '{}') AS title_matched
               FROM per
               JOIN q ON q.lexeme = per.lexeme
               JOIN knowledge_articles a ON a.tenant_id = $1 AND a.id = per.article_id AND a.retired_at IS NULL
@@ -71,7 +80,7 @@ export async function bm25Search(db: Sql, tenantId: string, query: Bm25Query, mo
              CROSS JOIN LATERAL (SELECT ${fieldTf} + k.we * per.et AS w, k.we * per.et AS e) f
              GROUP BY per.article_id
           )
-     SELECT s.article_id::text AS id, s.score::float8 AS score, s.expansion::float8 AS expansion
+     SELECT s.article_id::text AS id, s.score::float8 AS score, s.expansion::float8 AS expansion, s.matched, s.title_matched AS "titleMatched"
        FROM scored s JOIN knowledge_articles a ON a.tenant_id = $1 AND a.id = s.article_id
       WHERE s.score > 0
       ORDER BY s.score DESC, a.external_id, a.id
@@ -92,5 +101,11 @@ export async function bm25Search(db: Sql, tenantId: string, query: Bm25Query, mo
       limit,
     ],
   );
+  // Sorted here rather than by an ordered aggregate per article in the database.
+  const ascending = (a: number, b: number) => a - b;
+  for (const r of rows) {
+    r.matched.sort(ascending);
+    r.titleMatched.sort(ascending);
+  }
   return rows;
 }

@@ -136,9 +136,12 @@ export async function retrieveCandidates(
   const bm25Query = { lexemes: terms.map((t) => t.lexeme), idf: terms.map((t) => t.idf), weight: terms.map(() => 1) };
   const hits = await bm25Search(db, tenantId, bm25Query, stageOne.mode, limit);
   const byId = new Map(hits.map((h) => [h.id, h]));
-  const textRows = hits.length > 0 ? await candidateRows(db, tenantId, hits.map((h) => h.id), operands) : { rows: [], revision: null };
+  const textRows = hits.length > 0 ? await candidateRows(db, tenantId, hits.map((h) => h.id), operands, false) : { rows: [], revision: null };
   const text = textRows.rows
-    .map((c) => ({ ...c, score: byId.get(c.id)!.score, textRank: byId.get(c.id)!.score, expansion: byId.get(c.id)!.expansion }))
+    .map((c) => {
+      const hit = byId.get(c.id)!;
+      return { ...c, score: hit.score, textRank: hit.score, expansion: hit.expansion, matched: hit.matched, titleMatched: hit.titleMatched };
+    })
     .sort((a, b) => b.score - a.score || a.externalId.localeCompare(b.externalId) || a.id.localeCompare(b.id));
   if (!dense) {
     return { terms, candidates: text.map((c) => ({ ...c, dense: null })), revision: textRows.revision ?? (await revisionOf(db, tenantId)), liveArticles };
@@ -148,7 +151,7 @@ export async function retrieveCandidates(
   const denseHits = dense.hits.slice(0, limit);
   const denseRank = new Map(denseHits.map((h, i) => [h.id, i + 1]));
   const missing = denseHits.map((h) => h.id).filter((id) => !textRank.has(id));
-  const extra = missing.length > 0 ? await candidateRows(db, tenantId, missing, operands) : { rows: [], revision: null };
+  const extra = missing.length > 0 ? await candidateRows(db, tenantId, missing, operands, true) : { rows: [], revision: null };
   const fused = [...text, ...extra.rows.map((c) => ({ ...c, score: 0, textRank: 0, expansion: 0 }))].map((c) => ({
     ...c,
     score: (textRank.has(c.id) ? 1 / (RRF_K + textRank.get(c.id)!) : 0) + (denseRank.has(c.id) ? 1 / (RRF_K + denseRank.get(c.id)!) : 0),
@@ -165,19 +168,26 @@ async function revisionOf(db: Sql, tenantId: string): Promise<number> {
 
 type TextFeatures = Omit<Candidate, 'dense' | 'score' | 'textRank' | 'expansion'>;
 
-/** The reranker's text features of the given live articles (matched query terms, cover density, lengths). */
-async function candidateRows(db: Sql, tenantId: string, ids: string[], operands: string[]): Promise<{ rows: TextFeatures[]; revision: number | null }> {
+/**
+ * The reranker's text features of the given live articles (cover density, lengths, and with
+ * `withMatches` the matched query terms, which BM25F hits already carry: testing every term
+ * against every vector was a third of this statement).
+ */
+async function candidateRows(db: Sql, tenantId: string, ids: string[], operands: string[], withMatches: boolean): Promise<{ rows: TextFeatures[]; revision: number | null }> {
+  const matches = withMatches
+    ? `ARRAY(SELECT i - 1 FROM generate_subscripts($4::tsquery[], 1) i WHERE a.search_vector @@ ($4::tsquery[])[i]) AS matched,
+            ARRAY(SELECT i - 1 FROM generate_subscripts($5::tsquery[], 1) i WHERE a.search_vector @@ ($5::tsquery[])[i]) AS "titleMatched",`
+    : `'{}'::int[] AS matched, '{}'::int[] AS "titleMatched",`;
   const { rows } = await db.query<TextFeatures & { revision: number }>(
     `SELECT a.id::text AS id, a.external_id AS "externalId", a.version, a.title, a.url,
             CASE WHEN $2::text = '' THEN 0 ELSE ts_rank_cd(a.search_vector, $2::tsquery, 32) END::float8 AS cover,
             length(a.search_vector) AS lexemes,
             length(to_tsvector('english', a.title)) AS "titleLexemes",
-            ARRAY(SELECT i - 1 FROM generate_subscripts($3::tsquery[], 1) i WHERE a.search_vector @@ ($3::tsquery[])[i]) AS matched,
-            ARRAY(SELECT i - 1 FROM generate_subscripts($4::tsquery[], 1) i WHERE a.search_vector @@ ($4::tsquery[])[i]) AS "titleMatched",
+            ${matches}
             (SELECT revision FROM knowledge_bases WHERE tenant_id = $1) AS revision
        FROM knowledge_articles a
-      WHERE a.tenant_id = $1 AND a.retired_at IS NULL AND a.id = ANY($5::uuid[])`,
-    [tenantId, operands.join(' | '), operands, operands.map((o) => `${o}:A`), ids],
+      WHERE a.tenant_id = $1 AND a.retired_at IS NULL AND a.id = ANY($3::uuid[])`,
+    [tenantId, operands.join(' | '), ids, ...(withMatches ? [operands, operands.map((o) => `${o}:A`)] : [])],
   );
   return { rows: rows.map(({ revision: _r, ...c }) => c), revision: rows[0]?.revision ?? null };
 }

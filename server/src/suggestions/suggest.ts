@@ -35,20 +35,50 @@ export interface SuggestionEngine {
 
 const SLOTS: Slot[] = ['A', 'B'];
 
+/** Where one suggestion's time went, in ms, stage by stage (logged with each suggestion). */
+export interface SuggestionStages {
+  /** Which models serve the tenant (cached; a read at most once a second). */
+  models: number;
+  /** Stage one: query terms, BM25F search and the reranker's text features, in the database. */
+  search: number;
+  rerank: number;
+  /** The shown articles' texts and snippets. */
+  texts: number;
+  /** Prompt examples and the reply arms. */
+  arms: number;
+  /** The impression built, checked and written. */
+  impression: number;
+}
+
+/** Fills `stages` with the time since the previous mark, stage by stage. */
+function stageClock(stages?: Partial<SuggestionStages>) {
+  let last = performance.now();
+  return (stage: keyof SuggestionStages) => {
+    if (!stages) return;
+    const now = performance.now();
+    stages[stage] = Math.round((now - last) * 10) / 10;
+    last = now;
+  };
+}
+
 /**
  * One suggestion for one ticket: stage one (75 candidates), the reranker (8 shown), the arms
  * (two when the ticket was sampled for a pairwise preference, else one), the display order, all
  * stored as an impression before it is returned, so every annotation can be joined to exactly
  * what the agent saw.
  */
-export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth, request: SuggestionRequest): Promise<Impression> {
+export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth, request: SuggestionRequest, stages?: Partial<SuggestionStages>): Promise<Impression> {
+  const mark = stageClock(stages);
   const id = uuidv7();
   const createdAt = new Date().toISOString();
   const { context } = request;
   const query = ticketQuery(context);
   const served = await engine.models.forTenant(db, auth.tenantId);
+  mark('models');
   const { set: retrieval, version: retrieverVersion, warning } = await engine.retriever.retrieve(db, auth.tenantId, query, undefined, served.stageOne);
+  mark('search');
   const top = served.reranker.rerank(retrieval);
+  mark('rerank');
   const texts = await articleTexts(db, auth.tenantId, top);
   const terms = termSet(queryText(query));
 
@@ -69,6 +99,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
   else if (articles.length === 0) degraded.push({ reason: 'no article matched this ticket' });
   if (warning && retrieval.liveArticles > 0) degraded.push({ reason: warning });
 
+  mark('texts');
   const servedGeneration = served.generation;
   const order = armOrder(engine.arms, id, servedGeneration.champion);
   const examples = await promptExamples(db, engine, auth.tenantId, servedGeneration.examples, order.slice(0, 2), queryText(query));
@@ -105,6 +136,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     }));
   if (arms.length === 0 && attempts.length > 0) degraded.push({ reason: 'no reply could be generated; showing the articles only' });
 
+  mark('arms');
   const impression = Impression.parse({
     id,
     createdAt,
@@ -135,6 +167,7 @@ export async function suggest(db: Database, engine: SuggestionEngine, auth: Auth
     candidates: retrieval.candidates.map((c) => ({ id: c.id, version: c.version, score: c.score })),
     generation,
   });
+  mark('impression');
   return impression;
 }
 

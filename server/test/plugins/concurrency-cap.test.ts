@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../lib/contract';
 import { concurrencyCap } from '../../src/plugins/concurrency-cap';
@@ -113,6 +113,74 @@ describe('concurrency cap, at the queue pace', () => {
       expect(performance.now() - t).toBeLessThan(90); // not after waiting out the 100 ms
       s.gates.shift()!();
       expect((await busy).status).toBe(200);
+    } finally {
+      await s.app.close();
+    }
+  });
+});
+
+describe('concurrency cap, counting those still on their way', () => {
+  /** A route whose onRequest, after the cap's early check, waits on a gate, as a token lookup would. */
+  async function gatedServer() {
+    const cap = concurrencyCap({ concurrency: 1, maxWaitMs: 100, retryAfterSeconds: 3, route: 'test' });
+    let gate: Promise<void> = Promise.resolve();
+    let openGate = () => {};
+    let checked = 0;
+    let refuse = false;
+    const app: FastifyInstance = Fastify();
+    registerErrorHandling(app);
+    const lookup = async (_request: FastifyRequest, reply: FastifyReply) => {
+      checked++;
+      await gate;
+      if (refuse) return reply.code(401).send({ error: { code: 'unauthorized', message: 'no', requestId: 'x' } });
+    };
+    let release = () => {};
+    app.post('/work', { onRequest: [cap.early, lookup], preValidation: cap }, async (request) => {
+      if ((request.query as { slow?: string }).slow) await new Promise((r) => setTimeout(r, 300));
+      else await new Promise<void>((resolve) => (release = resolve));
+      return { ok: true };
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/work`;
+    return {
+      app,
+      cap,
+      post: (query = '') => fetch(`${url}${query}`, { method: 'POST' }),
+      closeGate: () => (gate = new Promise<void>((resolve) => (openGate = resolve))),
+      openGate: () => openGate(),
+      refuse: () => (refuse = true),
+      release: () => release(),
+      checked: () => checked,
+    };
+  }
+
+  it('sheds a burst beyond what the queue serves within the wait before any of it is looked up, and forgets a refused one', async () => {
+    const s = await gatedServer();
+    try {
+      // One request teaches the cap that a slot is held ~300 ms.
+      expect((await s.post('?slow=1')).status).toBe(200);
+      expect(s.checked()).toBe(1);
+      s.closeGate();
+      // Three arrive together while the slot is free: the first is on its way to it, and the
+      // others, one service time or more behind it, could not be served within 100 ms.
+      const first = s.post();
+      const until = async (check: () => boolean) => {
+        for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+        expect(check()).toBe(true);
+      };
+      await until(() => s.cap.arriving === 1);
+      const [second, third] = await Promise.all([s.post(), s.post()]);
+      expect([second.status, third.status]).toEqual([503, 503]);
+      expect(second.headers.get('retry-after')).toBe('3');
+      expect(s.checked()).toBe(2); // neither shed request was looked up
+      expect(s.cap.inFlight).toBe(0);
+
+      // Refused on its way (a bad token): it no longer counts as arriving, so the next one is let in.
+      s.refuse();
+      s.openGate();
+      expect((await first).status).toBe(401);
+      await until(() => s.cap.arriving === 0);
+      expect(s.cap.inFlight).toBe(0);
     } finally {
       await s.app.close();
     }

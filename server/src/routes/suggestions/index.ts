@@ -4,7 +4,7 @@ import type { Database } from '../../db/database';
 import type { ConcurrencyCap } from '../../plugins/concurrency-cap';
 import { HttpError } from '../../plugins/errors';
 import { loadImpression, loadImpressionRecord } from '../../suggestions/impressions';
-import { suggest, type SuggestionEngine } from '../../suggestions/suggest';
+import { suggest, type SuggestionEngine, type SuggestionStages } from '../../suggestions/suggest';
 
 /**
  * `POST /v1/suggestions`: ticket context in, impression out (agents).
@@ -19,7 +19,8 @@ export default async function suggestionRoutes(app: FastifyInstance, opts: { db:
     if (!parsed.success) {
       throw new HttpError(400, 'bad_request', `invalid suggestion request: ${describeIssues(parsed.error)}`, issuePaths(parsed.error));
     }
-    const impression = await suggest(db, engine, request.auth!, parsed.data);
+    const stages: Partial<SuggestionStages> = {};
+    const impression = await suggest(db, engine, request.auth!, parsed.data, stages);
     request.log.info(
       {
         tenant: request.auth!.tenantId,
@@ -27,6 +28,7 @@ export default async function suggestionRoutes(app: FastifyInstance, opts: { db:
         articles: impression.articles.length,
         arms: impression.arms.map((a) => `${a.armId}:${a.latencyMs}ms`),
         degraded: impression.degraded.length,
+        stagesMs: stages,
       },
       'suggestion',
     );
