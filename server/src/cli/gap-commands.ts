@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULT_GAP_SIMILARITY, parseGapSimilarity } from '../gaps/clusters';
 import type { NumberParser, Run } from './command-types';
 
 /** `aitl gaps …`: the knowledge-gap queue. */
@@ -12,6 +13,13 @@ export function registerGapCommands(program: Command, run: Run, number: NumberPa
     .option('--json', 'machine-readable output')
     .action((opts: { tenant: string; open?: boolean; json?: boolean }) => run('gaps.list', opts));
   gaps
+    .command('clusters')
+    .description('the queue grouped by what is missing (as GET /v1/gaps/clusters and the dashboard): open clusters first, then the most reported')
+    .option('--tenant <tenant>', 'tenant', 'default')
+    .option('--similarity <s>', `how alike two reports must be to share a cluster, 0.1 to 1 (default ${DEFAULT_GAP_SIMILARITY}, as a batch build)`, similarityFlag)
+    .option('--json', 'machine-readable output: the GapClusterList of the API')
+    .action((opts: { tenant: string; similarity?: number; json?: boolean }) => run('gaps.clusters', opts));
+  gaps
     .command('resolve')
     .description('close a gap with the live article that answers it (or write closes_gaps: [GAP] in its front matter and import)')
     .argument('<gap>', 'gap number (see aitl gaps list)', number('GAP'))
@@ -19,4 +27,12 @@ export function registerGapCommands(program: Command, run: Run, number: NumberPa
     .option('--source <name>', 'the source of the article, when several sources use that id')
     .option('--tenant <tenant>', 'tenant', 'default')
     .action((gap: number, opts: { article: string; source?: string; tenant: string }) => run('gaps.resolve', { gap, ...opts }));
+}
+
+function similarityFlag(value: string): number {
+  try {
+    return parseGapSimilarity(value, '--similarity');
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

@@ -1,4 +1,6 @@
 import type { Database } from '../db/database';
+import type { GapClusterList } from '../../../lib/contract';
+import { clusterGaps, DEFAULT_GAP_SIMILARITY } from '../gaps/clusters';
 import { listGaps } from '../gaps/list';
 import { resolveGap } from '../gaps/resolve';
 import { table } from './table';
@@ -25,6 +27,27 @@ export const gapOperations = {
     const open = gaps.filter((g) => !g.resolved).length;
     const hint = open > 0 ? `close one with: aitl gaps resolve GAP --article EXTERNAL_ID --tenant ${args.tenant}, or closes_gaps in the article's front matter\n` : '';
     return table(header, rows) + hint;
+  },
+
+  async 'gaps.clusters'({ db }: { db: Database }, args: { tenant: string; similarity?: number; json?: boolean }): Promise<string> {
+    // The same clusters as GET /v1/gaps/clusters: every gap of the tenant, open and closed.
+    const similarity = args.similarity ?? DEFAULT_GAP_SIMILARITY;
+    const list: GapClusterList = { similarity, clusters: clusterGaps(await listGaps(db, args.tenant), similarity) };
+    if (args.json) return JSON.stringify(list, null, 2) + '\n';
+    if (list.clusters.length === 0) return `no knowledge gaps in tenant ${args.tenant}\n`;
+    const header = ['REPORTS', 'OPEN', 'LAST REPORTED', 'CATEGORIES', 'WHAT IS MISSING (NEWEST REPORT)', 'GAPS', 'MOST SHOWN', 'CLOSED BY'];
+    const rows = list.clusters.map((c) => [
+      String(c.count),
+      String(c.openGaps.length),
+      c.lastReportedAt.slice(0, 10),
+      Object.entries(c.categories).map(([k, n]) => `${k}:${n}`).join(','),
+      shorten(c.description, 50),
+      shorten(c.gaps.join(','), 20),
+      c.shownArticles[0] ? shorten(`${c.shownArticles[0].title} (${c.shownArticles[0].reports})`, 30) : '-',
+      c.resolvedBy.length > 0 ? shorten(c.resolvedBy.map((r) => r.externalId).join(','), 24) : '-',
+    ]);
+    const open = list.clusters.filter((c) => c.openGaps.length > 0).length;
+    return `${list.clusters.length} cluster(s) of ${list.clusters.reduce((n, c) => n + c.count, 0)} report(s) at similarity ${similarity}, ${open} with open gaps\n` + table(header, rows);
   },
 
   async 'gaps.resolve'({ db }: { db: Database }, args: { gap: number; article: string; tenant: string; source?: string }): Promise<string> {

@@ -4,6 +4,22 @@ import { gapIndex, gapSignature } from './gap-signature';
 /** Newest reports kept as evidence per cluster. */
 const EVIDENCE = 5;
 
+/** The batch build's default (BatchBuildRequest.gapSimilarity), so the page and the CLI group as a batch does. */
+export const DEFAULT_GAP_SIMILARITY = 0.5;
+
+/**
+ * A similarity as typed by a person (query parameter, CLI flag): undefined is the default; anything
+ * but a number from 0.1 to 1 is refused with a message naming `name`.
+ */
+export function parseGapSimilarity(raw: string | undefined, name = 'similarity'): number {
+  if (raw === undefined) return DEFAULT_GAP_SIMILARITY;
+  const value = Number(raw);
+  if (!/^(0|1)?(\.\d+)?$/.test(raw) || !(value >= 0.1 && value <= 1)) {
+    throw new RangeError(`${name} must be a number from 0.1 to 1 (default ${DEFAULT_GAP_SIMILARITY}), got "${raw.slice(0, 20)}"`);
+  }
+  return value;
+}
+
 /**
  * Groups gaps (oldest first, as `listGaps` returns them) whose reports say the same thing, each
  * joining the earliest cluster it matches. Open clusters come first, then the most reported, then

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GapResolveRequest, describeIssues, issuePaths, type GapClusterList, type GapResolveResponse, type KnowledgeGapList } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
-import { clusterGaps } from '../../gaps/clusters';
+import { clusterGaps, parseGapSimilarity } from '../../gaps/clusters';
 import { listGaps } from '../../gaps/list';
 import { GapResolveError, resolveGap } from '../../gaps/resolve';
 import { HttpError } from '../../plugins/errors';
@@ -14,16 +14,12 @@ const STATUS: Record<GapResolveError['reason'], [number, 'not_found' | 'conflict
   closed_by_other: [409, 'conflict'],
 };
 
-/** The batch build's default (BatchBuildRequest.gapSimilarity), so the page groups as a batch does. */
-const DEFAULT_SIMILARITY = 0.5;
-
 function similarityOf(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_SIMILARITY;
-  const value = Number(raw);
-  if (!/^(0|1)?(\.\d+)?$/.test(raw) || !(value >= 0.1 && value <= 1)) {
-    throw new HttpError(400, 'bad_request', `similarity must be a number from 0.1 to 1 (default ${DEFAULT_SIMILARITY}), got "${raw.slice(0, 20)}"`, ['similarity']);
+  try {
+    return parseGapSimilarity(raw);
+  } catch (error) {
+    throw new HttpError(400, 'bad_request', (error as Error).message, ['similarity']);
   }
-  return value;
 }
 
 function gapNumber(raw: string): number {
