@@ -131,6 +131,11 @@ export async function runPolicy(app: FastifyInstance, db: Database, policy: Poli
     let detail: BatchDetail;
     for (;;) {
       const res = await app.inject({ method: 'GET', url: `/v1/batches/${number}`, headers });
+      // The build runs in this process, so the server's load shedding may answer 503 while it does: ask again.
+      if (res.statusCode === 503) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
       if (res.statusCode !== 200) throw new Error(`GET /v1/batches/${number} answered ${res.statusCode}: ${res.body}`);
       detail = res.json() as BatchDetail;
       if (detail.batch.status === 'complete') break;
