@@ -130,7 +130,14 @@ export async function runPolicy(app: FastifyInstance, db: Database, policy: Poli
     const number = (started.json() as BatchDetail).batch.number;
     let detail: BatchDetail;
     for (;;) {
-      detail = (await app.inject({ method: 'GET', url: `/v1/batches/${number}`, headers })).json() as BatchDetail;
+      const res = await app.inject({ method: 'GET', url: `/v1/batches/${number}`, headers });
+      // The build runs in this process, so the server's load shedding may answer 503 while it does: ask again.
+      if (res.statusCode === 503) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (res.statusCode !== 200) throw new Error(`GET /v1/batches/${number} answered ${res.statusCode}: ${res.body}`);
+      detail = res.json() as BatchDetail;
       if (detail.batch.status === 'complete') break;
       if (detail.batch.status !== 'building') throw new Error(`batch ${number} ended ${detail.batch.status}`);
       await new Promise((resolve) => setTimeout(resolve, 20));

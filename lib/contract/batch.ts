@@ -155,6 +155,10 @@ export const BATCH_ROW_SCHEMAS = {
 
 // The manifest -----------------------------------------------------------------------------------
 
+/** Count, mean and standard deviation of the lengths (characters) of one kind of SFT target. */
+export const ReplyLengths = z.strictObject({ n: z.int().min(0), mean: z.number().min(0), sd: z.number().min(0) });
+export type ReplyLengths = z.infer<typeof ReplyLengths>;
+
 export const DriftMetrics = z.strictObject({
   sftRows: z.int(),
   meanReplyChars: z.number(),
@@ -171,6 +175,8 @@ export const DriftMetrics = z.strictObject({
   distinct2Windows: z.int().min(0).optional(),
   distinct2StdErr: z.number().min(0).optional(),
   syntheticShare: z.number(),
+  /** SFT target lengths, human-written (anchors included) and synthetic apart (absent before aitl-batch/3). */
+  replyChars: z.strictObject({ human: ReplyLengths, synthetic: ReplyLengths }).optional(),
 });
 export type DriftMetrics = z.infer<typeof DriftMetrics>;
 
@@ -185,7 +191,7 @@ export const BatchFileEntry = z.strictObject({ name: z.enum(BATCH_DATA_FILES), r
 
 export const BatchManifest = z.strictObject({
   /** 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows, with its standard error. */
-  format: z.enum(['aitl-batch/1', 'aitl-batch/2']),
+  format: z.enum(['aitl-batch/1', 'aitl-batch/2', 'aitl-batch/3']),
   batch: z.int().min(1),
   spec: BatchSpec,
   window: z.strictObject({

@@ -1,4 +1,5 @@
 import type { DriftMetrics } from '../../../lib/contract';
+import { LengthStats, lengthGapWarning } from './length-gap';
 import { words } from './near-duplicates';
 
 /** Replies sampled for distinct-2, at most: a bounded memory whatever the batch's size. */
@@ -14,6 +15,8 @@ export class DriftCollector {
   private sftRows = 0;
   private replyChars = 0;
   private synthetic = 0;
+  private readonly humanChars = new LengthStats();
+  private readonly syntheticChars = new LengthStats();
   private readonly outcomes = new Map<string, number>();
   private readonly arms = new Map<string, number>();
   private adoptions = 0;
@@ -34,6 +37,7 @@ export class DriftCollector {
     this.sftRows++;
     this.replyChars += text.length;
     if (synthetic) this.synthetic++;
+    (synthetic ? this.syntheticChars : this.humanChars).add(text.length);
     const h = this.heap;
     if (h.length < DIVERSITY_SAMPLE) {
       h.push({ rank, text });
@@ -72,6 +76,7 @@ export class DriftCollector {
       armShares: this.inserted ? shares(this.arms, this.inserted) : {},
       ...windowedDistinct2([...this.heap].sort((a, b) => a.rank - b.rank).map((x) => x.text)),
       syntheticShare: this.sftRows ? round(this.synthetic / this.sftRows) : 0,
+      replyChars: { human: this.humanChars.summary(), synthetic: this.syntheticChars.summary() },
     };
   }
 }
@@ -155,15 +160,18 @@ function fellBeyondNoise(series: DriftMetrics[]): boolean {
 }
 
 /**
- * Warnings when, over the last three generations (this one included), a share rose every time or
+ * Warnings when the synthetic SFT replies are not as long as the human ones (length-gap.ts), and
+ * when, over the last three generations (this one included), a share rose every time or
  * diversity fell every time, by more than noise and by enough to matter (MIN_SHARE_RISE,
  * MIN_DIVERSITY_FALL). The bias-amplification paper saw majority shares grow while quality
  * looked flat, so shares are watched on their own.
  */
 export function driftWarnings(history: DriftMetrics[], current: DriftMetrics): string[] {
   const series = [...history.slice(-(DRIFT_GENERATIONS - 1)), current];
-  if (series.length < DRIFT_GENERATIONS) return [];
-  const warnings: string[] = [];
+  // The guard's per-batch check needs no history; the trends below need three generations.
+  const gap = lengthGapWarning(current);
+  const warnings: string[] = gap ? [gap] : [];
+  if (series.length < DRIFT_GENERATIONS) return warnings;
   const rising = (label: string, values: number[], counts: (number | undefined)[]) => {
     if (grewBeyondNoise(values, counts)) warnings.push(`${label} grew for ${DRIFT_GENERATIONS} generations: ${values.join(' -> ')}`);
   };

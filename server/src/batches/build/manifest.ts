@@ -38,7 +38,7 @@ export function batchManifest({ number, spec, files, previous, notes, output, sf
   const keptTotal = kept.human + kept.synthetic + kept.anchors;
   const { window, versions } = notes;
   return {
-    format: 'aitl-batch/2',
+    format: 'aitl-batch/3',
     batch: number,
     spec,
     window: {

@@ -13,7 +13,9 @@ import { buildFixedBatches } from '../../helpers/fixed-batches';
  * where the synthetic cap binds and now keeps synthetic rows spread over the human replies'
  * lengths (length-matching.ts) instead of by hash rank alone. No other file changed. Then with
  * redaction aitl-2 (versions are not IPs, spelled-out emails, secrets after their name): the three
- * manifests only, which name the redaction version; no row of this fixed history changed.
+ * manifests only, which name the redaction version; no row of this fixed history changed. Then
+ * with format aitl-batch/3: the three manifests only (drift metrics gain `replyChars`, the human
+ * and synthetic SFT reply lengths the guard's length-gap warning compares); no data file changed.
  */
 const STORED: Record<string, Record<string, string>> = {
   'batch 1': {
@@ -25,7 +27,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': '97a93e6250acd827f8aed76eba4dfa680d19bb60afbe67f58c98d65479065fcc',
     'eval.jsonl': '5ca460e20d5bf3304434e7bf85b11e671befd2cacb18826e9e2690b08dcbbeca',
     'sources.jsonl': '8af63c30692ff6f5d162ca919e96f1ca1ed6e4a093237109a6775766d988665c',
-    'manifest.json': '67ed18341ff0cb5bfc7fa09211711233bcf57b52c3b609cc27dfb6abaafb19bd',
+    'manifest.json': '12ffa014a098170a0456bc05eeec1d8cad2109faa2b9f363465ce4db033a0d55',
   },
   'batch 2': {
     'sft.jsonl': '47659d3dc5f0b22e6d45b9d3636d3c2cfb29a028f6c444b5989173098a4b63a6',
@@ -36,7 +38,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': '310ea5a967331096edf212ebd454a69215fa31ec7cf8c66d4bc9e9a0fea4ebb1',
     'eval.jsonl': 'a03ef859903579376fc703cae8ee799d300333a14b01975a32901b14e06a28f8',
     'sources.jsonl': '5cf46d6ab8a783d91db994f666e605748912123fb2443d950552075060208c88',
-    'manifest.json': '53f3dddc0ce2bb80ec564dc7359fac4c7e19321c776001b3be5498aff2996e1a',
+    'manifest.json': '33164addceacda51dff1340cfc791dd3a4e2f3302069d8807db89965a3299123',
   },
   'batch 3': {
     'sft.jsonl': '646b38a661480712c38bbaefe797ef2e8c44dac884d4ac1e3a22c6010f470161',
@@ -47,7 +49,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': 'f6d583430ca7b1507ffa532fffc4b78c7c19c154cf404075c9028c2f0046c4a7',
     'eval.jsonl': 'b0f2a607d6de5cf1ec8c02ea3d408fdcca2ee5eaf95bb52845e46874721bf286',
     'sources.jsonl': 'b66ab19a55cc602aee4968f398df8590f0e55b4c957225f683bb79ee0f617081',
-    'manifest.json': '77f46fbaec2d69b91ad9749e478ba4ca07ebafe752de04dfc31f3d3bc5808c90',
+    'manifest.json': '798e6b79f912fd1bae80edbae02988691b0c2bd143d3bc356a080bb87afdaa1f',
   },
 };
 
