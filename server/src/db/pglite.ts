@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
 import type { Database, Sql } from './database';
+import { issuedStatements } from './issued-statements';
 
 /** `AITL_DATA_DIR=memory://` keeps the embedded database in memory: nothing survives the process. */
 export const IN_MEMORY = 'memory://';
@@ -40,7 +41,15 @@ export async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     ...sql(db),
-    transaction: (fn) => db.transaction((tx) => fn(sql(tx))),
+    transaction: (fn) =>
+      db.transaction(async (tx) => {
+        const issued = issuedStatements(sql(tx));
+        const value = await fn(issued.sql);
+        // PGlite commits when this resolves: only after every statement fn issued has run.
+        const failure = await issued.failure();
+        if (failure !== undefined) throw failure;
+        return value;
+      }),
     async close() {
       try {
         await db.close();
