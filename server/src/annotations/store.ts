@@ -13,8 +13,18 @@ import { insertStatement, type AcceptedRow } from './insert-statement';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
+  return canonical({ ...annotation, id: annotation.id.toLowerCase() }).hash;
+}
+
+/**
+ * The annotation as canonical JSON (keys sorted) and its hash. The JSON is also the stored body
+ * (jsonb keeps no key order), so a stored annotation is stringified once, not once to hash and once
+ * to store. Ids almost always arrive lower-case, and then this is also the content hash.
+ */
+function canonical(annotation: Annotation): { json: string; hash: string } {
   // One-shot hash: no Hash object per annotation (a 500-annotation sync hashes 500 times).
-  return hash('sha256', stringify({ ...annotation, id: annotation.id.toLowerCase() }) ?? '', 'hex');
+  const json = stringify(annotation) ?? '';
+  return { json, hash: hash('sha256', json, 'hex') };
 }
 
 export class ClientOwnershipError extends Error {}
@@ -59,9 +69,10 @@ export async function storeAnnotations(
       return;
     }
     const key = annotation.id.toLowerCase();
-    const hash = contentHash(annotation);
+    const { json, hash: own } = canonical(annotation);
+    const hash = key === annotation.id ? own : contentHash(annotation);
     if (accepted.has(key)) repeats.push({ index, id: annotation.id, key, hash });
-    else accepted.set(key, { index, annotation, hash });
+    else accepted.set(key, { index, annotation, hash, json });
   });
 
   const rows = [...accepted.values()];
