@@ -44,7 +44,13 @@ export async function openPglite(dataDir: string): Promise<Database> {
     transaction: (fn) =>
       db.transaction(async (tx) => {
         const issued = issuedStatements(sql(tx));
-        const value = await fn(issued.sql);
+        let value: Awaited<ReturnType<typeof fn>>;
+        try {
+          value = await fn(issued.sql);
+        } catch (error) {
+          await issued.failure(); // the rollback comes after the statements fn issued, as on Postgres
+          throw error;
+        }
         // PGlite commits when this resolves: only after every statement fn issued has run.
         const failure = await issued.failure();
         if (failure !== undefined) throw failure;
