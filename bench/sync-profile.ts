@@ -4,7 +4,8 @@
  * by what it does (wall time, so waiting on a lock counts), plus the JavaScript around them
  * (validation, hashing, building the statement). Sync pipelines its statements, so a statement's
  * time includes waiting behind the ones sent before it, and COMMIT counts from when the caller
- * handed over to when the commit was answered.
+ * handed over to when the commit was answered: the lines overlap, their sum exceeds the request,
+ * and the JavaScript line (request minus statements) is then meaningless; use the CPU profile.
  *
  *   npx tsx bench/sync-profile.ts      CLIENTS=4 REQUESTS=20
  *
