@@ -2,7 +2,10 @@
  * Where a sync's time goes, statement by statement, in process on Postgres: CLIENTS concurrent
  * callers of `storeAnnotations` with realistic 500-annotation requests, every SQL statement timed
  * by what it does (wall time, so waiting on a lock counts), plus the JavaScript around them
- * (validation, hashing, building the statement).
+ * (validation, hashing, building the statement). Sync pipelines its statements, so a statement's
+ * time includes waiting behind the ones sent before it, and COMMIT counts from when the caller
+ * handed over to when the commit was answered: the lines overlap, their sum exceeds the request,
+ * and the JavaScript line (request minus statements) is then meaningless; use the CPU profile.
  *
  *   npx tsx bench/sync-profile.ts      CLIENTS=4 REQUESTS=20
  *
@@ -48,13 +51,13 @@ function timed(db: Database, spent: Map<string, number>): Database {
   return {
     ...db,
     ...wrap(db),
-    transaction: async (fn) => {
+    transaction: async (fn, options) => {
       let t = 0;
       const value = await db.transaction(async (tx) => {
         const v = await fn(wrap(tx));
         t = performance.now();
         return v;
-      });
+      }, options);
       add('COMMIT', t);
       return value;
     },

@@ -6,6 +6,8 @@ export interface AcceptedRow {
   index: number;
   annotation: Annotation;
   hash: string;
+  /** The annotation as JSON, stored as its body. */
+  json: string;
 }
 
 /** The columns queries filter and group on, next to the full validated JSON. */
@@ -57,10 +59,10 @@ const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, id, type, s
  */
 export function insertStatement(auth: Auth, rows: AcceptedRow[], options: { numberGaps?: boolean } = {}) {
   const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
-  for (const { annotation: a, hash } of rows) {
+  for (const { annotation: a, hash, json } of rows) {
     const t = typedColumns(a);
     values.push(
-      a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, JSON.stringify(a),
+      a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, json,
       t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
     );
   }

@@ -13,8 +13,18 @@ import { insertStatement, type AcceptedRow } from './insert-statement';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
+  return canonical({ ...annotation, id: annotation.id.toLowerCase() }).hash;
+}
+
+/**
+ * The annotation as canonical JSON (keys sorted) and its hash. The JSON is also the stored body
+ * (jsonb keeps no key order), so a stored annotation is stringified once, not once to hash and once
+ * to store. Ids almost always arrive lower-case, and then this is also the content hash.
+ */
+function canonical(annotation: Annotation): { json: string; hash: string } {
   // One-shot hash: no Hash object per annotation (a 500-annotation sync hashes 500 times).
-  return hash('sha256', stringify({ ...annotation, id: annotation.id.toLowerCase() }) ?? '', 'hex');
+  const json = stringify(annotation) ?? '';
+  return { json, hash: hash('sha256', json, 'hex') };
 }
 
 export class ClientOwnershipError extends Error {}
@@ -59,65 +69,83 @@ export async function storeAnnotations(
       return;
     }
     const key = annotation.id.toLowerCase();
-    const hash = contentHash(annotation);
+    const { json, hash: own } = canonical(annotation);
+    const hash = key === annotation.id ? own : contentHash(annotation);
     if (accepted.has(key)) repeats.push({ index, id: annotation.id, key, hash });
-    else accepted.set(key, { index, annotation, hash });
+    else accepted.set(key, { index, annotation, hash, json });
   });
 
-  await db.transaction(async (tx) => {
-    // The first agent to sync from an install owns its clientId; another agent using it is refused.
-    const owner = await tx.query(
-      `INSERT INTO clients (tenant_id, id, agent) VALUES ($1, $2, $3)
-       ON CONFLICT (tenant_id, id) DO UPDATE SET last_seen_at = now() WHERE clients.agent = EXCLUDED.agent
-       RETURNING agent`,
-      [auth.tenantId, clientId, auth.name],
-    );
-    if (owner.rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
-    if (accepted.size === 0) return;
-
-    const rows = [...accepted.values()];
-    // Missing-knowledge reports are numbered as gaps in seq order, so their seqs are drawn under the
-    // tenant's gap lock. They go last, in their own statement that numbers them as it stores them:
-    // the lock is held for that one statement and the commit only, not for the whole request's rows.
-    // (Two requests sending one id as a report and as another type can deadlock here; Postgres
-    // aborts one, a 5xx, and its client retries.)
-    const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
-    const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
-    const inserted: { id: string }[] = [];
-    if (others.length > 0) {
-      const { text, values } = insertStatement(auth, others);
-      inserted.push(...(await tx.query<{ id: string }>(text, values)).rows);
-    }
-    if (reports.length > 0) {
-      await lockGapNumbering(tx, auth.tenantId);
-      const { text, values } = insertStatement(auth, reports, { numberGaps: true });
-      const stored = (await tx.query<{ id: string; numbered: boolean }>(text, values)).rows;
-      inserted.push(...stored);
-      // The tenant's first reports (or reports from before gaps were numbered): number them all.
-      if (stored.length > 0 && !stored[0]!.numbered) await numberGaps(tx, auth.tenantId);
-    }
-    const storedIds = new Set(inserted.map((r) => r.id));
-    const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
-    const existingHashes = new Map<string, string>();
-    if (existing.length > 0) {
-      const { rows: found } = await tx.query<{ id: string; content_hash: string }>(
-        'SELECT id::text AS id, content_hash FROM annotations WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
-        [auth.tenantId, existing],
+  const rows = [...accepted.values()];
+  // Missing-knowledge reports are numbered as gaps in seq order, so their seqs are drawn under the
+  // tenant's gap lock. They go last, in their own statement that numbers them as it stores them:
+  // the lock is held for that one statement and the commit only, not for the whole request's rows.
+  // (Two requests sending one id as a report and as another type can deadlock here; Postgres
+  // aborts one, a 5xx, and its client retries.)
+  const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
+  const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
+  // Every statement is issued at once and the COMMIT follows them in one pipeline: no round trip
+  // between them, so the gap lock is held only while Postgres runs the reports' statement and the
+  // commit, not while this process gets round to sending the next one.
+  const written = await db.transaction(
+    async (tx) => {
+      // The first agent to sync from an install owns its clientId; another agent using it is refused
+      // (the statements behind it are rolled back with it).
+      const owner = tx.query(
+        `INSERT INTO clients (tenant_id, id, agent) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, id) DO UPDATE SET last_seen_at = now() WHERE clients.agent = EXCLUDED.agent
+         RETURNING agent`,
+        [auth.tenantId, clientId, auth.name],
       );
-      for (const row of found) existingHashes.set(row.id, row.content_hash);
-    }
-    for (const [key, { index, annotation, hash }] of accepted) {
-      const status = storedIds.has(key) ? 'stored' : existingHashes.get(key) === hash ? 'duplicate' : 'conflict';
-      results[index] = {
-        index,
-        id: annotation.id,
-        status,
-        ...(status === 'conflict' && {
-          error: { message: 'an annotation with this id and different content is already stored', paths: ['id'] },
-        }),
-      };
-    }
-  });
+      const statements: Promise<{ id: string; numbered?: boolean }[]>[] = [];
+      if (others.length > 0) {
+        const { text, values } = insertStatement(auth, others);
+        statements.push(tx.query<{ id: string }>(text, values).then((r) => r.rows));
+      }
+      let reportsStored: Promise<{ id: string; numbered: boolean }[]> | null = null;
+      if (reports.length > 0) {
+        // Its failure is the transaction's: the statements behind it fail too, and so does the commit.
+        lockGapNumbering(tx, auth.tenantId).catch(() => {});
+        const { text, values } = insertStatement(auth, reports, { numberGaps: true });
+        reportsStored = tx.query<{ id: string; numbered: boolean }>(text, values).then((r) => r.rows);
+        statements.push(reportsStored);
+      }
+      // Not awaited here, or the COMMIT would wait for them instead of following them on the wire;
+      // the transaction resolves only once they all succeeded and committed.
+      const all = Promise.all(statements);
+      all.catch(() => {}); // seen by the caller, or moot when the ownership check below throws
+      if ((await owner).rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
+      return { statements: all, reportsStored };
+    },
+    { pipelined: true },
+  );
+  const inserted = (await written.statements).flat();
+  // The tenant's first reports (or reports from before gaps were numbered) were stored without a
+  // number: number them all, in seq order, as a reader of the queue would.
+  const reportRows = written.reportsStored ? await written.reportsStored : [];
+  if (reportRows.length > 0 && !reportRows[0]!.numbered) await db.transaction((tx) => numberGaps(tx, auth.tenantId));
+
+  const storedIds = new Set(inserted.map((r) => r.id));
+  const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
+  const existingHashes = new Map<string, string>();
+  if (existing.length > 0) {
+    // Committed by whoever stored them (ON CONFLICT DO NOTHING waited for that), and never changed.
+    const { rows: found } = await db.query<{ id: string; content_hash: string }>(
+      'SELECT id::text AS id, content_hash FROM annotations WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+      [auth.tenantId, existing],
+    );
+    for (const row of found) existingHashes.set(row.id, row.content_hash);
+  }
+  for (const [key, { index, annotation, hash }] of accepted) {
+    const status = storedIds.has(key) ? 'stored' : existingHashes.get(key) === hash ? 'duplicate' : 'conflict';
+    results[index] = {
+      index,
+      id: annotation.id,
+      status,
+      ...(status === 'conflict' && {
+        error: { message: 'an annotation with this id and different content is already stored', paths: ['id'] },
+      }),
+    };
+  }
 
   for (const { index, id, key, hash } of repeats) {
     const same = accepted.get(key)!.hash === hash;

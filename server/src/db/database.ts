@@ -7,8 +7,13 @@ export interface Sql {
 
 export interface Database extends Sql {
   readonly kind: 'postgres' | 'pglite';
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves and every statement it issued
+   * succeeded, rolled back when it throws or one of them failed. `fn` may issue statements without
+   * awaiting them and resolve first: the COMMIT follows them. With `pipelined` (Postgres), statements
+   * issued together go out together, not one round trip each.
+   */
+  transaction<T>(fn: (tx: Sql) => Promise<T>, options?: { pipelined?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
 import type { Database, Sql } from './database';
+import { issuedStatements } from './issued-statements';
 
 /** `AITL_DATA_DIR=memory://` keeps the embedded database in memory: nothing survives the process. */
 export const IN_MEMORY = 'memory://';
@@ -55,7 +56,20 @@ export async function openPglite(dataDir: string): Promise<Database> {
     ...sql(db, false),
     transaction: async (fn) => {
       await turnIfDue();
-      return db.transaction((tx) => fn(sql(tx, true)));
+      return db.transaction(async (tx) => {
+        const issued = issuedStatements(sql(tx, true));
+        let value: Awaited<ReturnType<typeof fn>>;
+        try {
+          value = await fn(issued.sql);
+        } catch (error) {
+          await issued.failure(); // the rollback comes after the statements fn issued, as on Postgres
+          throw error;
+        }
+        // PGlite commits when this resolves: only after every statement fn issued has run.
+        const failure = await issued.failure();
+        if (failure !== undefined) throw failure;
+        return value;
+      });
     },
     async close() {
       try {

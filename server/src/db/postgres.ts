@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { DatabaseUnavailableError, type Database, type Sql } from './database';
+import { issuedStatements } from './issued-statements';
 
 /** Strips the password from a connection string before it appears in a message. */
 export function redactUrl(url: string): string {
@@ -34,15 +35,31 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       await client.query(script); // no parameters: the simple protocol runs every statement
     },
   });
+  // Pipeline mode (statements written without waiting for the previous answer) only for the
+  // transactions that ask for it: it refuses cursors and streams, which other queries use. Opened
+  // on first use, so a server whose callers never pipeline holds no extra connections.
+  let pipelinePool: pg.Pool | null = null;
+  const pipelined = () => {
+    if (!pipelinePool) {
+      pipelinePool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5000, pipeline: true } as pg.PoolConfig);
+      pipelinePool.on('error', () => {});
+    }
+    return pipelinePool;
+  };
   return {
     kind: 'postgres',
     ...sql(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
+    async transaction(fn, txOptions) {
+      const client = await (txOptions?.pipelined ? pipelined() : pool).connect();
       try {
-        await client.query('BEGIN');
-        const value = await fn(sql(client));
+        const issued = issuedStatements(sql(client));
+        // Not awaited: fn's first statements go out right behind it (in a pipeline, in one write).
+        void issued.sql.query('BEGIN');
+        const value = await fn(issued.sql);
         await client.query('COMMIT');
+        // A statement that failed aborted the transaction, and the COMMIT behind it rolled back.
+        const failure = await issued.failure();
+        if (failure !== undefined) throw failure;
         return value;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
@@ -52,7 +69,7 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
       }
     },
     async close() {
-      await pool.end();
+      await Promise.all([pool.end(), pipelinePool?.end()]);
     },
   };
 }
