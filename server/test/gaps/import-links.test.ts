@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database';
+import { afterAll, describe, expect, it } from 'vitest';
 import { listGaps } from '../../src/gaps/list';
 import { importKnowledgeBase } from '../../src/knowledge/import';
 import { readSource } from '../../src/knowledge/sources/read-source';
 import { KbImportError } from '../../src/knowledge/sources/source-article';
 import { testDatabases } from '../helpers/databases';
+import { suiteDatabase } from '../helpers/suite-database';
 import { Flywheel } from '../helpers/flywheel';
 
 /** A folder holding the given files, removed after the run. */
@@ -24,25 +24,18 @@ const markdown = (id: string, title: string, closes?: string) =>
   `---\nid: ${id}\ntitle: ${title}\n${closes !== undefined ? `closes_gaps: ${closes}\n` : ''}---\n${title}: what to do, step by step.\n`;
 
 describe.each(testDatabases())('closing gaps from an import on $name', (testDb) => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await testDb.open();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteDatabase(testDb);
 
   /** A tenant with `count` open gaps (numbers 1..count). */
   async function tenantWithGaps(count: number): Promise<string> {
-    const fw = await Flywheel.create(db);
+    const fw = await Flywheel.create(suite.db);
     const impression = await fw.impression({ ticketId: 'T-1', customer: 'Can I pay by invoice?', arms: { A: 'Maybe.' }, articles: [] });
     await fw.sync(...Array.from({ length: count }, (_, i) => fw.missing(impression, `missing ${i + 1}`)));
     return fw.tenantId;
   }
   const closedBy = async (tenantId: string) =>
-    Object.fromEntries((await listGaps(db, tenantId)).map((g) => [g.number, g.resolved ? `${g.resolved.externalId} by ${g.resolved.by}` : 'open']));
-  const run = (tenantId: string, dir: string, source: string) => importKnowledgeBase(db, { tenantId, source, origin: dir, parsed: readSource(dir) });
+    Object.fromEntries((await listGaps(suite.db, tenantId)).map((g) => [g.number, g.resolved ? `${g.resolved.externalId} by ${g.resolved.by}` : 'open']));
+  const run = (tenantId: string, dir: string, source: string) => importKnowledgeBase(suite.db, { tenantId, source, origin: dir, parsed: readSource(dir) });
 
   it('closes gaps named in Markdown front matter (a list or one number) and warns about unknown numbers', async () => {
     const tenantId = await tenantWithGaps(3);

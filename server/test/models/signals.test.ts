@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database';
+import { describe, expect, it } from 'vitest';
 import { annotationWatermark, readSignals, SIGNAL_WEIGHTS } from '../../src/models/signals';
 import { testDatabases } from '../helpers/databases';
+import { suiteDatabase } from '../helpers/suite-database';
 import { Flywheel } from '../helpers/flywheel';
 
 describe.each(testDatabases())('feedback signals for retrieval ($name)', (testDb) => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await testDb.open();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteDatabase(testDb);
 
   it('counts labels, citations of replies sent as is, links in sent text and closed gaps, netted per ticket and article', async () => {
-    const fw = await Flywheel.create(db);
+    const fw = await Flywheel.create(suite.db);
     const refund = await fw.article('Refunds for annual plans', 'How to get a refund of a yearly plan.');
     const reset = await fw.article('Reset the hub', 'Hold the button for ten seconds.');
     const other = await fw.article('Pair a bulb', 'Open the app and add a device.');
-    await db.query(`UPDATE knowledge_articles SET url = 'https://help.example.com/articles/' || external_id WHERE id = $1`, [other.id]);
+    await suite.db.query(`UPDATE knowledge_articles SET url = 'https://help.example.com/articles/' || external_id WHERE id = $1`, [other.id]);
 
     const first = await fw.impression({ ticketId: '1001', customer: 'I want my money back', arms: { A: 'You can get a refund [1].' }, articles: [refund, reset], cites: [refund] });
     const second = await fw.impression({ ticketId: '1002', customer: 'the bulb will not connect', arms: { A: 'Try a reset.' }, articles: [reset], cites: [reset] });
@@ -31,9 +24,9 @@ describe.each(testDatabases())('feedback signals for retrieval ($name)', (testDb
       fw.adoption(second, 'heavy_edit', `This guide helps: https://help.example.com/articles/${other.id.slice(0, 8)}?utm=x`),
     );
 
-    const watermark = await annotationWatermark(db, fw.tenantId);
+    const watermark = await annotationWatermark(suite.db, fw.tenantId);
     const gap = { ticket: { platform: 'zendesk' as const, ticketId: '1003' }, context: { subject: '', messages: [{ role: 'customer' as const, text: 'how do I export my data' }] }, articleId: other.id };
-    const signals = await readSignals(db, fw.tenantId, watermark, [gap]);
+    const signals = await readSignals(suite.db, fw.tenantId, watermark, [gap]);
     expect(signals.counts).toMatchObject({ relevant: 1, irrelevant: 1, cited: 1, link: 1, gap: 1 });
     const byTicket = new Map(signals.tickets.map((t) => [t.ticket.ticketId, t]));
     expect(byTicket.get('1001')!.articles.get(refund.id)).toBe(SIGNAL_WEIGHTS.relevant + SIGNAL_WEIGHTS.cited);
@@ -45,6 +38,6 @@ describe.each(testDatabases())('feedback signals for retrieval ($name)', (testDb
 
     // Nothing after the watermark.
     await fw.sync(fw.relevance(second, reset, 'relevant'));
-    expect((await readSignals(db, fw.tenantId, watermark)).counts.relevant).toBe(1);
+    expect((await readSignals(suite.db, fw.tenantId, watermark)).counts.relevant).toBe(1);
   });
 });

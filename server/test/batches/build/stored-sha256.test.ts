@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/db/database';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../helpers/databases';
+import { suiteDatabase } from '../../helpers/suite-database';
 import { buildFixedBatches } from '../../helpers/fixed-batches';
 
 /**
@@ -54,17 +54,10 @@ const STORED: Record<string, Record<string, string>> = {
 };
 
 describe.each(testDatabases())('batch bytes over fixed data on $name', (testDb) => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await testDb.open();
-  });
-  afterAll(async () => {
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteDatabase(testDb);
 
   it('builds files whose sha256 match the stored ones', async () => {
-    const built = await buildFixedBatches(db);
+    const built = await buildFixedBatches(suite.db);
     expect(built).toEqual(STORED);
   }, 120_000);
 });

@@ -1,0 +1,19 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Database } from '../../src/db/database';
+import type { TestDatabase } from './databases';
+
+/**
+ * Inside a `describe.each(testDatabases())`: opens the database before the suite's first test and
+ * closes (and, on Postgres, drops) it after its last. Read `suite.db` inside tests and hooks.
+ */
+export function suiteDatabase(testDb: TestDatabase): { db: Database } {
+  const suite = {} as { db: Database };
+  beforeAll(async () => {
+    suite.db = await testDb.open();
+  });
+  afterAll(async () => {
+    await suite.db?.close();
+    await testDb.cleanup();
+  });
+  return suite;
+}
