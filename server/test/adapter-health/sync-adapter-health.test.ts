@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, MetricsResponse, SyncResponse, type AdapterHealthReport } from '../../../lib/contract';
-import type { Database } from '../../src/db/database';
 import { makeAnnotation } from '../helpers/annotations';
-import { testApp, tokenFor } from '../helpers/app';
+import { tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
+import { suiteApp } from '../helpers/suite-database';
 
 const today = new Date().toISOString().slice(0, 10);
 const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -26,32 +25,21 @@ function report(over: Partial<AdapterHealthReport> = {}): AdapterHealthReport {
 }
 
 describe.each(testDatabases())('adapter health through POST /v1/sync and GET /v1/metrics on $name', (testDb) => {
-  let db: Database;
-  let app: FastifyInstance;
+  const suite = suiteApp(testDb);
 
-  beforeAll(async () => {
-    db = await testDb.open();
-    ({ app } = await testApp(db));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await testDb.cleanup();
-  });
-
-  const sync = (headers: Record<string, string>, payload: unknown) => app.inject({ method: 'POST', url: '/v1/sync', headers, payload: payload as object });
+  const sync = (headers: Record<string, string>, payload: unknown) => suite.app.inject({ method: 'POST', url: '/v1/sync', headers, payload: payload as object });
   async function tenant() {
-    const agent = await tokenFor(db, 'agent');
-    const operator = await tokenFor(db, 'operator', { tenant: agent.tenantId });
+    const agent = await tokenFor(suite.db, 'agent');
+    const operator = await tokenFor(suite.db, 'operator', { tenant: agent.tenantId });
     return { agent, operator };
   }
   async function health(headers: Record<string, string>) {
-    const res = await app.inject({ method: 'GET', url: '/v1/metrics', headers });
+    const res = await suite.app.inject({ method: 'GET', url: '/v1/metrics', headers });
     expect(res.statusCode).toBe(200);
     return MetricsResponse.parse(res.json()).adapterHealth;
   }
   const count = async (tenantId: string) =>
-    (await db.query<{ n: number }>('SELECT coalesce(sum(tickets), 0)::int AS n FROM adapter_health WHERE tenant_id = $1', [tenantId])).rows[0]!.n;
+    (await suite.db.query<{ n: number }>('SELECT coalesce(sum(tickets), 0)::int AS n FROM adapter_health WHERE tenant_id = $1', [tenantId])).rows[0]!.n;
 
   it('stores the counts beside the annotations and serves them per day, site and version in /v1/metrics', async () => {
     const { agent, operator } = await tenant();
@@ -100,10 +88,10 @@ describe.each(testDatabases())('adapter health through POST /v1/sync and GET /v1
     const clientId = randomUUID();
     const old = report();
     await sync(agent.headers, { clientId, annotations: [], adapterHealth: old });
-    await db.query(`UPDATE adapter_health_reports SET received_at = now() - interval '40 days' WHERE tenant_id = $1 AND id = $2`, [agent.tenantId, old.id]);
+    await suite.db.query(`UPDATE adapter_health_reports SET received_at = now() - interval '40 days' WHERE tenant_id = $1 AND id = $2`, [agent.tenantId, old.id]);
     const recent = report();
     await sync(agent.headers, { clientId, annotations: [], adapterHealth: recent });
-    const ids = await db.query<{ id: string }>('SELECT id::text AS id FROM adapter_health_reports WHERE tenant_id = $1', [agent.tenantId]);
+    const ids = await suite.db.query<{ id: string }>('SELECT id::text AS id FROM adapter_health_reports WHERE tenant_id = $1', [agent.tenantId]);
     expect(ids.rows.map((r) => r.id)).toEqual([recent.id]);
   });
 
@@ -160,7 +148,7 @@ describe.each(testDatabases())('adapter health through POST /v1/sync and GET /v1
       expect(body.adapterHealth?.error?.message).toContain(paths[0]!.replace(/\.text$/, ''));
       expect(body.adapterHealth?.error?.message).toContain('the annotations are unaffected');
     }
-    const stored = await db.query('SELECT 1 FROM annotations WHERE tenant_id = $1', [agent.tenantId]);
+    const stored = await suite.db.query('SELECT 1 FROM annotations WHERE tenant_id = $1', [agent.tenantId]);
     expect(stored.rows).toHaveLength(cases.length);
     expect(await count(agent.tenantId)).toBe(0);
     expect(await health(operator.headers)).toEqual([]);
@@ -183,7 +171,7 @@ describe.each(testDatabases())('adapter health through POST /v1/sync and GET /v1
 
   it('counts a report only for the agent that owns the clientId', async () => {
     const { agent } = await tenant();
-    const intruder = await tokenFor(db, 'agent', { tenant: agent.tenantId, name: 'mallory' });
+    const intruder = await tokenFor(suite.db, 'agent', { tenant: agent.tenantId, name: 'mallory' });
     const clientId = randomUUID();
     await sync(agent.headers, { clientId, annotations: [makeAnnotation('relevance', clientId)] });
     const res = await sync(intruder.headers, { clientId, annotations: [], adapterHealth: report() });

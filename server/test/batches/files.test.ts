@@ -1,39 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { v7 as uuidv7 } from 'uuid';
 import { BATCH_DATA_FILES, BATCH_ROW_SCHEMAS, BatchDetail, DEFAULT_ADOPTION_THRESHOLDS, Impression, SourceRow, SyncResponse, contractJsonSchema, type Annotation, type BatchBuildRequest } from '../../../lib/contract';
 import { buildBatch } from '../../src/batches/build/build-batch';
-import type { Database } from '../../src/db/database';
-import { testApp, tokenFor } from '../helpers/app';
+import { tokenFor } from '../helpers/app';
 import { DEMO_KB_DIR } from '../../src/demo';
 import { importKnowledgeBase } from '../../src/knowledge/import';
 import { readSource } from '../../src/knowledge/sources/read-source';
 import { testDatabases } from '../helpers/databases';
+import { suiteApp } from '../helpers/suite-database';
 import { Flywheel } from '../helpers/flywheel';
 import { OPTS, batchFiles, twoArmTicket as ticket } from '../helpers/batches';
 
 describe.each(testDatabases())('batch files and their formats on $name', (testDb) => {
-  let db: Database;
-  let app: FastifyInstance;
+  const suite = suiteApp(testDb);
 
-  beforeAll(async () => {
-    db = await testDb.open();
-    ({ app } = await testApp(db));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await testDb.cleanup();
-  });
-
-  const operatorOf = (fw: Flywheel) => tokenFor(db, 'operator', { tenant: fw.tenantId, name: 'ml-team' });
-  const files = (headers: Record<string, string>, number: number) => batchFiles(app, headers, number);
+  const operatorOf = (fw: Flywheel) => tokenFor(suite.db, 'operator', { tenant: fw.tenantId, name: 'ml-team' });
+  const files = (headers: Record<string, string>, number: number) => batchFiles(suite.app, headers, number);
 
   it('writes every file in its consumer format, each row traceable to its annotation', async () => {
-    const fw = await Flywheel.create(db);
+    const fw = await Flywheel.create(suite.db);
     const op = await operatorOf(fw);
     const refunds = await fw.article('Refunds', 'Refunds reach the card in 5-10 business days. Contact billing@acme-corp.com for help.');
     const cycles = await fw.article('Billing cycles', 'Switch between monthly and annual billing in Settings.');
@@ -49,7 +37,7 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
       fw.relevance(imp, cycles, 'irrelevant'),
       fw.missing(imp, 'No article explains how to reverse a duplicate card authorisation.', 'billing'),
     );
-    const built = await buildBatch(db, fw.tenantId, { evalShare: 0 }, OPTS);
+    const built = await buildBatch(suite.db, fw.tenantId, { evalShare: 0 }, OPTS);
     expect(built.number).toBe(1);
     const { files: f, manifest } = await files(op.headers, 1);
 
@@ -82,7 +70,7 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
     for (const name of BATCH_DATA_FILES.filter((n) => n !== 'sources.jsonl')) {
       expect(sources.filter((s) => s.file === name).map((s) => s.line)).toEqual(f[name]!.map((_, i) => i));
     }
-    const stored = await db.query<{ id: string; type: string }>('SELECT id::text AS id, type FROM annotations WHERE tenant_id = $1', [fw.tenantId]);
+    const stored = await suite.db.query<{ id: string; type: string }>('SELECT id::text AS id, type FROM annotations WHERE tenant_id = $1', [fw.tenantId]);
     const typeOf = new Map(stored.rows.map((r) => [r.id, r.type]));
     const traced = new Set(sources.flatMap((s) => s.annotationIds.map((id) => typeOf.get(id))));
     expect(traced).toEqual(new Set(['adoption', 'preference', 'relevance', 'missing_knowledge']));
@@ -102,7 +90,7 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
   });
 
   it('builds byte-identical files from the same spec over the same data', async () => {
-    const fw = await Flywheel.create(db);
+    const fw = await Flywheel.create(suite.db);
     const op = await operatorOf(fw);
     const art = await fw.article('Shipping', 'Parcels ship within 2 days.');
     for (let n = 0; n < 12; n++) {
@@ -110,8 +98,8 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
       await fw.sync(fw.adoption(imp, n % 3 === 0 ? 'heavy_edit' : 'as_is', `We shipped order ${n} today, tracking follows by mail to buyer${n}@shop.example.org.`), fw.preference(imp, n % 2 ? 'A' : 'B'));
     }
     const spec: BatchBuildRequest = { syntheticCap: 0.4, seed: 'repeat' };
-    await buildBatch(db, fw.tenantId, spec, OPTS);
-    await buildBatch(db, fw.tenantId, spec, OPTS);
+    await buildBatch(suite.db, fw.tenantId, spec, OPTS);
+    await buildBatch(suite.db, fw.tenantId, spec, OPTS);
     const one = await files(op.headers, 1);
     const two = await files(op.headers, 2);
     expect(two.manifest.files).toEqual(one.manifest.files);
@@ -122,16 +110,16 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
 
   // The whole path of one piece of data: suggestion -> agent feedback -> sync -> batch.
   it('rebuilds the prompt from the impression the suggestion engine stored, with the article text shown', async () => {
-    const agent = await tokenFor(db, 'agent', { name: 'jane@acme' });
-    const operator = await tokenFor(db, 'operator', { tenant: agent.tenantId });
-    await importKnowledgeBase(db, { tenantId: agent.tenantId, source: 'demo', origin: 'demo/kb', parsed: readSource(DEMO_KB_DIR) });
+    const agent = await tokenFor(suite.db, 'agent', { name: 'jane@acme' });
+    const operator = await tokenFor(suite.db, 'operator', { tenant: agent.tenantId });
+    await importKnowledgeBase(suite.db, { tenantId: agent.tenantId, source: 'demo', origin: 'demo/kb', parsed: readSource(DEMO_KB_DIR) });
     const context = {
       platform: 'zendesk' as const,
       ticketId: '48213',
       subject: 'Doorbell keeps restarting',
       messages: [{ role: 'customer' as const, text: 'My new doorbell keeps rebooting at night and the app says low power. Reach me at maria.lopez@gmail.com.' }],
     };
-    const suggested = await app.inject({ method: 'POST', url: '/v1/suggestions', headers: agent.headers, payload: { context, pairwise: true } });
+    const suggested = await suite.app.inject({ method: 'POST', url: '/v1/suggestions', headers: agent.headers, payload: { context, pairwise: true } });
     expect(suggested.statusCode, suggested.body).toBe(200);
     const impression = Impression.parse(suggested.json());
 
@@ -148,22 +136,22 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
       { ...base, id: uuidv7(), type: 'relevance', payload: { articleId: impression.articles[0]!.id, articleVersion: impression.articles[0]!.version, rank: 1, label: 'relevant' } },
       { ...base, id: uuidv7(), type: 'relevance', payload: { articleId: impression.articles[7]!.id, articleVersion: impression.articles[7]!.version, rank: 8, label: 'irrelevant' } },
     ];
-    const synced = SyncResponse.parse((await app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations } })).json());
+    const synced = SyncResponse.parse((await suite.app.inject({ method: 'POST', url: '/v1/sync', headers: agent.headers, payload: { clientId, annotations } })).json());
     expect(synced.results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored']);
 
-    const started = await app.inject({ method: 'POST', url: '/v1/batches', headers: operator.headers, payload: { evalShare: 0 } });
+    const started = await suite.app.inject({ method: 'POST', url: '/v1/batches', headers: operator.headers, payload: { evalShare: 0 } });
     expect(started.statusCode, started.body).toBe(202);
     let detail = BatchDetail.parse(started.json());
     for (let i = 0; i < 200 && detail.batch.status !== 'complete'; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      detail = BatchDetail.parse((await app.inject({ method: 'GET', url: '/v1/batches/1', headers: operator.headers })).json());
+      detail = BatchDetail.parse((await suite.app.inject({ method: 'GET', url: '/v1/batches/1', headers: operator.headers })).json());
     }
     expect(detail.batch.rows).toMatchObject({ 'sft.jsonl': 1, 'dpo.jsonl': 2, 'retrieval_triplets.jsonl': 1, 'rerank_pairs.jsonl': 2 });
     expect(detail.manifest!.versions.kb).toEqual([impression.versions.kb]);
 
-    const sft = (await app.inject({ method: 'GET', url: '/v1/batches/1/files/sft.jsonl', headers: operator.headers })).json() as { messages: { role: string; content: string }[] };
+    const sft = (await suite.app.inject({ method: 'GET', url: '/v1/batches/1/files/sft.jsonl', headers: operator.headers })).json() as { messages: { role: string; content: string }[] };
     const [system, user, reply] = sft.messages;
-    const { rows } = await db.query<{ body: string }>('SELECT body FROM knowledge_article_versions WHERE tenant_id = $1 AND article_id = $2 AND version = $3', [
+    const { rows } = await suite.db.query<{ body: string }>('SELECT body FROM knowledge_article_versions WHERE tenant_id = $1 AND article_id = $2 AND version = $3', [
       agent.tenantId,
       impression.articles[0]!.id,
       impression.articles[0]!.version,
@@ -172,7 +160,7 @@ describe.each(testDatabases())('batch files and their formats on $name', (testDb
     expect(user).toEqual({ role: 'user', content: 'My new doorbell keeps rebooting at night and the app says low power. Reach me at [EMAIL_1].' });
     expect(reply!.content).toContain('16 V and 30 VA');
 
-    const triplet = (await app.inject({ method: 'GET', url: '/v1/batches/1/files/retrieval_triplets.jsonl', headers: operator.headers })).json();
+    const triplet = (await suite.app.inject({ method: 'GET', url: '/v1/batches/1/files/retrieval_triplets.jsonl', headers: operator.headers })).json();
     expect(triplet.anchor).toContain('Doorbell keeps restarting');
     expect(triplet.positive.startsWith(impression.articles[0]!.title)).toBe(true);
     expect(triplet.negative.startsWith(impression.articles[7]!.title)).toBe(true);

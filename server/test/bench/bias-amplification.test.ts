@@ -1,9 +1,7 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { POLICIES, runPolicy, type SimulationOptions } from '../../../bench/bias-generations';
-import type { Database } from '../../src/db/database';
-import { testApp } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
+import { suiteApp } from '../helpers/suite-database';
 
 /**
  * `npm run bench:bias` in small (3 generations of 300 tickets: fewer and the naive run's length gap is within noise): the direction of the effect,
@@ -14,21 +12,11 @@ const OPTIONS: SimulationOptions = { generations: 3, ticketsPerGeneration: 300, 
 const policy = (name: string) => POLICIES.find((p) => p.name === name)!;
 
 describe.each(testDatabases())('bias amplification over generations on $name', (testDb) => {
-  let db: Database;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    db = await testDb.open();
-    ({ app } = await testApp(db));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteApp(testDb);
 
   it('grows the lean under latest-only, and the defaults keep it below that', async () => {
-    const naive = await runPolicy(app, db, policy('latest-only'), OPTIONS);
-    const defaults = await runPolicy(app, db, policy('default'), OPTIONS);
+    const naive = await runPolicy(suite.app, suite.db, policy('latest-only'), OPTIONS);
+    const defaults = await runPolicy(suite.app, suite.db, policy('default'), OPTIONS);
     expect(naive.rows).toHaveLength(OPTIONS.generations);
     expect(naive.finalSkew).toBeGreaterThan(OPTIONS.initialShare + 0.1);
     expect(naive.rows.at(-1)!.skew).toBeGreaterThan(naive.rows[0]!.skew);
@@ -43,8 +31,8 @@ describe.each(testDatabases())('bias amplification over generations on $name', (
 
   it('repeats itself with the same seed', async () => {
     const once = { ...OPTIONS, generations: 2, seed: 8 };
-    const a = await runPolicy(app, db, { ...policy('default'), name: 'default-a' }, once);
-    const b = await runPolicy(app, db, { ...policy('default'), name: 'default-b' }, once);
+    const a = await runPolicy(suite.app, suite.db, { ...policy('default'), name: 'default-a' }, once);
+    const b = await runPolicy(suite.app, suite.db, { ...policy('default'), name: 'default-b' }, once);
     expect(b.rows).toEqual(a.rows);
   }, 120_000);
 });

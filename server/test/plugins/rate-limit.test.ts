@@ -7,27 +7,17 @@ import type { Database } from '../../src/db/database';
 import { makeAnnotation } from '../helpers/annotations';
 import { testApp, tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
+import { suiteApp } from '../helpers/suite-database';
 
 describe.each(testDatabases())('rate limits on $name', (testDb) => {
-  let db: Database;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    db = await testDb.open();
-    ({ app } = await testApp(db));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteApp(testDb);
 
 
   it('answers 429 with Retry-After and RateLimit headers once a token spends its budget', async () => {
-    const limited = await testApp(db, { rateLimitPerMinute: 3 });
+    const limited = await testApp(suite.db, { rateLimitPerMinute: 3 });
     try {
-      const agent = await tokenFor(db, 'agent');
-      const other = await tokenFor(db, 'agent');
+      const agent = await tokenFor(suite.db, 'agent');
+      const other = await tokenFor(suite.db, 'agent');
       const clientId = randomUUID();
       const statuses: number[] = [];
       let last;

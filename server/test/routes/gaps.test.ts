@@ -1,31 +1,19 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, GapResolveResponse, KnowledgeGapList } from '../../../lib/contract';
-import type { Database } from '../../src/db/database';
 import { importKnowledgeBase } from '../../src/knowledge/import';
-import { testApp, tokenFor } from '../helpers/app';
+import { tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
+import { suiteApp } from '../helpers/suite-database';
 import { Flywheel } from '../helpers/flywheel';
 
 describe.each(testDatabases())('the knowledge-gaps API on $name', (testDb) => {
-  let db: Database;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    db = await testDb.open();
-    ({ app } = await testApp(db));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteApp(testDb);
 
   async function tenantWithGaps() {
-    const fw = await Flywheel.create(db);
+    const fw = await Flywheel.create(suite.db);
     const impression = await fw.impression({ ticketId: 'T-1', customer: 'Do you ship to Norway?', arms: { A: 'Yes.' }, articles: [] });
     await fw.sync(fw.missing(impression, 'Shipping to Norway'), fw.missing(impression, 'Customs fees'));
-    await importKnowledgeBase(db, {
+    await importKnowledgeBase(suite.db, {
       tenantId: fw.tenantId,
       source: 'markdown',
       origin: 'test',
@@ -36,30 +24,30 @@ describe.each(testDatabases())('the knowledge-gaps API on $name', (testDb) => {
 
   it('lists and resolves gaps for operators and admins of the tenant', async () => {
     const fw = await tenantWithGaps();
-    const operator = await tokenFor(db, 'operator', { tenant: fw.tenantId, name: 'kb-team' });
-    const list = await app.inject({ method: 'GET', url: '/v1/gaps', headers: operator.headers });
+    const operator = await tokenFor(suite.db, 'operator', { tenant: fw.tenantId, name: 'kb-team' });
+    const list = await suite.app.inject({ method: 'GET', url: '/v1/gaps', headers: operator.headers });
     expect(list.statusCode).toBe(200);
     expect(KnowledgeGapList.parse(list.json()).gaps.map((g) => [g.number, g.description])).toEqual([
       [1, 'Shipping to Norway'],
       [2, 'Customs fees'],
     ]);
 
-    const resolve = () => app.inject({ method: 'POST', url: '/v1/gaps/1/resolve', headers: operator.headers, payload: { externalId: 'ship-no' } });
+    const resolve = () => suite.app.inject({ method: 'POST', url: '/v1/gaps/1/resolve', headers: operator.headers, payload: { externalId: 'ship-no' } });
     const first = await resolve();
     expect(first.statusCode).toBe(200);
     const body = GapResolveResponse.parse(first.json());
     expect(body).toMatchObject({ changed: true, gap: { number: 1, resolved: { externalId: 'ship-no', title: 'Shipping to Norway', by: 'kb-team' } } });
     expect(GapResolveResponse.parse((await resolve()).json()).changed).toBe(false);
 
-    const admin = await tokenFor(db, 'admin', { tenant: fw.tenantId });
-    const open = await app.inject({ method: 'GET', url: '/v1/gaps?open=1', headers: admin.headers });
+    const admin = await tokenFor(suite.db, 'admin', { tenant: fw.tenantId });
+    const open = await suite.app.inject({ method: 'GET', url: '/v1/gaps?open=1', headers: admin.headers });
     expect(KnowledgeGapList.parse(open.json()).gaps.map((g) => g.number)).toEqual([2]);
   });
 
   it('answers bad requests with what to fix, and keeps roles and tenants apart', async () => {
     const fw = await tenantWithGaps();
-    const operator = await tokenFor(db, 'operator', { tenant: fw.tenantId });
-    const post = (url: string, payload: unknown, headers = operator.headers) => app.inject({ method: 'POST', url, headers, payload: payload as object });
+    const operator = await tokenFor(suite.db, 'operator', { tenant: fw.tenantId });
+    const post = (url: string, payload: unknown, headers = operator.headers) => suite.app.inject({ method: 'POST', url, headers, payload: payload as object });
     const error = (res: { json(): unknown }) => ApiError.parse(res.json()).error;
 
     const unknownGap = await post('/v1/gaps/7/resolve', { externalId: 'ship-no' });
@@ -72,10 +60,10 @@ describe.each(testDatabases())('the knowledge-gaps API on $name', (testDb) => {
     expect(noBody.statusCode).toBe(400);
     expect(error(noBody).paths).toContain('externalId');
     expect((await post('/v1/gaps/one/resolve', { externalId: 'ship-no' })).statusCode).toBe(400);
-    expect((await app.inject({ method: 'GET', url: '/v1/gaps?open=maybe', headers: operator.headers })).statusCode).toBe(400);
+    expect((await suite.app.inject({ method: 'GET', url: '/v1/gaps?open=maybe', headers: operator.headers })).statusCode).toBe(400);
 
     expect((await post('/v1/gaps/1/resolve', { externalId: 'ship-no' })).statusCode).toBe(200);
-    await importKnowledgeBase(db, {
+    await importKnowledgeBase(suite.db, {
       tenantId: fw.tenantId,
       source: 'other',
       origin: 'test',
@@ -85,12 +73,12 @@ describe.each(testDatabases())('the knowledge-gaps API on $name', (testDb) => {
     expect(taken.statusCode).toBe(409);
     expect(error(taken).message).toMatch(/already closed by article "ship-no"/);
 
-    const agent = await tokenFor(db, 'agent', { tenant: fw.tenantId });
-    expect((await app.inject({ method: 'GET', url: '/v1/gaps', headers: agent.headers })).statusCode).toBe(403);
+    const agent = await tokenFor(suite.db, 'agent', { tenant: fw.tenantId });
+    expect((await suite.app.inject({ method: 'GET', url: '/v1/gaps', headers: agent.headers })).statusCode).toBe(403);
     expect((await post('/v1/gaps/2/resolve', { externalId: 'customs' }, agent.headers)).statusCode).toBe(403);
-    const stranger = await tokenFor(db, 'operator');
-    expect(KnowledgeGapList.parse((await app.inject({ method: 'GET', url: '/v1/gaps', headers: stranger.headers })).json()).gaps).toEqual([]);
+    const stranger = await tokenFor(suite.db, 'operator');
+    expect(KnowledgeGapList.parse((await suite.app.inject({ method: 'GET', url: '/v1/gaps', headers: stranger.headers })).json()).gaps).toEqual([]);
     expect((await post('/v1/gaps/2/resolve', { externalId: 'customs' }, stranger.headers)).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/v1/gaps' })).statusCode).toBe(401);
+    expect((await suite.app.inject({ method: 'GET', url: '/v1/gaps' })).statusCode).toBe(401);
   });
 });

@@ -1,33 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { v7 as uuidv7 } from 'uuid';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, SyncResponse, type Annotation } from '../../../lib/contract';
 import { revokeToken } from '../../src/auth/tokens';
-import type { Database } from '../../src/db/database';
 import { makeAnnotation, makeAnnotations } from '../helpers/annotations';
-import { testApp, tokenFor } from '../helpers/app';
+import { tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
+import { suiteApp } from '../helpers/suite-database';
 
 describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
-  let db: Database;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    db = await testDb.open();
-    ({ app } = await testApp(db));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteApp(testDb);
 
   const sync = (headers: Record<string, string>, payload: unknown) =>
-    app.inject({ method: 'POST', url: '/v1/sync', headers, payload: payload as object });
+    suite.app.inject({ method: 'POST', url: '/v1/sync', headers, payload: payload as object });
 
   async function rowsFor(tenantId: string) {
-    const { rows } = await db.query<{ id: string; type: string; agent: string; body: Annotation; outcome: string | null; label: string | null }>(
+    const { rows } = await suite.db.query<{ id: string; type: string; agent: string; body: Annotation; outcome: string | null; label: string | null }>(
       'SELECT id::text AS id, type, agent, body, outcome, label FROM annotations WHERE tenant_id = $1 ORDER BY seq',
       [tenantId],
     );
@@ -35,7 +23,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   }
 
   it('stores one annotation of each type, with typed columns and the agent from the token', async () => {
-    const agent = await tokenFor(db, 'agent', { name: 'jane@acme' });
+    const agent = await tokenFor(suite.db, 'agent', { name: 'jane@acme' });
     const clientId = randomUUID();
     const annotations = (['preference', 'adoption', 'relevance', 'missing_knowledge'] as const).map((t) => makeAnnotation(t, clientId));
     const res = await sync(agent.headers, { clientId, annotations });
@@ -53,7 +41,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('answers duplicate for a retried annotation and conflict for the same id with other content, writing nothing', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const original = makeAnnotation('relevance', clientId);
     await sync(agent.headers, { clientId, annotations: [original] });
@@ -72,7 +60,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('judges a repeated id within one request against its first occurrence', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const a = makeAnnotation('preference', clientId);
     const res = await sync(agent.headers, { clientId, annotations: [a, a, { ...a, payload: { ...a.payload, verdict: 'tie', strength: undefined } }] });
@@ -82,7 +70,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('rejects a bad annotation with its failing paths without blocking the others', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const good = makeAnnotation('adoption', clientId);
     const noStrength = makeAnnotation('preference', clientId);
@@ -110,7 +98,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('leaves exactly one row per id when the same request is sent twice', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const annotations = makeAnnotations(50, clientId);
     const first = SyncResponse.parse((await sync(agent.headers, { clientId, annotations })).json());
@@ -121,7 +109,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('leaves exactly one row per id when concurrent requests overlap', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const all = makeAnnotations(300, clientId);
     // Five requests over overlapping windows of the same 300 annotations, all in flight at once.
@@ -144,7 +132,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('accepts 500 annotations and refuses 501 with 400 naming the path', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const ok = await sync(agent.headers, { clientId, annotations: makeAnnotations(500, clientId) });
     expect(ok.statusCode).toBe(200);
@@ -155,7 +143,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('answers 400 naming the failing paths for a malformed request', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const cases: [unknown, string[]][] = [
       [{ annotations: [] }, ['clientId', 'annotations']],
       [{ clientId: 'not-a-uuid', annotations: [{}] }, ['clientId']],
@@ -171,21 +159,21 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
       expect(error.paths!.sort()).toEqual(paths.sort());
       for (const p of paths) expect(error.message).toContain(p);
     }
-    const notJson = await app.inject({ method: 'POST', url: '/v1/sync', headers: { ...agent.headers, 'content-type': 'application/json' }, payload: '{"clientId":' });
+    const notJson = await suite.app.inject({ method: 'POST', url: '/v1/sync', headers: { ...agent.headers, 'content-type': 'application/json' }, payload: '{"clientId":' });
     expect(notJson.statusCode).toBe(400);
     expect(ApiError.parse(notJson.json()).error.code).toBe('bad_request');
-    const notJsonType = await app.inject({ method: 'POST', url: '/v1/sync', headers: { ...agent.headers, 'content-type': 'text/plain' }, payload: 'hello' });
+    const notJsonType = await suite.app.inject({ method: 'POST', url: '/v1/sync', headers: { ...agent.headers, 'content-type': 'text/plain' }, payload: 'hello' });
     expect(notJsonType.statusCode).toBe(415);
   });
 
   it('answers 401 without a token, with an unknown token and with a revoked one', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const payload = { clientId, annotations: [makeAnnotation('relevance', clientId)] };
     const none = await sync({}, payload);
     const garbage = await sync({ authorization: 'Bearer aitl_agent_nope' }, payload);
     const forged = await sync({ authorization: `Bearer aitl_agent_${'0'.repeat(64)}` }, payload);
-    await revokeToken(db, agent.id);
+    await revokeToken(suite.db, agent.id);
     const revoked = await sync(agent.headers, payload);
     for (const res of [none, garbage, forged, revoked]) {
       expect(res.statusCode).toBe(401);
@@ -195,8 +183,8 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('answers 403 to operator and admin tokens, and to an agent using another agent\'s clientId', async () => {
-    const operator = await tokenFor(db, 'operator');
-    const admin = await tokenFor(db, 'admin', { tenant: operator.tenantId });
+    const operator = await tokenFor(suite.db, 'operator');
+    const admin = await tokenFor(suite.db, 'admin', { tenant: operator.tenantId });
     const clientId = randomUUID();
     const payload = { clientId, annotations: [makeAnnotation('relevance', clientId)] };
     for (const caller of [operator, admin]) {
@@ -204,8 +192,8 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
       expect(res.statusCode).toBe(403);
       expect(ApiError.parse(res.json()).error.code).toBe('forbidden');
     }
-    const jane = await tokenFor(db, 'agent', { name: 'jane', tenant: operator.tenantId });
-    const mallory = await tokenFor(db, 'agent', { name: 'mallory', tenant: operator.tenantId });
+    const jane = await tokenFor(suite.db, 'agent', { name: 'jane', tenant: operator.tenantId });
+    const mallory = await tokenFor(suite.db, 'agent', { name: 'mallory', tenant: operator.tenantId });
     expect((await sync(jane.headers, payload)).statusCode).toBe(200);
     const stolen = await sync(mallory.headers, { clientId, annotations: [makeAnnotation('preference', clientId)] });
     expect(stolen.statusCode).toBe(403);
@@ -214,8 +202,8 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('keeps tenants apart: the same id in another tenant is its own row and reveals nothing', async () => {
-    const a = await tokenFor(db, 'agent');
-    const b = await tokenFor(db, 'agent');
+    const a = await tokenFor(suite.db, 'agent');
+    const b = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const annotation = makeAnnotation('missing_knowledge', clientId);
     await sync(a.headers, { clientId, annotations: [annotation] });
@@ -228,7 +216,7 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
   });
 
   it('gives ids of other versions than v7 no way in, and accepts upper-case v7 ids as the same id', async () => {
-    const agent = await tokenFor(db, 'agent');
+    const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
     const id = uuidv7();
     const lower = makeAnnotation('relevance', clientId, { id });
