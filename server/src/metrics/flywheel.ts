@@ -2,6 +2,7 @@ import type { ArmKey, MetricsResponse, PeriodMetrics, Rate } from '../../../lib/
 import type { Sql } from '../db/database';
 import { adapterHealthMetrics } from './adapter-health';
 import { bradleyTerry, STRENGTH_WEIGHT } from './bradley-terry';
+import { flywheelRows, type Decision } from './flywheel-pass';
 import { helpfulness, type HelpfulnessJudge } from './helpfulness';
 import { modelHistory } from './model-history';
 
@@ -25,75 +26,18 @@ const rate = (numerator: number, denominator: number): Rate => ({
   denominator,
 });
 
-// The impressions of the window, each with its ISO week (Monday 00:00 UTC). Every query starts here
-// and reaches annotations through their (tenant_id, impression_id) index, so its cost follows the
-// window's impressions, not the tenant's whole history, whatever statistics the planner has (PGlite
-// has no autovacuum; see db/statistics.ts). A statement materializes only the columns it reads:
-// `body->'arms'` detoasts each impression's whole body, which at 25k impressions was most of the
-// cost of the statements that never look at the arms.
-const WEEK = `to_char(date_trunc('week', i.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"00:00:00.000"Z"')`;
-const IN_WINDOW = `i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3`;
-const WINDOW = (columns: string) => `window_impressions AS MATERIALIZED (
-  SELECT i.id, ${WEEK} AS week, ${columns} FROM impressions i WHERE ${IN_WINDOW})`;
-// Per impression of the window (a LATERAL on `w`): the first send (the reply the customer got), the
-// latest preference, each agent's latest label per article. Each is an index lookup per impression;
-// no statement joins two derived tables, which without statistics would be planned as a nested loop
-// over both.
-const FIRST_SEND = `LEFT JOIN LATERAL (
-    SELECT a.outcome, a.body #>> '{payload,slot}' AS slot FROM annotations a
-     WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'adoption'
-     ORDER BY a.created_at, a.seq LIMIT 1) s ON true`;
-const LATEST_PREFERENCE = `LEFT JOIN LATERAL (
-    SELECT a.verdict, a.strength, a.body #>> '{payload,shownOrder,0}' AS "left", (a.body->>'elapsedMs')::bigint AS elapsed FROM annotations a
-     WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'preference'
-     ORDER BY a.created_at DESC, a.seq DESC LIMIT 1) p ON true`;
-const LATEST_LABELS = `CROSS JOIN LATERAL (
-    SELECT DISTINCT ON (a.article_id) a.label FROM annotations a
-     WHERE a.tenant_id = $1 AND a.impression_id = w.id AND a.type = 'relevance'
-     ORDER BY a.article_id, a.created_at DESC, a.seq DESC) l`;
-const ARM = (slot: string) => `(SELECT jsonb_build_object('armId', x->>'armId', 'model', x->>'model', 'promptVersion', x->>'promptVersion')
-                 FROM jsonb_array_elements(w.arms) x WHERE x->>'slot' = ${slot})`;
-
 const armKey = (a: ArmKey) => JSON.stringify([a.armId, a.model, a.promptVersion]);
 
 export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOptions): Promise<MetricsResponse> {
-  const params = [tenantId, opts.from.toISOString(), opts.to.toISOString()];
-
-  // One statement per figure; the window's impressions are re-read per statement from their index.
-  // Counts of the window alone need no LATERAL, so no materialized window either.
-  const impressionsQuery = db.query<{ week: string; n: number }>(`SELECT ${WEEK} AS week, count(*)::int AS n FROM impressions i WHERE ${IN_WINDOW} GROUP BY 1`, params);
-  const armsShownQuery = db.query<{ week: string; armId: string; model: string; promptVersion: string; n: number }>(
-    `SELECT ${WEEK} AS week, arm->>'armId' AS "armId", arm->>'model' AS model, arm->>'promptVersion' AS "promptVersion", count(*)::int AS n
-       FROM impressions i CROSS JOIN LATERAL jsonb_array_elements(i.body->'arms') AS arm WHERE ${IN_WINDOW} GROUP BY 1, 2, 3, 4`,
-    params,
-  );
-  const relevanceQuery = db.query<{ week: string; retriever: string; reranker: string; good: number; labelled: number }>(
-    `WITH ${WINDOW('i.retriever_version, i.reranker_version')}
-     SELECT w.week, w.retriever_version AS retriever, w.reranker_version AS reranker,
-            count(*) FILTER (WHERE l.label IN ('relevant', 'partial'))::int AS good, count(*)::int AS labelled
-       FROM window_impressions w ${LATEST_LABELS}
-      GROUP BY 1, 2, 3`,
-    params,
-  );
-  // The first send and the latest preference of each impression, in one pass: adoption, preference
-  // and their consistency are all read from these groups.
-  const decisionsQuery = db.query<Decision>(
-    `WITH ${WINDOW("i.body->'arms' AS arms")}
-     SELECT w.week, s.outcome, s.slot AS "sentSlot",
-            sent_arm.arm->>'armId' AS "armId", sent_arm.arm->>'model' AS model, sent_arm.arm->>'promptVersion' AS "promptVersion",
-            p.verdict, p.strength, p."left", coalesce(p.elapsed < $4, false) AS fast,
-            CASE WHEN p.verdict IS NOT NULL THEN ${ARM("'A'")} END AS a, CASE WHEN p.verdict IS NOT NULL THEN ${ARM("'B'")} END AS b,
-            count(*)::int AS n
-       FROM window_impressions w ${FIRST_SEND} ${LATEST_PREFERENCE}
-       LEFT JOIN LATERAL (SELECT x AS arm FROM jsonb_array_elements(w.arms) x WHERE x->>'slot' = s.slot) sent_arm ON true
-      WHERE s.outcome IS NOT NULL OR p.verdict IS NOT NULL
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
-    [...params, opts.tooFastMs],
-  );
-
-  const [impressions, armsShown, relevance, decisions] = await Promise.all([impressionsQuery, armsShownQuery, relevanceQuery, decisionsQuery]);
-  const adoptions = decisions.rows.filter((r): r is Decision & { outcome: string } => r.outcome !== null);
-  const preferences = decisions.rows.filter((r): r is Decision & { verdict: string; left: string } => r.verdict !== null);
+  // PGlite runs these one after another; a Postgres pool, side by side.
+  const [{ impressions, armsShown, relevance, decisions }, models, adapterHealth, helpfulnessMetrics] = await Promise.all([
+    flywheelRows(db, tenantId, opts),
+    modelHistory(db, tenantId),
+    adapterHealthMetrics(db, tenantId, opts),
+    helpfulness(db, tenantId, opts.judge, opts),
+  ]);
+  const adoptions = decisions.filter((r): r is Decision & { outcome: string } => r.outcome !== null);
+  const preferences = decisions.filter((r): r is Decision & { verdict: string; left: string } => r.verdict !== null);
   const consistency = new Map<string, { both: number; matching: number }>();
   for (const r of preferences) {
     if ((r.verdict !== 'A' && r.verdict !== 'B') || r.sentSlot === null) continue;
@@ -131,8 +75,8 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
     return a;
   };
 
-  for (const r of impressions.rows) weekOf(r.week).impressions = r.n;
-  for (const r of armsShown.rows) armOf(weekOf(r.week), r).shown += r.n;
+  for (const r of impressions) weekOf(r.week).impressions = r.n;
+  for (const r of armsShown) armOf(weekOf(r.week), r).shown += r.n;
 
   const counts = new Map<string, { asIs: number; light: number }>();
   for (const r of adoptions) {
@@ -152,7 +96,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
     w.adoptionLenient = rate(c.asIs + c.light, w.impressions);
   }
 
-  for (const r of relevance.rows) {
+  for (const r of relevance) {
     const w = weekOf(r.week);
     w.precisionAt8 = rate(w.precisionAt8.numerator + r.good, w.precisionAt8.denominator + r.labelled);
     const byReranker = w.precisionAt8ByReranker.find((x) => x.reranker === r.reranker);
@@ -232,23 +176,7 @@ export async function flywheelMetrics(db: Sql, tenantId: string, opts: MetricsOp
       .sort((x, y) => armKey(x).localeCompare(armKey(y)));
     result.push(period);
   }
-  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models: await modelHistory(db, tenantId), adapterHealth: await adapterHealthMetrics(db, tenantId, opts), helpfulness: await helpfulness(db, tenantId, opts.judge, opts) };
-}
-
-interface Decision {
-  week: string;
-  outcome: string | null;
-  sentSlot: string | null;
-  armId: string | null;
-  model: string | null;
-  promptVersion: string | null;
-  verdict: string | null;
-  strength: string | null;
-  left: string | null;
-  fast: boolean;
-  a: ArmKey | null;
-  b: ArmKey | null;
-  n: number;
+  return { from: opts.from.toISOString(), to: opts.to.toISOString(), tooFastMs: opts.tooFastMs, weeks: result, models, adapterHealth, helpfulness: helpfulnessMetrics };
 }
 
 interface ArmAccumulator {
