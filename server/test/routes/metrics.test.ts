@@ -67,6 +67,9 @@ describe.each(testDatabases())('GET /v1/metrics on $name', (testDb) => {
       preference(i3, 1, 'tie', undefined, ['B', 'A'], 10_000),
       preference(i4, 1, 'both_bad', undefined, ['A', 'B']),
       preference(i5, 1, 'A', 'slight', ['B', 'A'], 20_000),
+      // A missing-knowledge report is read with the impression's other annotations and counts in none of these figures.
+      { ...makeAnnotation('missing_knowledge', clientId), impressionId: i1.id, createdAt: t(i1, 3) },
+      { ...makeAnnotation('missing_knowledge', clientId), impressionId: imps[9]!.id, createdAt: t(imps[9]!, 3) },
     ];
     const results = await storeAnnotations(db, auth, clientId, annotations);
     expect(results.map((r) => r.status).filter((s) => s !== 'stored')).toEqual([]);
