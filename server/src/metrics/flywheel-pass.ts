@@ -84,7 +84,8 @@ interface Row {
   week: string;
   retriever: string | null;
   reranker: string | null;
-  arms: ArmSlot[] | null;
+  /** The impression's `arm_keys`: JSON text of its arms' keys. */
+  arms: string | null;
   outcome: string | null;
   sentSlot: string | null;
   verdict: string | null;
@@ -96,6 +97,7 @@ interface Row {
   labelled: number;
 }
 
+const parseArms = (text: string | null): ArmSlot[] => (text === null ? [] : (JSON.parse(text) as ArmSlot[]));
 const keyOf = (arm: ArmSlot | undefined): ArmKey | null => (arm ? { armId: arm.armId!, model: arm.model!, promptVersion: arm.promptVersion! } : null);
 
 export async function flywheelRows(db: Sql, tenantId: string, window: { from: Date; to: Date; tooFastMs: number }): Promise<FlywheelRows> {
@@ -104,13 +106,13 @@ export async function flywheelRows(db: Sql, tenantId: string, window: { from: Da
   for (const r of rows) {
     const set = Number(r.set);
     if (set === SET.impressions) out.impressions.push({ week: r.week, n: r.n });
-    else if (set === SET.armsShown) for (const arm of r.arms ?? []) out.armsShown.push({ week: r.week, ...keyOf(arm)!, n: r.n });
+    else if (set === SET.armsShown) for (const arm of parseArms(r.arms)) out.armsShown.push({ week: r.week, ...keyOf(arm)!, n: r.n });
     // Impressions no one labelled count in no precision, not even as 0 / 0.
     else if (set === SET.relevance) {
       if (r.labelled > 0) out.relevance.push({ week: r.week, retriever: r.retriever!, reranker: r.reranker!, good: r.good, labelled: r.labelled });
     } else if (set === SET.decisions) {
       if (r.outcome === null && r.verdict === null) continue;
-      const arms = r.arms ?? [];
+      const arms = parseArms(r.arms);
       const sent = r.sentSlot === null ? undefined : arms.find((x) => x.slot === r.sentSlot);
       const decided = r.verdict !== null;
       out.decisions.push({
