@@ -18,6 +18,10 @@ const GENERATIONS = Number(process.env.GENERATIONS ?? 8);
 const TICKETS = Number(process.env.TICKETS ?? 500);
 const SEED = Number(process.env.SEED ?? 11);
 const ONLY = process.env.POLICIES?.split(',');
+// REFIT=mle refits by plain maximum likelihood instead of the paper's weighted MLE (the default, REFIT=wmle).
+const REFIT = process.env.REFIT ?? 'wmle';
+if (REFIT !== 'wmle' && REFIT !== 'mle') throw new Error(`REFIT must be wmle or mle, not ${REFIT}`);
+const PRIOR_WEIGHT = REFIT === 'mle' ? 0 : 1;
 const FAVOURED = 'detailed';
 const INITIAL_SHARE = 0.4;
 
@@ -48,7 +52,7 @@ async function main() {
     for (const policy of POLICIES.filter((p) => !ONLY || ONLY.includes(p.name))) {
       console.log(`\n${policy.name}  ${JSON.stringify(policy.build)}\n${header}`);
       const t = performance.now();
-      policies[policy.name] = await runPolicy(app, db, policy, { generations: GENERATIONS, ticketsPerGeneration: TICKETS, seed: SEED, favoured: FAVOURED, initialShare: INITIAL_SHARE }, (r) => console.log(line(r)));
+      policies[policy.name] = await runPolicy(app, db, policy, { generations: GENERATIONS, ticketsPerGeneration: TICKETS, seed: SEED, favoured: FAVOURED, initialShare: INITIAL_SHARE, priorWeight: PRIOR_WEIGHT }, (r) => console.log(line(r)));
       const p = policies[policy.name]!;
       console.log(`first drift warning: ${p.alarmGeneration === null ? 'none' : `generation ${p.alarmGeneration}`}; final model skew ${pct(p.finalSkew).trim()} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
     }

@@ -36,6 +36,11 @@ export interface SimulationOptions {
   favoured: Style;
   /** The favoured style's share in generation 0's model (humans write each style a third of the time). */
   initialShare: number;
+  /**
+   * How the model is refit on each batch: 1 (the default) weights every target by its likelihood under
+   * the current model, the paper's WMLE; 0 is plain maximum likelihood, closer to a real SFT trainer.
+   */
+  priorWeight?: number;
 }
 
 export interface GenerationRow {
@@ -128,14 +133,18 @@ export async function runPolicy(app: FastifyInstance, db: Database, policy: Poli
     const started = await app.inject({ method: 'POST', url: '/v1/batches', headers, payload: { ...policy.build, seed: `bias-${opts.seed}` } });
     if (started.statusCode !== 202) throw new Error(`POST /v1/batches answered ${started.statusCode}: ${started.body}`);
     const number = (started.json() as BatchDetail).batch.number;
+    // The build runs in this process, so the server's load shedding may answer 503 while it does (or while
+    // the machine is busy): ask again.
+    const get = async (url: string) => {
+      for (;;) {
+        const res = await app.inject({ method: 'GET', url, headers });
+        if (res.statusCode !== 503) return res;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
     let detail: BatchDetail;
     for (;;) {
-      const res = await app.inject({ method: 'GET', url: `/v1/batches/${number}`, headers });
-      // The build runs in this process, so the server's load shedding may answer 503 while it does: ask again.
-      if (res.statusCode === 503) {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
+      const res = await get(`/v1/batches/${number}`);
       if (res.statusCode !== 200) throw new Error(`GET /v1/batches/${number} answered ${res.statusCode}: ${res.body}`);
       detail = res.json() as BatchDetail;
       if (detail.batch.status === 'complete') break;
@@ -143,12 +152,14 @@ export async function runPolicy(app: FastifyInstance, db: Database, policy: Poli
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const manifest = detail.manifest!;
-    const sft = (await app.inject({ method: 'GET', url: `/v1/batches/${number}/files/sft.jsonl`, headers })).body;
+    const file = await get(`/v1/batches/${number}/files/sft.jsonl`);
+    if (file.statusCode !== 200) throw new Error(`GET /v1/batches/${number}/files/sft.jsonl answered ${file.statusCode}: ${file.body}`);
+    const sft = file.body;
     const targets = sft
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => (JSON.parse(l) as { messages: { content: string }[] }).messages.at(-1)!.content);
-    model = refitStyles(model, targets);
+    model = refitStyles(model, targets, opts.priorWeight ?? 1);
     const row: GenerationRow = {
       generation: g,
       batch: number,

@@ -17,6 +17,10 @@ const SEEDS = (process.env.SEEDS ?? '1,2,3,4,5,6,7,8,11,12').split(',').map(Numb
 const GENERATIONS = Number(process.env.GENERATIONS ?? 8);
 const TICKETS = Number(process.env.TICKETS ?? 500);
 const ONLY = process.env.POLICIES?.split(',');
+// REFIT=mle refits by plain maximum likelihood instead of the paper's weighted MLE (the default, REFIT=wmle).
+const REFIT = process.env.REFIT ?? 'wmle';
+if (REFIT !== 'wmle' && REFIT !== 'mle') throw new Error(`REFIT must be wmle or mle, not ${REFIT}`);
+const PRIOR_WEIGHT = REFIT === 'mle' ? 0 : 1;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main() {
@@ -32,7 +36,7 @@ async function main() {
       const cells: string[] = [];
       seeds[seed] = {};
       for (const policy of policies) {
-        const res = await runPolicy(app, db, policy, { generations: GENERATIONS, ticketsPerGeneration: TICKETS, seed, favoured: 'detailed', initialShare: 0.4 });
+        const res = await runPolicy(app, db, policy, { generations: GENERATIONS, ticketsPerGeneration: TICKETS, seed, favoured: 'detailed', initialShare: 0.4, priorWeight: PRIOR_WEIGHT });
         const warnings = res.rows.flatMap((r) => r.warnings.map((w) => `g${r.generation}: ${w}`));
         seeds[seed]![policy.name] = { alarmGeneration: res.alarmGeneration, finalSkew: res.finalSkew, warnings };
         cells.push(`${res.alarmGeneration === null ? '-' : `g${res.alarmGeneration}`} / ${pct(res.finalSkew)}`.padStart(22));
