@@ -10,6 +10,7 @@ import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
 import { lockGapNumbering, numberGaps } from '../gaps/numbering';
 import { insertStatement, type AcceptedRow } from './insert-statement';
+import { plainAnnotation } from './plain-annotation';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
@@ -54,7 +55,9 @@ export async function storeAnnotations(
   items.forEach((item, index) => {
     const rawId = (item as { id?: unknown } | null)?.id;
     const id = typeof rawId === 'string' && rawId.length <= 64 ? rawId : null;
-    const parsed = Annotation.safeParse(item);
+    // Most items are valid and of the shapes the quick check knows; zod judges (and explains) the rest.
+    const quick = plainAnnotation(item);
+    const parsed = quick ? ({ success: true, data: quick } as const) : Annotation.safeParse(item);
     if (!parsed.success) {
       results[index] = { index, id, status: 'rejected', error: { message: describeIssues(parsed.error), paths: issuePaths(parsed.error) } };
       return;
