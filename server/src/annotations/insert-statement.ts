@@ -49,7 +49,13 @@ const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, id, type, s
 /**
  * One multi-row INSERT with a parameter per value, the shape Postgres ingests fastest: each value
  * arrives typed by its column, where one JSON parameter (jsonb_to_recordset) made the database
- * parse every annotation twice. Returns the ids it stored (`ON CONFLICT DO NOTHING` skips the rest).
+ * parse every annotation twice.
+ *
+ * With `skipExisting`, `ON CONFLICT DO NOTHING` skips the ids already stored and the statement
+ * returns the ids it stored. Without it, the statement is the plain INSERT, which costs Postgres
+ * less (no speculative insertion, no rows sent back): it stores every row or fails on the first
+ * existing id (`unique_violation` on the primary key), waiting, like ON CONFLICT, for a
+ * transaction that is writing the same id to end. Its rows are all stored when it succeeds.
  *
  * With `numberGaps`, the rows are missing-knowledge reports and the same statement gives each one it
  * stored the tenant's next gap number in `seq` order, continuing from the highest number (the
@@ -57,7 +63,7 @@ const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, id, type, s
  * stored before gaps were numbered) it numbers nothing and says so (`numbered: false`), and the
  * caller numbers the tenant's reports in full.
  */
-export function insertStatement(auth: Auth, rows: AcceptedRow[], options: { numberGaps?: boolean } = {}) {
+export function insertStatement(auth: Auth, rows: AcceptedRow[], options: { skipExisting: boolean; numberGaps?: boolean }) {
   const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
   for (const { annotation: a, hash, json } of rows) {
     const t = typedColumns(a);
@@ -66,8 +72,8 @@ export function insertStatement(auth: Auth, rows: AcceptedRow[], options: { numb
       t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
     );
   }
-  const insert = `${INSERT} VALUES ${tuples(rows.length)} ON CONFLICT (tenant_id, id) DO NOTHING`;
-  if (!options.numberGaps) return { text: `${insert} RETURNING id::text AS id`, values };
+  const insert = `${INSERT} VALUES ${tuples(rows.length)}${options.skipExisting ? ' ON CONFLICT (tenant_id, id) DO NOTHING' : ''}`;
+  if (!options.numberGaps) return { text: options.skipExisting ? `${insert} RETURNING id::text AS id` : insert, values };
   return {
     text: `WITH stored AS (${insert} RETURNING id, seq),
                last AS (SELECT max(number) AS number FROM knowledge_gaps WHERE tenant_id = $1),

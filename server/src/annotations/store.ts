@@ -10,6 +10,7 @@ import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
 import { lockGapNumbering, numberGaps } from '../gaps/numbering';
 import { insertStatement, type AcceptedRow } from './insert-statement';
+import { plainAnnotation } from './plain-annotation';
 
 /** The same annotation always hashes the same, whatever the key order it arrived in. */
 export function contentHash(annotation: Annotation): string {
@@ -36,8 +37,9 @@ export class ClientOwnershipError extends Error {}
  * - `duplicate`: a row with this id and the same content exists (a retry; nothing written);
  * - `conflict`: a row with this id but different content exists (nothing written);
  * - `rejected`: invalid, with the failing field paths.
- * Concurrent requests with overlapping ids are safe: `ON CONFLICT DO NOTHING` waits for the other
- * transaction and then reports the row as existing, so each id is written exactly once.
+ * Concurrent requests with overlapping ids are safe: an INSERT of an id that another transaction is
+ * writing waits for it to end, and then finds the row existing (the plain INSERT fails and the write
+ * is redone with `ON CONFLICT DO NOTHING`, which skips it), so each id is written exactly once.
  */
 export async function storeAnnotations(
   db: Database,
@@ -53,7 +55,9 @@ export async function storeAnnotations(
   items.forEach((item, index) => {
     const rawId = (item as { id?: unknown } | null)?.id;
     const id = typeof rawId === 'string' && rawId.length <= 64 ? rawId : null;
-    const parsed = Annotation.safeParse(item);
+    // Most items are valid and of the shapes the quick check knows; zod judges (and explains) the rest.
+    const quick = plainAnnotation(item);
+    const parsed = quick ? ({ success: true, data: quick } as const) : Annotation.safeParse(item);
     if (!parsed.success) {
       results[index] = { index, id, status: 'rejected', error: { message: describeIssues(parsed.error), paths: issuePaths(parsed.error) } };
       return;
@@ -83,48 +87,21 @@ export async function storeAnnotations(
   // aborts one, a 5xx, and its client retries.)
   const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
   const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
-  // Every statement is issued at once and the COMMIT follows them in one pipeline: no round trip
-  // between them, so the gap lock is held only while Postgres runs the reports' statement and the
-  // commit, not while this process gets round to sending the next one.
-  const written = await db.transaction(
-    async (tx) => {
-      // The first agent to sync from an install owns its clientId; another agent using it is refused
-      // (the statements behind it are rolled back with it).
-      const owner = tx.query(
-        `INSERT INTO clients (tenant_id, id, agent) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant_id, id) DO UPDATE SET last_seen_at = now() WHERE clients.agent = EXCLUDED.agent
-         RETURNING agent`,
-        [auth.tenantId, clientId, auth.name],
-      );
-      const statements: Promise<{ id: string; numbered?: boolean }[]>[] = [];
-      if (others.length > 0) {
-        const { text, values } = insertStatement(auth, others);
-        statements.push(tx.query<{ id: string }>(text, values).then((r) => r.rows));
-      }
-      let reportsStored: Promise<{ id: string; numbered: boolean }[]> | null = null;
-      if (reports.length > 0) {
-        // Its failure is the transaction's: the statements behind it fail too, and so does the commit.
-        lockGapNumbering(tx, auth.tenantId).catch(() => {});
-        const { text, values } = insertStatement(auth, reports, { numberGaps: true });
-        reportsStored = tx.query<{ id: string; numbered: boolean }>(text, values).then((r) => r.rows);
-        statements.push(reportsStored);
-      }
-      // Not awaited here, or the COMMIT would wait for them instead of following them on the wire;
-      // the transaction resolves only once they all succeeded and committed.
-      const all = Promise.all(statements);
-      all.catch(() => {}); // seen by the caller, or moot when the ownership check below throws
-      if ((await owner).rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
-      return { statements: all, reportsStored };
-    },
-    { pipelined: true },
-  );
-  const inserted = (await written.statements).flat();
+  // Most syncs bring only new ids, and the plain INSERT stores them for less than one that skips
+  // existing ids: try it first. An id already stored fails it, and the whole transaction (nothing
+  // of it is kept) is written again skipping existing ids, which are then told apart below.
+  let written: Written;
+  try {
+    written = await writeRows(db, auth, clientId, others, reports, { skipExisting: false });
+  } catch (error) {
+    if (!isExistingAnnotationId(error)) throw error;
+    written = await writeRows(db, auth, clientId, others, reports, { skipExisting: true });
+  }
+  const { storedIds, reportRows } = written;
   // The tenant's first reports (or reports from before gaps were numbered) were stored without a
   // number: number them all, in seq order, as a reader of the queue would.
-  const reportRows = written.reportsStored ? await written.reportsStored : [];
   if (reportRows.length > 0 && !reportRows[0]!.numbered) await db.transaction((tx) => numberGaps(tx, auth.tenantId));
 
-  const storedIds = new Set(inserted.map((r) => r.id));
   const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
   const existingHashes = new Map<string, string>();
   if (existing.length > 0) {
@@ -154,4 +131,70 @@ export async function storeAnnotations(
       : { index, id, status: 'conflict', error: { message: 'the same id appears earlier in this request with different content', paths: ['id'] } };
   }
   return results;
+}
+
+/** A unique violation on the annotations' primary key: an id of the request is already stored. */
+function isExistingAnnotationId(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === 'annotations_pkey';
+}
+
+interface Written {
+  /** Lower-cased ids of the rows this request stored. */
+  storedIds: Set<string>;
+  /** The reports' statement's rows, when the request had reports. */
+  reportRows: { id: string; numbered: boolean }[];
+}
+
+/**
+ * One transaction that claims the clientId and stores the rows; it resolves only after the commit.
+ * Without `skipExisting` it fails (and keeps nothing) when an id is already stored.
+ */
+async function writeRows(
+  db: Database,
+  auth: Auth,
+  clientId: string,
+  others: AcceptedRow[],
+  reports: AcceptedRow[],
+  { skipExisting }: { skipExisting: boolean },
+): Promise<Written> {
+  // Every statement is issued at once and the COMMIT follows them in one pipeline: no round trip
+  // between them, so the gap lock is held only while Postgres runs the reports' statement and the
+  // commit, not while this process gets round to sending the next one.
+  const written = await db.transaction(
+    async (tx) => {
+      // The first agent to sync from an install owns its clientId; another agent using it is refused
+      // (the statements behind it are rolled back with it).
+      const owner = tx.query(
+        `INSERT INTO clients (tenant_id, id, agent) VALUES ($1, $2, $3)
+         ON CONFLICT (tenant_id, id) DO UPDATE SET last_seen_at = now() WHERE clients.agent = EXCLUDED.agent
+         RETURNING agent`,
+        [auth.tenantId, clientId, auth.name],
+      );
+      const statements: Promise<{ id: string; numbered?: boolean }[]>[] = [];
+      if (others.length > 0) {
+        const { text, values } = insertStatement(auth, others, { skipExisting });
+        const othersStored = tx.query<{ id: string }>(text, values);
+        // The plain INSERT returns nothing: when it succeeds, it stored every row.
+        statements.push(skipExisting ? othersStored.then((r) => r.rows) : othersStored.then(() => others.map((r) => ({ id: r.annotation.id.toLowerCase() }))));
+      }
+      let reportsStored: Promise<{ id: string; numbered: boolean }[]> | null = null;
+      if (reports.length > 0) {
+        // Its failure is the transaction's: the statements behind it fail too, and so does the commit.
+        lockGapNumbering(tx, auth.tenantId).catch(() => {});
+        const { text, values } = insertStatement(auth, reports, { skipExisting, numberGaps: true });
+        reportsStored = tx.query<{ id: string; numbered: boolean }>(text, values).then((r) => r.rows);
+        statements.push(reportsStored);
+      }
+      // Not awaited here, or the COMMIT would wait for them instead of following them on the wire;
+      // the transaction resolves only once they all succeeded and committed.
+      const all = Promise.all(statements);
+      all.catch(() => {}); // seen by the caller, or moot when the ownership check below throws
+      if ((await owner).rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
+      return { statements: all, reportsStored };
+    },
+    { pipelined: true },
+  );
+  const inserted = (await written.statements).flat();
+  return { storedIds: new Set(inserted.map((r) => r.id)), reportRows: written.reportsStored ? await written.reportsStored : [] };
 }

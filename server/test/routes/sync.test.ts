@@ -131,6 +131,45 @@ describe.each(testDatabases())('POST /v1/sync on $name', (testDb) => {
     expect(new Set(rows.map((r) => r.id)).size).toBe(300);
   });
 
+  it('stores the new ids of a request that also carries stored ones, each judged duplicate or conflict', async () => {
+    const agent = await tokenFor(suite.db, 'agent');
+    const clientId = randomUUID();
+    const [kept, changed, ...rest] = makeAnnotations(40, clientId);
+    await sync(agent.headers, { clientId, annotations: [kept, changed] });
+    const edited = { ...changed!, elapsedMs: (changed!.elapsedMs ?? 0) + 1 };
+    // The stored ids sit in the middle and at the end, behind rows the first attempt already wrote.
+    const annotations = [...rest.slice(0, 20), kept!, ...rest.slice(20), edited];
+    const { results } = SyncResponse.parse((await sync(agent.headers, { clientId, annotations })).json());
+    expect(results.map((r) => r.status)).toEqual([...Array(20).fill('stored'), 'duplicate', ...Array(18).fill('stored'), 'conflict']);
+    const rows = await rowsFor(agent.tenantId);
+    expect(rows.map((r) => r.id).sort()).toEqual([kept!, changed!, ...rest].map((a) => a.id).sort());
+    expect(rows.find((r) => r.id === changed!.id)!.body).toEqual(changed);
+  });
+
+  it('stores each id once when concurrent requests send it with different content, and calls the others conflicts', async () => {
+    const agent = await tokenFor(suite.db, 'agent');
+    const clientId = randomUUID();
+    const base = makeAnnotations(200, clientId);
+    // Four versions of the same 200 ids, all in flight at once: one version of each id wins.
+    const versions = [0, 1, 2, 3].map((v) => base.map((a) => ({ ...a, elapsedMs: v })));
+    const responses = await Promise.all(versions.map((annotations) => sync(agent.headers, { clientId, annotations })));
+    const winners = new Map<string, number>();
+    responses.forEach((res, v) => {
+      expect(res.statusCode).toBe(200);
+      for (const r of SyncResponse.parse(res.json()).results) {
+        expect(['stored', 'conflict']).toContain(r.status);
+        if (r.status === 'stored') {
+          expect(winners.has(r.id!)).toBe(false);
+          winners.set(r.id!, v);
+        }
+      }
+    });
+    expect(winners.size).toBe(200);
+    const rows = await rowsFor(agent.tenantId);
+    expect(rows).toHaveLength(200);
+    for (const row of rows) expect(row.body.elapsedMs).toBe(winners.get(row.id));
+  });
+
   it('accepts 500 annotations and refuses 501 with 400 naming the path', async () => {
     const agent = await tokenFor(suite.db, 'agent');
     const clientId = randomUUID();
