@@ -44,8 +44,9 @@ export type ConcurrencyCap = preValidationAsyncHookHandler & CapState;
  * queue: its token lookup and body count against it. And it is checked again when a slot passes to
  * a request, not only by its timer: a timer fires late when the event loop is busy (PGlite's
  * statements run on it), and a slot freed in the same turn would otherwise go to a request that
- * has already waited past its time. So no request starts its work more than `maxWaitMs` after it
- * arrived, and an answered request takes at most that plus its service time.
+ * has already waited past its time. So a request that had to queue starts its work at most
+ * `maxWaitMs` after it arrived (one that finds a free slot starts at once), and is answered within
+ * that plus its service time.
  */
 export function concurrencyCap(options: ConcurrencyCapOptions): ConcurrencyCap {
   let inFlight = 0;
