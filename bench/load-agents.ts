@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { SuggestionRequest } from '../lib/contract';
 import { createToken } from '../server/src/auth/tokens';
@@ -57,6 +58,8 @@ export interface LoadRun {
   suggestions: { answered: number; perSecond: number; p50: number; p95: number; p99: number; shedShare: number; failed: number; waitP95: number };
   sync: { answered: number; p99: number; shedShare: number };
   annotations: { sent: number; rows: number; storedTwice: number; unacknowledged: number };
+  /** The bench process's own event-loop delay during the run, ms. */
+  clientLagMs: { p99: number; max: number };
 }
 
 /** Opens a database for one run with the knowledge base and one token per agent. */
@@ -109,6 +112,10 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
     for (const id of warm.duplicates) tally.duplicates.add(id);
     tally.notAcknowledged += warm.notAcknowledged;
   }
+  // The bench's own event loop shares the machine with the server: a late client inflates what it
+  // measures (a request it was slow to send, or whose answer it was slow to read), so it says how late it ran.
+  const clientLag = monitorEventLoopDelay({ resolution: 10 });
+  clientLag.enable();
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
   let rows: number;
@@ -118,6 +125,7 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
     );
   } finally {
     await server.stop();
+    clientLag.disable();
   }
   const elapsed = (Math.max(Date.now(), deadline) - started) / 1000;
   if (process.env.BENCH_CLIENT_LOG) writeFileSync(process.env.BENCH_CLIENT_LOG, tally.timeline.map((t) => JSON.stringify(t)).join('\n'));
@@ -145,11 +153,13 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
     },
     sync: { answered: syncAnswered.length, p99: percentile(syncAnswered, 99), shedShare: syncShed.length / Math.max(1, syncShed.length + syncAnswered.length) },
     annotations: { sent: tally.sent.size, rows, storedTwice, unacknowledged },
+    clientLagMs: { p99: clientLag.percentile(99) / 1e6, max: clientLag.max / 1e6 },
   };
   const s = run.suggestions;
   console.log(`\n${agents} agents, ${SECONDS} s, ${run.db}, ${setup.articles} articles, think ${THINK_MS.join('-')} ms, ${Math.round(PAIRWISE * 100)}% pairwise`);
   console.log(`  POST /v1/suggestions  answered ${s.answered} (${s.perSecond.toFixed(1)}/s)  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  shed ${(s.shedShare * 100).toFixed(1)}%  failed ${s.failed}  ticket wait incl. retries p95 ${ms(s.waitP95)}`);
   console.log(`  POST /v1/sync         answered ${run.sync.answered}  p99 ${ms(run.sync.p99)}  shed ${(run.sync.shedShare * 100).toFixed(1)}%  failed ${tally.failed.get('/v1/sync') ?? 0}`);
+  console.log(`  the bench's own event loop: delay p99 ${ms(run.clientLagMs.p99)}, max ${ms(run.clientLagMs.max)} (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   const exact = rows === tally.sent.size && storedTwice === 0 && unacknowledged === 0;
   console.log(`  annotations sent ${tally.sent.size}, rows in the database ${rows}, stored twice ${storedTwice}, unacknowledged ${unacknowledged}: ${exact ? 'each acknowledged exactly once' : 'MISMATCH'}`);
   if (!exact) process.exitCode = 1;

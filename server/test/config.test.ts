@@ -40,7 +40,12 @@ describe('enrolment configuration', () => {
 describe('load shedding and shared rate limits', () => {
   it('defaults to the documented caps, per-process rate limits, and reads overrides', () => {
     const defaults = loadConfig({});
-    expect(defaults.load).toEqual(LOAD_DEFAULTS);
+    // PGlite with the embedded extractive arms: one suggestion at a time (nothing to overlap).
+    expect(defaults.load).toEqual({ ...LOAD_DEFAULTS, suggestionsConcurrency: 1 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/aitl' }).load).toEqual(LOAD_DEFAULTS);
+    const llmArm = JSON.stringify({ arms: [{ id: 'gpt', provider: 'openai', baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3', promptVersion: 'support-reply-1' }] });
+    expect(loadConfig({ AITL_ARMS: llmArm }).load.suggestionsConcurrency).toBe(LOAD_DEFAULTS.suggestionsConcurrency);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/aitl', AITL_SUGGESTIONS_CONCURRENCY: '1' }).load.suggestionsConcurrency).toBe(1);
     expect(defaults.rateLimitRedisUrl).toBeUndefined();
     const set = loadConfig({ AITL_SUGGESTIONS_CONCURRENCY: '8', AITL_QUEUE_WAIT_MS: '0', AITL_MAX_HEAP_MB: '256', AITL_RATE_LIMIT_REDIS_URL: 'redis://10.0.0.5:6379' });
     expect(set.load).toMatchObject({ suggestionsConcurrency: 8, syncConcurrency: LOAD_DEFAULTS.syncConcurrency, queueWaitMs: 0, maxHeapUsedBytes: 256 * 1024 * 1024 });

@@ -39,10 +39,18 @@ export type ConcurrencyCap = preValidationAsyncHookHandler & CapState;
  * current pace (queue length × observed service time, counting those still on their way to the
  * slot) is shed at once, before its token lookup or body, rather than after waiting. The slot is
  * freed when the response closes, sent or aborted.
+ *
+ * The wait is counted from the request's arrival (the early hook), not from when it reached the
+ * queue: its token lookup and body count against it. And it is checked again when a slot passes to
+ * a request, not only by its timer: a timer fires late when the event loop is busy (PGlite's
+ * statements run on it), and a slot freed in the same turn would otherwise go to a request that
+ * has already waited past its time. So a request that had to queue starts its work at most
+ * `maxWaitMs` after it arrived (one that finds a free slot starts at once), and is answered within
+ * that plus its service time.
  */
 export function concurrencyCap(options: ConcurrencyCapOptions): ConcurrencyCap {
   let inFlight = 0;
-  const queue: { admit(): void; timer: NodeJS.Timeout }[] = [];
+  const queue: { admit(): void; shed(): void; arrivedAt: number; timer: NodeJS.Timeout }[] = [];
   /**
    * Requests let through the early check and not yet at the slot (their token is being checked
    * or their body read): a burst that arrives in one turn of the loop would otherwise all pass
@@ -64,13 +72,21 @@ export function concurrencyCap(options: ConcurrencyCapOptions): ConcurrencyCap {
     new HttpError(503, 'unavailable', `the server is busy with other ${options.route} requests; nothing was stored, retry in ${options.retryAfterSeconds} s`, undefined, options.retryAfterSeconds);
 
   const release = () => {
-    const next = queue.shift();
-    if (next) {
+    for (let next = queue.shift(); next; next = queue.shift()) {
       clearTimeout(next.timer);
+      // Past its wait (its timer is due but has not run yet): shed, and offer the slot to the one behind it.
+      if (performance.now() - next.arrivedAt > options.maxWaitMs) {
+        next.shed();
+        continue;
+      }
       next.admit(); // the slot passes straight to the next in line
-    } else inFlight--;
+      return;
+    }
+    inFlight--;
   };
 
+  /** When each request passed the early check: its wait runs from there. */
+  const arrivals = new WeakMap<FastifyRequest, number>();
   /** Requests counted in `arriving`, until they reach the slot or their response closes. */
   const arrived = new WeakSet<FastifyRequest>();
   const reachSlot = (request: FastifyRequest) => {
@@ -79,6 +95,7 @@ export function concurrencyCap(options: ConcurrencyCapOptions): ConcurrencyCap {
 
   const hook = async (request: FastifyRequest, reply: FastifyReply) => {
     reachSlot(request);
+    const arrivedAt = arrivals.get(request) ?? performance.now();
     // Registered first, so a caller who gives up while queued leaves the queue too.
     let state: 'waiting' | 'holding' | 'closed' = 'waiting';
     let leaveQueue = () => {};
@@ -99,18 +116,22 @@ export function concurrencyCap(options: ConcurrencyCapOptions): ConcurrencyCap {
       return;
     }
     // Only those already in line are ahead of it here; those still arriving come after.
-    if (queue.length >= options.concurrency * QUEUE_PER_SLOT || options.maxWaitMs === 0 || hopeless(inFlight + queue.length)) throw shed();
+    // What is left of its wait once its token was looked up and its body read.
+    const waitLeft = options.maxWaitMs - (performance.now() - arrivedAt);
+    if (queue.length >= options.concurrency * QUEUE_PER_SLOT || waitLeft <= 0 || hopeless(inFlight + queue.length)) throw shed();
     await new Promise<void>((resolve, reject) => {
       const entry = {
+        arrivedAt,
         admit: () => {
           if (state === 'waiting') state = 'holding';
           heldSince = performance.now();
           resolve();
         },
+        shed: () => reject(shed()),
         timer: setTimeout(() => {
           queue.splice(queue.indexOf(entry), 1);
           reject(shed());
-        }, options.maxWaitMs),
+        }, waitLeft),
       };
       leaveQueue = () => {
         clearTimeout(entry.timer);
@@ -125,6 +146,7 @@ export function concurrencyCap(options: ConcurrencyCapOptions): ConcurrencyCap {
     if (hopeless(inFlight + queue.length + arriving)) throw shed();
     arriving++;
     arrived.add(request);
+    arrivals.set(request, performance.now());
     // Refused on the way (a bad token, a bad body) or abandoned: it never reaches the slot.
     reply.raw.once('close', () => reachSlot(request));
   };

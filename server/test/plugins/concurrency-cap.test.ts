@@ -186,3 +186,72 @@ describe('concurrency cap, counting those still on their way', () => {
     }
   });
 });
+
+describe('concurrency cap, the wait counted from arrival', () => {
+  /** Busy-waits: the event loop gets no turn, as while PGlite runs a statement. */
+  const blockLoop = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until);
+  };
+
+  it('sheds a request whose token lookup took its whole wait, rather than queue it for another wait', async () => {
+    const cap = concurrencyCap({ concurrency: 1, maxWaitMs: 100, retryAfterSeconds: 3, route: 'test' });
+    let openGate = () => {};
+    let gate: Promise<void> = Promise.resolve();
+    const app: FastifyInstance = Fastify();
+    registerErrorHandling(app);
+    let started = 0;
+    let release = () => {};
+    app.post('/work', { onRequest: [cap.early, async () => gate], preValidation: cap }, async () => {
+      started++;
+      await new Promise<void>((resolve) => (release = resolve));
+      return { ok: true };
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/work`;
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(check()).toBe(true);
+    };
+    try {
+      const busy = fetch(url, { method: 'POST' });
+      await until(() => started === 1);
+      gate = new Promise<void>((resolve) => (openGate = resolve));
+      let answered = false;
+      const late = fetch(url, { method: 'POST' }).finally(() => (answered = true));
+      await until(() => cap.arriving === 1);
+      await new Promise((r) => setTimeout(r, 150)); // its "token lookup" outlasts the 100 ms wait
+      openGate();
+      // Counted from the queue, it would wait up to 100 ms more, and the slot freed now would be its.
+      await until(() => answered || cap.waiting === 1);
+      release();
+      expect((await late).status).toBe(503);
+      expect(started).toBe(1); // it did no work
+      expect((await busy).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('passes a freed slot over a queued request already past its wait, even before its timer has run', async () => {
+    const s = await cappedServer(1, 100);
+    app2 = s.app;
+    const busy = s.post();
+    await s.until(() => s.started() === 1);
+    const queued = s.post();
+    await s.until(() => s.cap.waiting === 1);
+    // The slot's holder keeps the event loop 150 ms (a long statement) and then frees the slot:
+    // the queued request's timer has not had a turn to run, but its wait is over.
+    s.gates.shift()!();
+    blockLoop(150);
+    expect((await busy).status).toBe(200);
+    expect((await queued).status).toBe(503);
+    expect(s.started()).toBe(1);
+    await s.until(() => s.cap.inFlight === 0 && s.cap.waiting === 0);
+  });
+  let app2: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app2?.close();
+    app2 = undefined;
+  });
+});
