@@ -5,13 +5,14 @@ import { SyncResponse } from '../../../lib/contract';
 import { makeAnnotation } from '../helpers/annotations';
 import { POSTGRES_URL, createPostgresDatabase } from '../helpers/databases';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const TOKEN_LINE = /^aitl_(agent|operator|admin)_[0-9a-f]{64}$/;
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 
 async function syncOne(url: string, token: string) {
   const clientId = randomUUID();
-  const res = await fetch(`${url}/v1/sync`, {
+  const res = await fetchRetryingShed(`${url}/v1/sync`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ clientId, annotations: [makeAnnotation('relevance', clientId)] }),
@@ -106,7 +107,7 @@ describe('aitl CLI on Postgres', () => {
       const server = await startServerProcess(env);
       try {
         expect(await syncOne(server.url, token)).toBe(200);
-        const health = await (await fetch(`${server.url}/healthz`)).json();
+        const health = await (await fetchRetryingShed(`${server.url}/healthz`)).json();
         expect(health).toMatchObject({ ok: true, db: 'postgres' });
       } finally {
         await server.stop();
