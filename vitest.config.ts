@@ -9,6 +9,8 @@ export default defineConfig({
           name: 'server',
           include: ['server/test/**/*.test.ts', 'datasets/**/*.test.ts'],
           environment: 'node',
+          // Bundles the aitl CLI once for the tests that start it as a process.
+          globalSetup: ['server/test/helpers/cli-bundle.ts'],
           // Each file opens its own database (PGlite in memory, or a fresh Postgres database).
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncResponse } from '../../../lib/contract';
 import { makeAnnotation } from '../helpers/annotations';
 import { POSTGRES_URL, createPostgresDatabase } from '../helpers/databases';
-import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { AITL_BIN, runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
 import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const TOKEN_LINE = /^aitl_(agent|operator|admin)_[0-9a-f]{64}$/;
@@ -74,8 +74,8 @@ describe('aitl CLI on the embedded database', () => {
     expect(second.stderr).toContain(`is in use by another aitl process (pid ${server.child.pid})`);
   });
 
-  it('prints the contract as JSON Schema', async () => {
-    const out = await runCli(['schema']);
+  it('prints the contract as JSON Schema (bin/aitl.mjs itself, through tsx)', async () => {
+    const out = await runCli(['schema'], {}, AITL_BIN);
     const schema = JSON.parse(out.stdout);
     expect(Object.keys(schema.$defs)).toEqual(expect.arrayContaining(['Annotation', 'Impression', 'SyncRequest', 'SyncResponse', 'TicketContext']));
   });

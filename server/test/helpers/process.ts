@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 export const AITL_BIN = fileURLToPath(new URL('../../../bin/aitl.mjs', import.meta.url));
 
+/**
+ * What a test's `aitl` runs: the CLI the server tests' global setup bundled for this run
+ * (helpers/cli-bundle.ts, which sets AITL_TEST_CLI), else bin/aitl.mjs (the browser tests).
+ */
+function cliEntry(): string {
+  return process.env.AITL_TEST_CLI || AITL_BIN;
+}
+
 /** The environment for a child aitl: the given variables, and no DATABASE_URL unless given. */
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const { DATABASE_URL: _omit, ...rest } = process.env;
@@ -17,9 +25,10 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'aitl-test-'));
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `aitl <args>`; `bin` runs that entry instead (bin/aitl.mjs itself: AITL_BIN). */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, bin = cliEntry()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AITL_BIN, ...args], { env: childEnv(env) });
+    const child = spawn(process.execPath, [bin, ...args], { env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -41,7 +50,7 @@ export interface ServerProcess {
 /** Starts `aitl serve` on a free port and resolves once it is listening. */
 export function startServerProcess(env: Record<string, string | undefined>, args: string[] = []): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AITL_BIN, 'serve', ...args], { env: childEnv({ PORT: '0', ...env }) });
+    const child = spawn(process.execPath, [cliEntry(), 'serve', ...args], { env: childEnv({ PORT: '0', ...env }) });
     let output = '';
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const onData = (d: Buffer) => {
