@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
-          include: ['server/test/**/*.test.ts', 'datasets/**/*.test.ts'],
+          include: ['server/test/**/*.test.ts'],
           environment: 'node',
           // Bundles the aitl CLI once for the tests that start it as a process.
           globalSetup: ['server/test/helpers/cli-bundle.ts'],
