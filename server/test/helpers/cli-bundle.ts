@@ -21,11 +21,12 @@ const ownMetaUrl: Plugin = {
 };
 
 /**
- * Vitest global setup of the server tests: bundles the `aitl` CLI (server/src/cli, packages left
- * to node_modules) into one file for the run. bin/aitl.mjs loads some 200 TypeScript files through
- * tsx's loader in every process it starts, and the tests start about a hundred; a process of the
- * bundle spends about 40% less CPU (cli/gap-clusters + cli/enrollment: 73 s of CPU before, 41 s). bin/aitl.mjs itself still runs in cli/cli.test.ts.
- * AITL_TEST_BIN=1 makes every test spawn bin/aitl.mjs instead.
+ * Global setup of the server tests (vitest) and the browser tests (Playwright): bundles the `aitl`
+ * CLI (server/src/cli, packages left to node_modules) into one file for the run. bin/aitl.mjs
+ * loads some 200 TypeScript files through tsx's loader in every process it starts, and the tests
+ * start about a hundred; a process of the bundle spends about 40% less CPU (cli/gap-clusters +
+ * cli/enrollment: 73 s of CPU before, 41 s). bin/aitl.mjs itself still runs in cli/cli.test.ts;
+ * AITL_TEST_BIN=1 makes every test spawn it instead.
  */
 export default async function setup() {
   if (process.env.AITL_TEST_BIN === '1') return;

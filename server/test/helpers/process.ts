@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const AITL_BIN = fileURLToPath(new URL('../../../bin/aitl.mjs', import.meta.url));
 
 /**
- * What a test's `aitl` runs: the CLI the server tests' global setup bundled for this run
- * (helpers/cli-bundle.ts, which sets AITL_TEST_CLI), else bin/aitl.mjs (the browser tests).
+ * What a test's `aitl` runs: the CLI the global setup bundled for this run (helpers/cli-bundle.ts,
+ * which sets AITL_TEST_CLI for the vitest and Playwright workers), else bin/aitl.mjs.
  */
 function cliEntry(): string {
   return process.env.AITL_TEST_CLI || AITL_BIN;
