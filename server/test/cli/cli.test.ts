@@ -40,7 +40,7 @@ describe('aitl CLI on the embedded database', () => {
     const rows = JSON.parse(listed.stdout);
     expect(rows).toEqual([expect.objectContaining({ tenantId: 'acme', role: 'operator', name: 'ml-team', hint: token.slice(-4), revokedAt: null })]);
     expect(listed.stdout).not.toContain(token);
-  });
+  }, 120_000); // each CLI process starts node and opens the database: seconds apiece on a loaded machine
 
   it('refuses bad input with a message and exit code 1', async () => {
     const badTenant = await runCli(['tokens', 'create', '--role', 'agent', '--name', 'x', '--tenant', 'Not Valid'], env);
@@ -52,7 +52,7 @@ describe('aitl CLI on the embedded database', () => {
     const unknown = await runCli(['tokens', 'revoke', randomUUID()], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no token with id');
-  });
+  }, 120_000);
 
   it('while aitl serve holds the folder: goes through the server, and a second serve is refused', async () => {
     server = await startServerProcess(env);
@@ -72,7 +72,7 @@ describe('aitl CLI on the embedded database', () => {
     const second = await runCli(['serve'], { ...env, PORT: '0' });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`is in use by another aitl process (pid ${server.child.pid})`);
-  });
+  }, 120_000);
 
   it('prints the contract as JSON Schema (bin/aitl.mjs itself, through tsx)', async () => {
     const out = await runCli(['schema'], {}, AITL_BIN);
@@ -112,6 +112,6 @@ describe('aitl CLI on Postgres', () => {
       } finally {
         await server.stop();
       }
-    });
+    }, 120_000);
   });
 });
