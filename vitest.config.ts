@@ -1,14 +1,21 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
+    // Vitest's default is one file fewer than the cores at a time: one on CI's 2 cores, which then
+    // sits idle while a file waits on Postgres, a child aitl or RT. Files share nothing (each has
+    // its own database, data folder and free ports), so one more file than cores runs at once.
+    maxWorkers: (os.availableParallelism?.() ?? os.cpus().length) + 1,
     projects: [
       {
         test: {
           name: 'server',
-          include: ['server/test/**/*.test.ts', 'datasets/**/*.test.ts'],
+          include: ['server/test/**/*.test.ts'],
           environment: 'node',
+          // Bundles the aitl CLI once for the tests that start it as a process.
+          globalSetup: ['server/test/helpers/cli-bundle.ts'],
           // Each file opens its own database (PGlite in memory, or a fresh Postgres database).
           testTimeout: 30_000,
           hookTimeout: 60_000,

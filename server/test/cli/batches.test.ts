@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_MANIFEST, BatchManifest } from '../../../lib/contract';
 import { makeAnnotation } from '../helpers/annotations';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 
@@ -25,7 +26,7 @@ describe('aitl batches build / list / pull against a running server', () => {
     const annotations = ['How do I move a subscription to another workspace?', 'Moving a subscription between workspaces is not documented', 'What is the refund policy for gift cards?'].map((description) =>
       makeAnnotation('missing_knowledge', clientId, { payload: { description: `${description} Contact jane.doe@corp-mail.com`, category: 'how_to' } } as never),
     );
-    const res = await fetch(`${server.url}/v1/sync`, {
+    const res = await fetchRetryingShed(`${server.url}/v1/sync`, {
       method: 'POST',
       headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientId, annotations }),

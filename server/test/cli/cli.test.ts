@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyncResponse } from '../../../lib/contract';
 import { makeAnnotation } from '../helpers/annotations';
 import { POSTGRES_URL, createPostgresDatabase } from '../helpers/databases';
-import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { AITL_BIN, runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const TOKEN_LINE = /^aitl_(agent|operator|admin)_[0-9a-f]{64}$/;
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 
 async function syncOne(url: string, token: string) {
   const clientId = randomUUID();
-  const res = await fetch(`${url}/v1/sync`, {
+  const res = await fetchRetryingShed(`${url}/v1/sync`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ clientId, annotations: [makeAnnotation('relevance', clientId)] }),
@@ -39,7 +40,7 @@ describe('aitl CLI on the embedded database', () => {
     const rows = JSON.parse(listed.stdout);
     expect(rows).toEqual([expect.objectContaining({ tenantId: 'acme', role: 'operator', name: 'ml-team', hint: token.slice(-4), revokedAt: null })]);
     expect(listed.stdout).not.toContain(token);
-  });
+  }, 120_000); // each CLI process starts node and opens the database: seconds apiece on a loaded machine
 
   it('refuses bad input with a message and exit code 1', async () => {
     const badTenant = await runCli(['tokens', 'create', '--role', 'agent', '--name', 'x', '--tenant', 'Not Valid'], env);
@@ -51,7 +52,7 @@ describe('aitl CLI on the embedded database', () => {
     const unknown = await runCli(['tokens', 'revoke', randomUUID()], env);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('no token with id');
-  });
+  }, 120_000);
 
   it('while aitl serve holds the folder: goes through the server, and a second serve is refused', async () => {
     server = await startServerProcess(env);
@@ -71,10 +72,10 @@ describe('aitl CLI on the embedded database', () => {
     const second = await runCli(['serve'], { ...env, PORT: '0' });
     expect(second.code).toBe(1);
     expect(second.stderr).toContain(`is in use by another aitl process (pid ${server.child.pid})`);
-  });
+  }, 120_000);
 
-  it('prints the contract as JSON Schema', async () => {
-    const out = await runCli(['schema']);
+  it('prints the contract as JSON Schema (bin/aitl.mjs itself, through tsx)', async () => {
+    const out = await runCli(['schema'], {}, AITL_BIN);
     const schema = JSON.parse(out.stdout);
     expect(Object.keys(schema.$defs)).toEqual(expect.arrayContaining(['Annotation', 'Impression', 'SyncRequest', 'SyncResponse', 'TicketContext']));
   });
@@ -106,11 +107,11 @@ describe('aitl CLI on Postgres', () => {
       const server = await startServerProcess(env);
       try {
         expect(await syncOne(server.url, token)).toBe(200);
-        const health = await (await fetch(`${server.url}/healthz`)).json();
+        const health = await (await fetchRetryingShed(`${server.url}/healthz`)).json();
         expect(health).toMatchObject({ ok: true, db: 'postgres' });
       } finally {
         await server.stop();
       }
-    });
+    }, 120_000);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 
@@ -18,7 +19,7 @@ describe('aitl enrollment and aitl agents, with aitl serve running', () => {
   });
 
   const enroll = async (enrollmentKey: string, email: string) =>
-    (await fetch(`${server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollmentKey, email, platform: 'zendesk' }) })).status;
+    (await fetchRetryingShed(`${server.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enrollmentKey, email, platform: 'zendesk' }) })).status;
 
   it('creates a key printed as the last line, enrols with it, deactivates the agent and revokes the key', async () => {
     const created = await runCli(['enrollment', 'create', '--tenant', 'acme', '--email-domain', 'example.com', '--email-domain', 'Example.org', '--expires', '30d', '--name', 'Lisbon team'], env);

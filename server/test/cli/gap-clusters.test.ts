@@ -6,6 +6,7 @@ import { GapClusterList } from '../../../lib/contract';
 import { makeAnnotation } from '../helpers/annotations';
 import { POSTGRES_URL, createPostgresDatabase } from '../helpers/databases';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const lastLine = (s: string) => s.trimEnd().split('\n').at(-1)!;
 
@@ -40,7 +41,7 @@ async function clustersMatchTheApi(env: Record<string, string>): Promise<void> {
       const a = makeAnnotation('missing_knowledge', clientId);
       return { ...a, createdAt: new Date(Date.UTC(2026, 10, 1 + i)).toISOString(), payload: { description, category } };
     });
-    const synced = await fetch(`${server.url}/v1/sync`, {
+    const synced = await fetchRetryingShed(`${server.url}/v1/sync`, {
       method: 'POST',
       headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json' },
       body: JSON.stringify({ clientId, annotations: reports }),
@@ -52,7 +53,7 @@ async function clustersMatchTheApi(env: Record<string, string>): Promise<void> {
     const printed: GapClusterList[] = [];
     for (const similarity of [undefined, '0.9']) {
       const query = similarity ? `?similarity=${similarity}` : '';
-      const api = await fetch(`${server.url}/v1/gaps/clusters${query}`, { headers: { authorization: `Bearer ${operator}` } });
+      const api = await fetchRetryingShed(`${server.url}/v1/gaps/clusters${query}`, { headers: { authorization: `Bearer ${operator}` } });
       expect(api.status).toBe(200);
       const expected = GapClusterList.parse(await api.json());
       const cli = await runCli(['gaps', 'clusters', '--tenant', 'acme', '--json', ...(similarity ? ['--similarity', similarity] : [])], env);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KnowledgeGap } from '../../../lib/contract';
 import { makeAnnotation } from '../helpers/annotations';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 describe('aitl gaps', () => {
   const dataDir = tempDataDir();
@@ -24,7 +25,7 @@ describe('aitl gaps', () => {
         const a = makeAnnotation('missing_knowledge', clientId);
         return { ...a, payload: { description, category: 'how_to' } };
       });
-      const synced = await fetch(`${server.url}/v1/sync`, {
+      const synced = await fetchRetryingShed(`${server.url}/v1/sync`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ clientId, annotations: reports }),

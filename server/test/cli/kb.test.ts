@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Impression } from '../../../lib/contract';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/kb/', import.meta.url));
 
@@ -39,22 +40,16 @@ describe('aitl kb and serve --demo', () => {
       const output = server.output();
       expect(output).toMatch(/Loaded the demo knowledge base into tenant "demo": \d{3} articles/);
       const token = /agent token[^:]*: (aitl_agent_[0-9a-f]{64})/.exec(output)![1]!;
-      const ask = () =>
-        fetch(`${server!.url}/v1/suggestions`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            pairwise: true,
-            context: { platform: 'zendesk', ticketId: '1', subject: 'refund for yearly protect plan', messages: [{ role: 'customer', text: 'I renewed the yearly Plus plan by accident two days ago. Can I get my money back?' }] },
-          }),
-        });
       // A server just started on a busy machine may shed the first request (503 + Retry-After);
       // the extension comes back after the wait it names, and so does this test, a few times.
-      let res = await ask();
-      for (let attempt = 0; res.status === 503 && attempt < 5; attempt++) {
-        await new Promise((r) => setTimeout(r, Math.min(Number(res.headers.get('retry-after') ?? 1), 5) * 1000));
-        res = await ask();
-      }
+      const res = await fetchRetryingShed(`${server.url}/v1/suggestions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          pairwise: true,
+          context: { platform: 'zendesk', ticketId: '1', subject: 'refund for yearly protect plan', messages: [{ role: 'customer', text: 'I renewed the yearly Plus plan by accident two days ago. Can I get my money back?' }] },
+        }),
+      });
       expect(res.status).toBe(200);
       const impression = Impression.parse(await res.json());
       expect(impression.arms).toHaveLength(2);

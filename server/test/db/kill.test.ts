@@ -5,9 +5,10 @@ import { SyncResponse, isAcknowledged, type Annotation } from '../../../lib/cont
 import { openPglite } from '../../src/db/pglite';
 import { makeAnnotations } from '../helpers/annotations';
 import { runCli, startServerProcess, tempDataDir } from '../helpers/process';
+import { fetchRetryingShed } from '../helpers/shed-retry';
 
 async function post(url: string, token: string, clientId: string, annotations: Annotation[]) {
-  const res = await fetch(`${url}/v1/sync`, {
+  const res = await fetchRetryingShed(`${url}/v1/sync`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ clientId, annotations }),
@@ -42,7 +43,12 @@ describe('a server killed with SIGKILL (embedded database)', () => {
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    // At least 1.5 s of traffic and more than 200 acknowledged, so the kill lands on a busy server
+    // however loaded the machine is; one that acknowledges too little in a minute fails below.
+    const started = Date.now();
+    while ((Date.now() - started < 1500 || acknowledged.size <= 200) && Date.now() - started < 60_000 && unanswered.length < clients.length) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     await server.kill();
     stop = true;
     await Promise.all(clients);

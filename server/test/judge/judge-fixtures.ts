@@ -91,7 +91,7 @@ export async function startFakeJudge() {
     }
     if (reply.includes('[down]')) return json(res, 503, { error: { message: 'down for maintenance' } });
     if (reply.includes('[slow]')) {
-      await new Promise((r) => setTimeout(r, 2_000));
+      await new Promise((r) => setTimeout(r, 6_000));
       return json(res, 200, verdict('{"score": 5, "reason": "too late"}'));
     }
     if (reply.includes('[garbage]')) {
@@ -110,7 +110,9 @@ export const judgeConfig = (url: string, overrides: Partial<JudgeConfig> = {}): 
   apiKeyEnv: 'JUDGE_KEY',
   apiKey: 'sk-test-judge',
   rubricVersion: 'v1',
-  timeoutMs: 500,
+  // Well above a fast answer on a loaded machine (the fake judge shares the test's event loop,
+  // busy with the database), well below the [slow] answer's 6 s.
+  timeoutMs: 2_000,
   concurrency: 3,
   sample: 200,
   everyMs: null,

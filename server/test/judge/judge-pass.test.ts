@@ -77,7 +77,7 @@ describe.each(testDatabases())('a judge pass on $name, against a fake judge serv
     expect(reasons).toMatch(/reason: must be there, as text/);
     expect(reasons).toMatch(/answered HTTP 400: .*model not found/);
     expect(reasons).toMatch(/answered HTTP 503/);
-    expect(reasons).toMatch(/did not answer within 500 ms/);
+    expect(reasons).toMatch(/did not answer within 2000 ms/);
     expect(reasons).toMatch(/answered with something that is not JSON/);
 
     const { rows } = await db.query<{ failure: string | null; score: number | null; attempts: number }>(
