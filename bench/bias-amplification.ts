@@ -26,12 +26,13 @@ const FAVOURED = 'detailed';
 const INITIAL_SHARE = 0.4;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(6);
-const header = 'gen  served skew  SFT skew  model skew  distinct-2  synthetic  SFT rows  mean chars  drift warnings';
+const header = 'gen  served skew  SFT skew  human SFT  model skew  distinct-2  synthetic  SFT rows  mean chars  drift warnings';
 const line = (r: GenerationRow) =>
   [
     String(r.generation).padStart(3),
     pct(r.skew).padStart(12),
     pct(r.sftSkew).padStart(9),
+    pct(r.humanSftSkew).padStart(10),
     pct(r.modelSkew).padStart(11),
     r.distinct2.toFixed(4).padStart(11),
     pct(r.syntheticShare).padStart(10),

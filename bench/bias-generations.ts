@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { v4 as uuidv4, v7 as uuidv7 } from 'uuid';
-import { DEFAULT_ADOPTION_THRESHOLDS, Impression, TicketContext, type Annotation, type BatchBuildRequest, type BatchManifest, type BatchSummary } from '../lib/contract';
+import { DEFAULT_ADOPTION_THRESHOLDS, SYNTHETIC_PROVENANCE, Impression, TicketContext, type Annotation, type BatchBuildRequest, type BatchManifest, type BatchSummary } from '../lib/contract';
 import { createToken } from '../server/src/auth/tokens';
 import type { Database } from '../server/src/db/database';
 import { storeImpression } from '../server/src/suggestions/impressions';
@@ -50,6 +50,8 @@ export interface GenerationRow {
   skew: number;
   /** Favoured style's share among the batch's SFT targets. */
   sftSkew: number;
+  /** Favoured style's share among its human-written SFT targets (anchors included): the agents' own mix. */
+  humanSftSkew: number;
   /** Favoured style's share in the model refit on this batch (what the next generation serves). */
   modelSkew: number;
   distinct2: number;
@@ -159,12 +161,22 @@ export async function runPolicy(app: FastifyInstance, db: Database, policy: Poli
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => (JSON.parse(l) as { messages: { content: string }[] }).messages.at(-1)!.content);
+    const sources = await get(`/v1/batches/${number}/files/sources.jsonl`);
+    if (sources.statusCode !== 200) throw new Error(`GET /v1/batches/${number}/files/sources.jsonl answered ${sources.statusCode}: ${sources.body}`);
+    const synthetic = new Set<number>();
+    for (const l of sources.body.split('\n')) {
+      if (l === '') continue;
+      const src = JSON.parse(l) as { file: string; line: number; provenance: string | null };
+      if (src.file === 'sft.jsonl' && (SYNTHETIC_PROVENANCE as readonly (string | null)[]).includes(src.provenance)) synthetic.add(src.line);
+    }
+    const humanTargets = targets.filter((_, i) => !synthetic.has(i));
     model = refitStyles(model, targets, opts.priorWeight ?? 1);
     const row: GenerationRow = {
       generation: g,
       batch: number,
       skew: round(styleShares(served)[opts.favoured]),
       sftSkew: round(styleShares(targets)[opts.favoured]),
+      humanSftSkew: round(styleShares(humanTargets)[opts.favoured]),
       modelSkew: round(model.shares[opts.favoured]),
       distinct2: manifest.drift.current.distinct2,
       syntheticShare: manifest.drift.current.syntheticShare,

@@ -175,8 +175,19 @@ export const DriftMetrics = z.strictObject({
   distinct2Windows: z.int().min(0).optional(),
   distinct2StdErr: z.number().min(0).optional(),
   syntheticShare: z.number(),
-  /** SFT target lengths, human-written (anchors included) and synthetic apart (absent before aitl-batch/3). */
-  replyChars: z.strictObject({ human: ReplyLengths, synthetic: ReplyLengths }).optional(),
+  /** Distinct-2 of the human-written SFT replies alone (anchors included), sampled and windowed the same way: the diversity agents write with (absent before aitl-batch/4). */
+  humanDistinct2: z.number().optional(),
+  humanDistinct2Windows: z.int().min(0).optional(),
+  humanDistinct2StdErr: z.number().min(0).optional(),
+  /** Distinct-2 of the model's newest adopted replies (synthetic candidates since the last batch, before the cap), sampled and windowed the same way (absent before aitl-batch/4). */
+  modelDistinct2: z.number().optional(),
+  modelDistinct2Windows: z.int().min(0).optional(),
+  modelDistinct2StdErr: z.number().min(0).optional(),
+  /**
+   * SFT target lengths, human-written (anchors included) and synthetic apart (absent before aitl-batch/3), and the
+   * lengths of the model's newest adopted replies before the synthetic cap sampled them: its own mix (from aitl-batch/4).
+   */
+  replyChars: z.strictObject({ human: ReplyLengths, synthetic: ReplyLengths, model: ReplyLengths.optional() }).optional(),
 });
 export type DriftMetrics = z.infer<typeof DriftMetrics>;
 
@@ -190,8 +201,12 @@ export const DriftReport = z.strictObject({
 export const BatchFileEntry = z.strictObject({ name: z.enum(BATCH_DATA_FILES), rows: z.int().min(0), bytes: z.int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const BatchManifest = z.strictObject({
-  /** 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows, with its standard error. */
-  format: z.enum(['aitl-batch/1', 'aitl-batch/2', 'aitl-batch/3']),
+  /**
+   * 2: drift metrics carry their denominators and distinct-2 is measured over fixed-size windows, with its standard error.
+   * 3: drift metrics carry the human and synthetic SFT reply lengths. 4: the human-written replies' own distinct-2, and the
+   * synthetic cap's sample leans against the lengths the model's adopted replies over-represent.
+   */
+  format: z.enum(['aitl-batch/1', 'aitl-batch/2', 'aitl-batch/3', 'aitl-batch/4']),
   batch: z.int().min(1),
   spec: BatchSpec,
   window: z.strictObject({

@@ -21,8 +21,9 @@ export class DriftCollector {
   private readonly arms = new Map<string, number>();
   private adoptions = 0;
   private inserted = 0;
-  // A max-heap on rank: the root is the sampled reply to drop when a lower rank comes along.
-  private readonly heap: { rank: number; text: string }[] = [];
+  private readonly sample = new RankSample();
+  // The human-written replies' own sample: the diversity agents write with, to compare against.
+  private readonly humanSample = new RankSample();
 
   adoption(outcome: string, armId: string | null): void {
     this.adoptions++;
@@ -38,6 +39,33 @@ export class DriftCollector {
     this.replyChars += text.length;
     if (synthetic) this.synthetic++;
     (synthetic ? this.syntheticChars : this.humanChars).add(text.length);
+    this.sample.add(rank, text);
+    if (!synthetic) this.humanSample.add(rank, text);
+  }
+
+  metrics(): DriftMetrics {
+    const shares = (m: Map<string, number>, total: number) =>
+      Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, round(v / total)]));
+    return {
+      sftRows: this.sftRows,
+      meanReplyChars: this.sftRows ? round(this.replyChars / this.sftRows) : 0,
+      adoptions: this.adoptions,
+      inserted: this.inserted,
+      outcomeShares: this.adoptions ? shares(this.outcomes, this.adoptions) : {},
+      armShares: this.inserted ? shares(this.arms, this.inserted) : {},
+      ...windowedDistinct2(this.sample.texts()),
+      ...humanDiversity(windowedDistinct2(this.humanSample.texts())),
+      syntheticShare: this.sftRows ? round(this.synthetic / this.sftRows) : 0,
+      replyChars: { human: this.humanChars.summary(), synthetic: this.syntheticChars.summary() },
+    };
+  }
+}
+
+/** The DIVERSITY_SAMPLE replies of lowest hash rank: a max-heap on rank, whose root is the one to drop when a lower rank comes along. */
+export class RankSample {
+  private readonly heap: { rank: number; text: string }[] = [];
+
+  add(rank: number, text: string): void {
     const h = this.heap;
     if (h.length < DIVERSITY_SAMPLE) {
       h.push({ rank, text });
@@ -64,22 +92,17 @@ export class DriftCollector {
     }
   }
 
-  metrics(): DriftMetrics {
-    const shares = (m: Map<string, number>, total: number) =>
-      Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, round(v / total)]));
-    return {
-      sftRows: this.sftRows,
-      meanReplyChars: this.sftRows ? round(this.replyChars / this.sftRows) : 0,
-      adoptions: this.adoptions,
-      inserted: this.inserted,
-      outcomeShares: this.adoptions ? shares(this.outcomes, this.adoptions) : {},
-      armShares: this.inserted ? shares(this.arms, this.inserted) : {},
-      ...windowedDistinct2([...this.heap].sort((a, b) => a.rank - b.rank).map((x) => x.text)),
-      syntheticShare: this.sftRows ? round(this.synthetic / this.sftRows) : 0,
-      replyChars: { human: this.humanChars.summary(), synthetic: this.syntheticChars.summary() },
-    };
+  /** The sampled replies in rank order (a hash order: consecutive windows are random draws). */
+  texts(): string[] {
+    return [...this.heap].sort((a, b) => a.rank - b.rank).map((x) => x.text);
   }
 }
+
+const humanDiversity = (d: { distinct2: number; distinct2Windows: number; distinct2StdErr: number }) => ({
+  humanDistinct2: d.distinct2,
+  humanDistinct2Windows: d.distinct2Windows,
+  humanDistinct2StdErr: d.distinct2StdErr,
+});
 
 /**
  * Distinct-2 (distinct word bigrams / all bigrams) averaged over consecutive windows of
@@ -140,6 +163,19 @@ function grewBeyondNoise(values: number[], counts: (number | undefined)[]): bool
   return last - first > NOISE_Z * Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
 }
 
+/** One distinct-2 measurement: its value, the windows it averages and their standard error (undefined: not recorded). */
+interface Diversity {
+  value: number;
+  windows: number | undefined;
+  stdErr: number | undefined;
+}
+
+const sftDiversity = (m: DriftMetrics): Diversity => ({ value: m.distinct2, windows: m.distinct2Windows, stdErr: m.distinct2StdErr });
+const modelDiversity = (m: DriftMetrics): Diversity | null =>
+  m.modelDistinct2 === undefined ? null : { value: m.modelDistinct2, windows: m.modelDistinct2Windows, stdErr: m.modelDistinct2StdErr };
+const humanDiversityOf = (m: DriftMetrics): Diversity | null =>
+  m.humanDistinct2 === undefined ? null : { value: m.humanDistinct2, windows: m.humanDistinct2Windows, stdErr: m.humanDistinct2StdErr };
+
 /**
  * True when distinct-2 fell every generation, by MIN_DIVERSITY_FALL of itself or more, and by more
  * than NOISE_Z standard errors of the first and last measurements. A generation measured on a
@@ -147,24 +183,58 @@ function grewBeyondNoise(values: number[], counts: (number | undefined)[]): bool
  * varies by about 5% from sample to sample on its own, so it cannot show a trend of that size.
  * Manifests from before the windows were recorded: the size of the fall alone decides.
  */
-function fellBeyondNoise(series: DriftMetrics[]): boolean {
-  const d = series.map((m) => m.distinct2);
+function fellBeyondNoise(series: Diversity[]): boolean {
+  const d = series.map((m) => m.value);
   if (!d.every((v, i) => i === 0 || v < d[i - 1]!)) return false;
   const fall = d[0]! - d.at(-1)!;
   if (fall < MIN_DIVERSITY_FALL * d[0]!) return false;
   const first = series[0]!;
   const last = series.at(-1)!;
-  if (first.distinct2Windows === undefined || last.distinct2Windows === undefined) return true;
-  if (first.distinct2Windows < 2 || last.distinct2Windows < 2) return false;
-  return fall > NOISE_Z * Math.hypot(first.distinct2StdErr ?? 0, last.distinct2StdErr ?? 0);
+  if (first.windows === undefined || last.windows === undefined) return true;
+  if (first.windows < 2 || last.windows < 2) return false;
+  return fall > NOISE_Z * Math.hypot(first.stdErr ?? 0, last.stdErr ?? 0);
+}
+
+/**
+ * True when `measured` is less diverse than the batch's human-written replies (anchors included)
+ * by MIN_DIVERSITY_FALL of the human value or more, and by more than NOISE_Z standard errors of
+ * the two. `undefined` when it cannot tell: fewer than two windows (200 replies) on either side,
+ * or a manifest from before the human replies were sampled apart (aitl-batch/4).
+ */
+function belowHuman(measured: Diversity, human: Diversity | null): boolean | undefined {
+  if (!human || (human.windows ?? 0) < 2 || (measured.windows ?? 0) < 2) return undefined;
+  const gap = human.value - measured.value;
+  return gap >= MIN_DIVERSITY_FALL * human.value && gap > NOISE_Z * Math.hypot(measured.stdErr ?? 0, human.stdErr ?? 0);
+}
+
+/**
+ * The diversity warning. What amplification does to diversity is make the model write less
+ * varied text than the people it learns from, generation after generation (arXiv 2410.15234), so
+ * it is read on the model's own adopted replies (before the synthetic cap sampled them) when all
+ * three generations recorded them, else on the SFT replies. And a fall counts only to a level
+ * below the agents' own replies': distinct-2 moves with the mix of what is written as much as
+ * with how (short replies repeat fewer bigrams than long ones), so a model or a batch moving
+ * towards the agents' mix, as the guard makes it, can lose distinct-2 with nothing collapsing.
+ * Without enough human replies to compare against (200), the trend alone decides.
+ */
+function diversityWarning(series: DriftMetrics[]): string | null {
+  const model = series.map(modelDiversity);
+  const own = model.every((d) => d !== null);
+  const measured = own ? (model as Diversity[]) : series.map(sftDiversity);
+  const human = humanDiversityOf(series.at(-1)!);
+  if (!fellBeyondNoise(measured) || belowHuman(measured.at(-1)!, human) === false) return null;
+  const what = own ? "the model's adopted replies" : 'SFT replies';
+  const reference = human && (human.windows ?? 0) >= 2 ? ` (human-written replies: ${human.value})` : '';
+  return `distinct-2 diversity of ${what} fell for ${DRIFT_GENERATIONS} generations: ${measured.map((d) => d.value).join(' -> ')}${reference}`;
 }
 
 /**
  * Warnings when the synthetic SFT replies are not as long as the human ones (length-gap.ts), and
  * when, over the last three generations (this one included), a share rose every time or
  * diversity fell every time, by more than noise and by enough to matter (MIN_SHARE_RISE,
- * MIN_DIVERSITY_FALL). The bias-amplification paper saw majority shares grow while quality
- * looked flat, so shares are watched on their own.
+ * MIN_DIVERSITY_FALL), diversity as diversityWarning reads it. The
+ * bias-amplification paper saw majority shares grow while quality looked flat, so shares are
+ * watched on their own.
  */
 export function driftWarnings(history: DriftMetrics[], current: DriftMetrics): string[] {
   const series = [...history.slice(-(DRIFT_GENERATIONS - 1)), current];
@@ -182,8 +252,7 @@ export function driftWarnings(history: DriftMetrics[], current: DriftMetrics): s
   for (const key of Object.keys(current.armShares)) {
     rising(`share of inserted replies from arm ${key}`, series.map((m) => m.armShares[key] ?? 0), series.map((m) => m.inserted));
   }
-  if (fellBeyondNoise(series)) {
-    warnings.push(`distinct-2 diversity of SFT replies fell for ${DRIFT_GENERATIONS} generations: ${series.map((m) => m.distinct2).join(' -> ')}`);
-  }
+  const diversity = diversityWarning(series);
+  if (diversity) warnings.push(diversity);
   return warnings;
 }

@@ -42,6 +42,9 @@ export class LengthStats {
  * A warning when the batch's synthetic SFT targets are longer or shorter than its human-written
  * ones (anchors included) by MIN_LENGTH_GAP of the human mean and by more than NOISE_Z standard
  * errors of the difference (Welch). Fewer than two targets of either kind: nothing to compare.
+ * A gap on the other side of the human replies from the model's own (its adopted replies before
+ * the cap, `replyChars.model`) is the cap leaning against the model's lean, as it is built to
+ * (build/length-matching.ts, COUNTER_LEAN), not model text entering in its own proportions.
  */
 export function lengthGapWarning(current: DriftMetrics): string | null {
   const lengths = current.replyChars;
@@ -50,6 +53,7 @@ export function lengthGapWarning(current: DriftMetrics): string | null {
   if (human.n < 2 || synthetic.n < 2 || human.mean <= 0) return null;
   const gap = synthetic.mean - human.mean;
   if (Math.abs(gap) < MIN_LENGTH_GAP * human.mean) return null;
+  if (lengths.model && lengths.model.n > 0 && Math.sign(lengths.model.mean - human.mean) !== Math.sign(gap)) return null;
   const se = Math.sqrt(human.sd ** 2 / human.n + synthetic.sd ** 2 / synthetic.n);
   if (Math.abs(gap) <= NOISE_Z * se) return null;
   const pct = Math.round((100 * Math.abs(gap)) / human.mean);

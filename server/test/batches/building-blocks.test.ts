@@ -113,6 +113,68 @@ describe('batch building blocks', () => {
     expect(fell(m(0.2, 4, 0.005), m(0.195, 4, 0.005), m(0.188, 4, 0.005))).toBe(false);
   });
 
+  it('reports a fall of distinct-2 that leaves the SFT replies as diverse as the agents\' own as a change of mix, not a warning', () => {
+    const m = (distinct2: number, human?: number): DriftMetrics => ({
+      sftRows: 2000,
+      meanReplyChars: 100,
+      outcomeShares: {},
+      armShares: {},
+      distinct2,
+      distinct2Windows: 20,
+      distinct2StdErr: 0.002,
+      syntheticShare: 0.5,
+      ...(human !== undefined && { humanDistinct2: human, humanDistinct2Windows: 10, humanDistinct2StdErr: 0.003 }),
+    });
+    const fell = (c: DriftMetrics) => driftWarnings([m(0.2), m(0.19)], c);
+    // 10% down, and now 10% under what agents write: the flywheel narrowing its own training data.
+    expect(fell(m(0.18, 0.2))).toEqual(['distinct-2 diversity of SFT replies fell for 3 generations: 0.2 -> 0.19 -> 0.18 (human-written replies: 0.2)']);
+    // The same fall to the agents' own diversity: the mix moved towards what agents write.
+    expect(fell(m(0.18, 0.181))).toEqual([]);
+    // Too few human replies to compare (one window), or a manifest from before they were sampled: the trend decides.
+    expect(fell({ ...m(0.18, 0.181), humanDistinct2Windows: 1 })).toHaveLength(1);
+    expect(fell(m(0.18))).toHaveLength(1);
+  });
+
+  it('follows the model\'s own adopted replies when every generation recorded them, against the agents\' diversity', () => {
+    const m = (sft: number, model: number, human: number): DriftMetrics => ({
+      sftRows: 2000,
+      meanReplyChars: 100,
+      outcomeShares: {},
+      armShares: {},
+      distinct2: sft,
+      distinct2Windows: 20,
+      distinct2StdErr: 0.002,
+      syntheticShare: 0.5,
+      humanDistinct2: human,
+      humanDistinct2Windows: 10,
+      humanDistinct2StdErr: 0.003,
+      modelDistinct2: model,
+      modelDistinct2Windows: 10,
+      modelDistinct2StdErr: 0.002,
+    });
+    // The model's replies narrow below the agents' while the SFT file (held by the cap) does not move.
+    expect(driftWarnings([m(0.2, 0.2, 0.2), m(0.2, 0.19, 0.2)], m(0.2, 0.18, 0.2))).toEqual([
+      "distinct-2 diversity of the model's adopted replies fell for 3 generations: 0.2 -> 0.19 -> 0.18 (human-written replies: 0.2)",
+    ]);
+    // The SFT file loses diversity as the cap leans it towards the long replies the model stopped writing: no warning.
+    expect(driftWarnings([m(0.22, 0.23, 0.2), m(0.21, 0.23, 0.2)], m(0.19, 0.23, 0.2))).toEqual([]);
+    // The model's replies fall from above the agents' to their level: its lean going, not a collapse.
+    expect(driftWarnings([m(0.2, 0.24, 0.2), m(0.2, 0.22, 0.2)], m(0.2, 0.2, 0.2))).toEqual([]);
+  });
+
+  it('samples the human-written replies\' diversity apart from all SFT replies\'', () => {
+    const c = new DriftCollector();
+    for (let i = 0; i < 400; i++) {
+      // Synthetic replies all alike, human ones all different.
+      if (i % 2) c.sftReply('your refund is on its way today', true, hashRank('h', String(i)));
+      else c.sftReply(`reply ${i} says word${i} and term${i * 7}`, false, hashRank('h', String(i)));
+    }
+    const d = c.metrics();
+    expect(d.humanDistinct2Windows).toBe(2);
+    expect(d.humanDistinct2!).toBeGreaterThan(d.distinct2);
+    expect(d.humanDistinct2StdErr).toBeGreaterThanOrEqual(0);
+  });
+
   it('measures distinct-2 on a fixed-size sample of replies', () => {
     const same = new DriftCollector();
     const varied = new DriftCollector();

@@ -38,6 +38,15 @@ describe('length gap between synthetic and human SFT replies', () => {
     expect(lengthGapWarning(metrics({ n: 500, mean: 400, sd: 100 }, { n: 500, mean: 340, sd: 100 }))).toMatch(/15% shorter/);
   });
 
+  it('does not take the cap leaning against the model\'s own lengths for model text entering as it is', () => {
+    const human = { n: 300, mean: 250, sd: 120 };
+    const shorter = { n: 300, mean: 210, sd: 110 };
+    // The model writes longer than agents (330 on average), the kept sample is shorter: the counter-lean.
+    expect(lengthGapWarning({ ...metrics(human, shorter), replyChars: { human, synthetic: shorter, model: { n: 900, mean: 330, sd: 140 } } })).toBeNull();
+    // The model writes shorter than agents and the kept sample is shorter still: its own lean, warned of.
+    expect(lengthGapWarning({ ...metrics(human, shorter), replyChars: { human, synthetic: shorter, model: { n: 900, mean: 200, sd: 140 } } })).toMatch(/16% shorter/);
+  });
+
   it('does not warn for gaps within noise, too small to matter, or with nothing to compare', () => {
     // 30% longer, but 10 human replies of this spread cannot tell.
     expect(lengthGapWarning(metrics({ n: 10, mean: 200, sd: 150 }, { n: 400, mean: 260, sd: 170 }))).toBeNull();

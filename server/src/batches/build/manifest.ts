@@ -23,7 +23,15 @@ export interface ManifestInput {
 
 /** manifest.json: what the batch holds and why, and how this generation compares with the ones before. */
 export function batchManifest({ number, spec, files, previous, notes, output, sft, redaction }: ManifestInput): BatchManifest {
-  const current = notes.drift.metrics();
+  const measured = notes.drift.metrics();
+  // What the model wrote before the cap sampled it, beside what the batch kept: the length check's
+  // direction, and the diversity the drift report follows (drift.ts, diversityWarning).
+  const { modelLengths, modelDiversity } = sft.plan;
+  const current: DriftMetrics = {
+    ...measured,
+    ...(modelLengths.n > 0 && { modelDistinct2: modelDiversity.distinct2, modelDistinct2Windows: modelDiversity.distinct2Windows, modelDistinct2StdErr: modelDiversity.distinct2StdErr }),
+    ...(measured.replyChars && { replyChars: { ...measured.replyChars, model: modelLengths } }),
+  };
   const history = previous.slice(-10).map((p) => ({ batch: p.batch, metrics: p.manifest.drift.current }));
   const drift = driftWarnings(
     history.map((h) => h.metrics as DriftMetrics),
@@ -38,7 +46,7 @@ export function batchManifest({ number, spec, files, previous, notes, output, sf
   const keptTotal = kept.human + kept.synthetic + kept.anchors;
   const { window, versions } = notes;
   return {
-    format: 'aitl-batch/3',
+    format: 'aitl-batch/4',
     batch: number,
     spec,
     window: {

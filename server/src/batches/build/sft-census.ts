@@ -1,8 +1,11 @@
+import type { ReplyLengths } from '../../../../lib/contract';
 import { hashRank, rankThreshold } from '../examples/sampling';
+import { RankSample, windowedDistinct2 } from '../drift';
+import { LengthStats } from '../length-gap';
 import { ticketKey } from '../examples/ticket';
 import { countAnnotations, streamAnnotations } from '../source';
 import { AdmissionGate, GateDecisions } from './admission-gate';
-import { bandOf, bandQuotas, lengthBands } from './length-matching';
+import { bandOf, bandQuotas, counterLeanShares, lengthBands, syntheticTargets } from './length-matching';
 import type { BuildContext } from './build-context';
 import { heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
@@ -18,6 +21,10 @@ export interface SftPlan {
   anchorThreshold: number;
   /** The census gate's decisions, which the generation pass's SFT gate replays. */
   decisions: GateDecisions;
+  /** Lengths of the synthetic candidates the synthetic cap leaned against: the model's newest adopted replies. */
+  modelLengths: ReplyLengths;
+  /** Distinct-2 of those replies (a hash sample, windowed like the drift report's). */
+  modelDiversity: { distinct2: number; distinct2Windows: number; distinct2StdErr: number };
 }
 
 /** Whether the synthetic cap keeps a synthetic target of this rank and length. */
@@ -33,6 +40,9 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const gate = new AdmissionGate('sft', null, spec.maxPerTicket, spec.nearDuplicate, { record: decisions });
   const syntheticRanks: number[] = [];
   const syntheticLengths: number[] = [];
+  // The synthetic candidates since the previous batch: what the model that serves now writes.
+  const newestSyntheticLengths: number[] = [];
+  const newestSample = new RankSample();
   const humanLengths: number[] = [];
   const anchorRanks: number[] = [];
   let human = 0;
@@ -45,8 +55,13 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
       if (!gate.admit(key, c.text)) continue;
       if (inWindow(spec, row.seq)) {
         if (c.synthetic) {
-          syntheticRanks.push(hashRank(spec.seed, 'synthetic', row.annotation.id));
+          const rank = hashRank(spec.seed, 'synthetic', row.annotation.id);
+          syntheticRanks.push(rank);
           syntheticLengths.push(c.text.length);
+          if (row.seq > spec.fromSeq) {
+            newestSyntheticLengths.push(c.text.length);
+            newestSample.add(rank, c.text);
+          }
         } else {
           human++;
           humanLengths.push(c.text.length);
@@ -65,22 +80,29 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   // Synthetic targets: at most syntheticCap of the file, and never so many that humans fall below the anchor share.
   const maxShare = Math.min(syntheticCap, 1 - anchorShare);
   const allowed = Math.min(synthetic, Math.floor((maxShare * (human + anchors)) / (1 - maxShare) + 1e-9));
-  // Which ones: the same spread over reply lengths as the human-written targets in the window.
+  // Which ones: spread over reply lengths like the human-written targets in the window, leaning
+  // against the lengths the model's own adopted replies over-represent (length-matching.ts).
   const bands = lengthBands(humanLengths);
   const humanPerBand = new Array<number>(bands.length + 1).fill(0);
   for (const n of humanLengths) humanPerBand[bandOf(bands, n)]!++;
   const ranksPerBand = humanPerBand.map((): number[] => []);
   syntheticLengths.forEach((n, i) => ranksPerBand[bandOf(bands, n)]!.push(syntheticRanks[i]!));
-  const quotas = bandQuotas(
-    allowed,
-    humanPerBand,
-    ranksPerBand.map((r) => r.length),
-  );
+  const newestPerBand = humanPerBand.map(() => 0);
+  const modelLengths = new LengthStats();
+  for (const n of newestSyntheticLengths.length ? newestSyntheticLengths : syntheticLengths) {
+    newestPerBand[bandOf(bands, n)]!++;
+    modelLengths.add(n);
+  }
+  const available = ranksPerBand.map((r) => r.length);
+  const shares = counterLeanShares(humanPerBand, newestPerBand);
+  const quotas = bandQuotas(allowed, syntheticTargets(allowed, humanPerBand, available, shares), available);
   return {
     candidates: { human, synthetic },
     lengthBands: bands,
     syntheticThresholds: ranksPerBand.map((r, b) => rankThreshold(r, quotas[b]!)),
     anchorThreshold: rankThreshold(anchorRanks, anchors),
     decisions,
+    modelLengths: modelLengths.summary(),
+    modelDiversity: windowedDistinct2(newestSample.texts()),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandOf, bandQuotas, lengthBands } from '../../../src/batches/build/length-matching';
+import { bandOf, bandQuotas, counterLeanShares, lengthBands, syntheticTargets } from '../../../src/batches/build/length-matching';
 
 describe('length-matched synthetic cap', () => {
   it('bands replies by the deciles of human reply lengths', () => {
@@ -25,5 +25,37 @@ describe('length-matched synthetic cap', () => {
     expect(bandQuotas(7, [0], [20])).toEqual([7]);
     const q = bandQuotas(101, [3, 7, 11, 13], [40, 40, 40, 40]);
     expect(q.reduce((a, b) => a + b, 0)).toBe(101);
+  });
+
+  it('shares the file as the human replies are when the model has no lean, and leans against one it has', () => {
+    const round = (xs: number[]) => xs.map((x) => Math.round(x * 1000) / 1000);
+    // The model writes like the agents: the agents' mix, exactly.
+    expect(round(counterLeanShares([100, 100, 100], [40, 40, 40]))).toEqual([0.333, 0.333, 0.333]);
+    expect(round(counterLeanShares([60, 30, 10], [600, 300, 100]))).toEqual([0.6, 0.3, 0.1]);
+    // The model over-writes the last band (half its replies, a third of the agents'): that band
+    // gets less than the agents' third, by the square root of the ratio (COUNTER_LEAN = 1/2).
+    const leaning = counterLeanShares([100, 100, 100], [250, 250, 500]);
+    expect(leaning[2]!).toBeLessThan(1 / 3);
+    expect(leaning[2]! / leaning[0]!).toBeCloseTo(Math.sqrt(251 / 501), 6);
+    expect(leaning.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    // Strength 0 is the agents' mix whatever the model writes; no model replies at all, too.
+    expect(round(counterLeanShares([100, 100, 100], [250, 250, 500], 0))).toEqual([0.333, 0.333, 0.333]);
+    expect(round(counterLeanShares([100, 100, 100], [0, 0, 0]))).toEqual([0.333, 0.333, 0.333]);
+    // A band the model never wrote in is bounded by the pseudo-replies, not infinite.
+    const unwritten = counterLeanShares([100, 100, 100], [0, 500, 500]);
+    expect(unwritten.every(Number.isFinite) && unwritten[0]! < 1 && unwritten[1]! > 0).toBe(true);
+    expect(counterLeanShares([0, 0], [5, 5])).toEqual([0, 0]);
+  });
+
+  it('gives each band the synthetic targets that bring the whole file to its share, as far as candidates allow', () => {
+    const round = (xs: number[]) => xs.map((x) => Math.round(x * 100) / 100);
+    // Shares equal to the human mix: synthetic targets in the human proportions.
+    expect(round(syntheticTargets(30, [10, 20, 30], [100, 100, 100], [1 / 6, 2 / 6, 3 / 6]))).toEqual([5, 10, 15]);
+    // Even shares over an uneven human file: the band with most human replies gets no synthetic ones.
+    expect(round(syntheticTargets(30, [10, 20, 30], [100, 100, 100], [1 / 3, 1 / 3, 1 / 3]))).toEqual([20, 10, 0]);
+    // A band short of candidates gives the rest to the others.
+    expect(round(syntheticTargets(30, [10, 20, 30], [5, 100, 100], [1 / 3, 1 / 3, 1 / 3]))).toEqual([5, 17.5, 7.5]);
+    const t = syntheticTargets(101, [3, 7, 11, 13], [40, 40, 40, 40], counterLeanShares([3, 7, 11, 13], [40, 10, 10, 40]));
+    expect(t.reduce((a, b) => a + b, 0)).toBeCloseTo(101, 6);
   });
 });

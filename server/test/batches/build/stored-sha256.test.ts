@@ -16,6 +16,10 @@ import { buildFixedBatches } from '../../helpers/fixed-batches';
  * manifests only, which name the redaction version; no row of this fixed history changed. Then
  * with format aitl-batch/3: the three manifests only (drift metrics gain `replyChars`, the human
  * and synthetic SFT reply lengths the guard's length-gap warning compares); no data file changed.
+ * Then with format aitl-batch/4: the three manifests (the human replies' and the model's own distinct-2, the
+ * model's adopted reply lengths before the cap), and sft.jsonl and sources.jsonl of batch 2, whose
+ * binding cap now leans against the lengths the model over-writes (length-matching.ts,
+ * COUNTER_LEAN); batch 3's cap keeps the same rows as before.
  */
 const STORED: Record<string, Record<string, string>> = {
   'batch 1': {
@@ -27,18 +31,18 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': '97a93e6250acd827f8aed76eba4dfa680d19bb60afbe67f58c98d65479065fcc',
     'eval.jsonl': '5ca460e20d5bf3304434e7bf85b11e671befd2cacb18826e9e2690b08dcbbeca',
     'sources.jsonl': '8af63c30692ff6f5d162ca919e96f1ca1ed6e4a093237109a6775766d988665c',
-    'manifest.json': '12ffa014a098170a0456bc05eeec1d8cad2109faa2b9f363465ce4db033a0d55',
+    'manifest.json': '0f1e671f440e0e858cc07116f62ec18383dfae166a0144616509092530a8cbd6',
   },
   'batch 2': {
-    'sft.jsonl': '47659d3dc5f0b22e6d45b9d3636d3c2cfb29a028f6c444b5989173098a4b63a6',
+    'sft.jsonl': '5d9b4ae294b1f561b1092b6f3b413052daf535fb20ca13102e5e5ffe0d1124a5',
     'dpo.jsonl': '6e188b45e57db41574369b5eda76fc0c27e4ccabbf4853d3fa94c3b1cdbb843e',
     'kto.jsonl': '49ad31b9dd45e60996efc0424291254f4eaf440ba3e063e36f985217958e25f4',
     'retrieval_triplets.jsonl': '04b97f0130f31b2024930bc754a6b82e6653d6994d07f72d1f9e89f180a9e0a3',
     'rerank_pairs.jsonl': 'ffc3ef153606bfc04de51f4c187fe9a5059c6478b9d94b0fddd5bceb7bf30623',
     'knowledge_gaps.jsonl': '310ea5a967331096edf212ebd454a69215fa31ec7cf8c66d4bc9e9a0fea4ebb1',
     'eval.jsonl': 'a03ef859903579376fc703cae8ee799d300333a14b01975a32901b14e06a28f8',
-    'sources.jsonl': '5cf46d6ab8a783d91db994f666e605748912123fb2443d950552075060208c88',
-    'manifest.json': '33164addceacda51dff1340cfc791dd3a4e2f3302069d8807db89965a3299123',
+    'sources.jsonl': '0d4c79622def4c1c8a91666460929974c86fcc9feb5cd033023b9b3ccf4f19a6',
+    'manifest.json': 'd6532d3c65ceef212bdfe3a2ade498f716e499c27c30c7f7a301309a3dd535d1',
   },
   'batch 3': {
     'sft.jsonl': '646b38a661480712c38bbaefe797ef2e8c44dac884d4ac1e3a22c6010f470161',
@@ -49,7 +53,7 @@ const STORED: Record<string, Record<string, string>> = {
     'knowledge_gaps.jsonl': 'f6d583430ca7b1507ffa532fffc4b78c7c19c154cf404075c9028c2f0046c4a7',
     'eval.jsonl': 'b0f2a607d6de5cf1ec8c02ea3d408fdcca2ee5eaf95bb52845e46874721bf286',
     'sources.jsonl': 'b66ab19a55cc602aee4968f398df8590f0e55b4c957225f683bb79ee0f617081',
-    'manifest.json': '798e6b79f912fd1bae80edbae02988691b0c2bd143d3bc356a080bb87afdaa1f',
+    'manifest.json': 'b967898e7514d442433f76c121d163d9dd694143ff1e680e1784b400ca864760',
   },
 };
 
