@@ -47,6 +47,13 @@ async function main() {
     await app.close();
     await db.close();
   }
+  // Per policy: on how many seeds it warned, and how far its final skew ended from what agents write (a third).
+  for (const policy of policies) {
+    const runs = Object.values(seeds).map((s) => s[policy.name]!);
+    const distance = runs.reduce((a, r) => a + Math.abs(r.finalSkew - 1 / 3), 0) / runs.length;
+    const finals = runs.map((r) => r.finalSkew);
+    console.log(`${policy.name}: warned on ${runs.filter((r) => r.alarmGeneration !== null).length} of ${runs.length} seeds; final skew ${pct(Math.min(...finals))}-${pct(Math.max(...finals))}, on average ${(100 * distance).toFixed(1)} points from the agents' 33.3%`);
+  }
   console.log(JSON.stringify({ seeds }));
 }
 
