@@ -18,20 +18,23 @@ function shareOf(share: number | undefined, denominator: number | undefined): Ch
   return { value: share, detail: `${percent(share)} (${Math.round(share * denominator)} / ${denominator})` };
 }
 
-/** Synthetic share of the SFT replies and their distinct-2 diversity, per generation. */
+/** "0.193 ± 0.004 (standard error over 12 windows of replies)", or the value alone when no spread was recorded. */
+function diversityOf(value: number | undefined, stdErr: number | undefined, windows: number | undefined): ChartPoint {
+  if (value === undefined) return { value: null, detail: 'not in this generation' };
+  return { value, detail: stdErr === undefined ? value.toFixed(3) : `${value.toFixed(3)} ± ${stdErr.toFixed(3)} (standard error over ${windows ?? '?'} windows of replies)` };
+}
+
+/**
+ * Synthetic share of the SFT replies and distinct-2 diversity per generation: of the SFT replies,
+ * of the model's adopted replies before the cap and of the human-written ones (the last two are
+ * what the drift warning compares; absent before aitl-batch/4).
+ */
 export function sftDriftSeries(gens: Generation[]): ChartSeries[] {
   return [
     { name: 'synthetic share of SFT rows', points: gens.map((g) => shareOf(g.metrics.syntheticShare, g.metrics.sftRows)) },
-    {
-      name: 'distinct-2 of SFT replies',
-      points: gens.map((g) => ({
-        value: g.metrics.distinct2,
-        detail:
-          g.metrics.distinct2StdErr === undefined
-            ? g.metrics.distinct2.toFixed(3)
-            : `${g.metrics.distinct2.toFixed(3)} ± ${g.metrics.distinct2StdErr.toFixed(3)} (standard error over ${g.metrics.distinct2Windows ?? '?'} windows of replies)`,
-      })),
-    },
+    { name: 'distinct-2 of SFT replies', points: gens.map(({ metrics: m }) => diversityOf(m.distinct2, m.distinct2StdErr, m.distinct2Windows)) },
+    { name: "distinct-2 of the model's adopted replies", points: gens.map(({ metrics: m }) => diversityOf(m.modelDistinct2, m.modelDistinct2StdErr, m.modelDistinct2Windows)) },
+    { name: 'distinct-2 of human-written replies', points: gens.map(({ metrics: m }) => diversityOf(m.humanDistinct2, m.humanDistinct2StdErr, m.humanDistinct2Windows)) },
   ];
 }
 

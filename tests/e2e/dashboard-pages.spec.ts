@@ -95,9 +95,14 @@ test('the batches page plots provenance, PII and drift across generations, and d
   const manifest = detail.manifest!;
   expect(manifest.drift.history.map((h) => h.batch)).toEqual([1]);
   const sft = page.getByRole('figure').filter({ hasText: 'synthetic share and distinct-2' });
-  await expect(sft.locator('circle')).toHaveCount(4);
   const current = manifest.drift.current;
+  const gens = [...manifest.drift.history.map((h) => h.metrics), current];
+  // Synthetic share and SFT distinct-2 every generation; the model's and the agents' distinct-2 where recorded.
+  const recorded = gens.filter((m) => m.modelDistinct2 !== undefined).length + gens.filter((m) => m.humanDistinct2 !== undefined).length;
+  expect(gens.filter((m) => m.humanDistinct2 !== undefined).length).toBeGreaterThan(0);
+  await expect(sft.locator('circle')).toHaveCount(2 * gens.length + recorded);
   await expect(sft.locator('circle[data-series="distinct-2 of SFT replies"]').last().locator('title')).toContainText(`batch 2: ${current.distinct2.toFixed(3)}`);
+  await expect(sft.locator('circle[data-series="distinct-2 of human-written replies"]').last().locator('title')).toContainText(`batch 2: ${current.humanDistinct2!.toFixed(3)}`);
   const outcomes = page.getByRole('figure').filter({ hasText: 'Adoption outcomes' });
   const [outcome, outcomeShare] = Object.entries(current.outcomeShares)[0]!;
   await expect(outcomes.locator(`circle[data-series="${outcome}"]`).last().locator('title')).toContainText(

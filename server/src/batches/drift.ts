@@ -54,7 +54,7 @@ export class DriftCollector {
       outcomeShares: this.adoptions ? shares(this.outcomes, this.adoptions) : {},
       armShares: this.inserted ? shares(this.arms, this.inserted) : {},
       ...windowedDistinct2(this.sample.texts()),
-      ...humanDiversity(windowedDistinct2(this.humanSample.texts())),
+      ...(this.humanSample.size > 0 && humanDiversity(windowedDistinct2(this.humanSample.texts()))),
       syntheticShare: this.sftRows ? round(this.synthetic / this.sftRows) : 0,
       replyChars: { human: this.humanChars.summary(), synthetic: this.syntheticChars.summary() },
     };
@@ -90,6 +90,10 @@ export class RankSample {
         i = m;
       }
     }
+  }
+
+  get size(): number {
+    return this.heap.length;
   }
 
   /** The sampled replies in rank order (a hash order: consecutive windows are random draws). */
