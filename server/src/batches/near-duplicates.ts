@@ -68,6 +68,8 @@ export class MinHashIndex {
   private signatures: Uint32Array;
   private count = 0;
   private readonly buckets: Map<number, number | number[]>[];
+  /** The first item stored with each whole signature, by a hash of its band keys (a collision is checked row by row). */
+  private readonly exact = new Map<number, number>();
   /** Per item, the last `find` that scored it (`visits` counts finds). */
   private visited = new Uint32Array(0);
   private visits = 0;
@@ -121,11 +123,17 @@ export class MinHashIndex {
    */
   private search(sig: Uint32Array, first: boolean): number {
     const hits: (number | number[])[] = [];
+    let whole = 0;
     for (let b = 0; b < this.options.bands; b++) {
-      const hit = this.buckets[b]!.get(this.bandKey(sig, b));
+      const key = this.bandKey(sig, b);
+      whole = mix(whole ^ key);
+      const hit = this.buckets[b]!.get(key);
       if (hit !== undefined) hits.push(hit);
     }
     if (hits.length < this.sharedBands) return -1;
+    // The same signature stored before is the best match there is, and the first one stored is the earliest.
+    const equal = this.exact.get(whole);
+    if (equal !== undefined && this.sameRows(sig, equal, this.size) === this.size) return equal;
     if (this.sharedBands > 1) {
       // Stable, so the order of what is read stays the band order (the answer does not depend on it either way).
       const length = (hit: number | number[]) => (typeof hit === 'number' ? 1 : hit.length);
@@ -175,14 +183,17 @@ export class MinHashIndex {
       this.signatures = grown;
     }
     this.signatures.set(sig, id * this.size);
+    let whole = 0;
     for (let b = 0; b < this.options.bands; b++) {
       const key = this.bandKey(sig, b);
+      whole = mix(whole ^ key);
       const bucket = this.buckets[b]!;
       const hit = bucket.get(key);
       if (hit === undefined) bucket.set(key, id);
       else if (typeof hit === 'number') bucket.set(key, [hit, id]);
       else hit.push(id);
     }
+    if (!this.exact.has(whole)) this.exact.set(whole, id);
     return id;
   }
 
