@@ -1,6 +1,6 @@
 import { hashRank, rankThreshold } from '../examples/sampling';
 import { ticketKey } from '../examples/ticket';
-import { countAnnotations, streamAnnotations } from '../source';
+import { streamAnnotations } from '../source';
 import { AdmissionGate, GateDecisions } from './admission-gate';
 import { bandOf, bandQuotas, lengthBands } from './length-matching';
 import type { BuildContext } from './build-context';
@@ -36,7 +36,7 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const humanLengths: number[] = [];
   const anchorRanks: number[] = [];
   let human = 0;
-  checkpoint.phase('census of replies', await countAnnotations(db, tenantId, ['adoption'], 0, spec.watermark));
+  checkpoint.phase('census of replies', ctx.totals.adoptions);
   for await (const page of streamAnnotations(db, tenantId, { types: ['adoption'], fromSeq: 0, toSeq: spec.watermark, withContext: false })) {
     for (const row of page) {
       const c = sftCandidate(row, current);
