@@ -9,8 +9,15 @@
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:batches
  *   SIZES=100000 ROUNDS=3 npm run bench:batches
+ *   BASELINE=/path/to/other/checkout npm run bench:batches
+ *
+ * BASELINE names another checkout (a git worktree of the code before a change, with node_modules):
+ * its build is measured too, in the same rounds over the same data (the order rotates among the
+ * three jobs), so a before/after comparison shares the machine's load.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
@@ -22,6 +29,7 @@ const SIZES = (process.env.SIZES ?? '100000,1000000').split(',').map(Number);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const TENANT = 'bench';
 const WORKER = fileURLToPath(new URL('./batches-worker.ts', import.meta.url));
+const BASELINE = process.env.BASELINE ? path.resolve(process.env.BASELINE) : null;
 
 interface Measured {
   ms: number;
@@ -32,12 +40,17 @@ interface Measured {
   produced: Record<string, number>;
 }
 
-function measure(mode: 'build' | 'copy', url: string): Promise<Measured> {
+type Job = 'build' | 'copy' | 'baseline';
+
+function measure(job: Job, url: string): Promise<Measured> {
+  const mode = job === 'baseline' ? 'build' : job;
+  // The baseline's worker runs in its own checkout, so it imports that checkout's builder.
+  const worker = job === 'baseline' ? path.join(BASELINE!, 'bench/batches-worker.ts') : WORKER;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, mode, url, TENANT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, mode, url, TENANT], { stdio: ['ignore', 'pipe', 'inherit'], cwd: job === 'baseline' ? BASELINE! : undefined });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${mode} exited with ${code}`))));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').at(-1)!)) : reject(new Error(`${job} exited with ${code}`))));
   });
 }
 
@@ -67,13 +80,18 @@ for (const size of SIZES) {
     const loadStarted = performance.now();
     await loadBenchData(database.url, TENANT, size);
     console.log(`${size} annotations (${Math.ceil(size / 4)} impressions) loaded with COPY in ${s(performance.now() - loadStarted)}`);
+    const loadAverage = () => os.loadavg().map((x) => x.toFixed(1)).join(', ');
+    const loadBefore = loadAverage();
     await measure('copy', database.url); // warm-up, not measured
-    const copies: Measured[] = [];
-    const builds: Measured[] = [];
+    const runs: Record<Job, Measured[]> = { build: [], copy: [], baseline: [] };
+    const jobs: Job[] = BASELINE ? ['build', 'copy', 'baseline'] : ['build', 'copy'];
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? (['build', 'copy'] as const) : (['copy', 'build'] as const);
-      for (const mode of order) (mode === 'copy' ? copies : builds).push(await measure(mode, database.url));
+      // Each round starts with the next job, so none always reads a cache another warmed.
+      const order = jobs.map((_, k) => jobs[(round + k) % jobs.length]!);
+      for (const job of order) runs[job].push(await measure(job, database.url));
     }
+    const copies = runs.copy;
+    const builds = runs.build;
     const copy = summary(copies);
     const build = summary(builds);
     const rows = Object.entries(build.produced).filter(([k]) => k !== 'bytes').map(([k, v]) => `${k.replace('.jsonl', '')} ${v}`).join(', ');
@@ -82,7 +100,14 @@ for (const size of SIZES) {
     console.log(`  COPY (SELECT annotation, impression, context) TO STDOUT: ${s(copy.ms)} (${cpu(copy)}), ${perSecond(copy)}, peak RSS ${mb(copy.maxRssMb)}, ${mb(copy.produced.bytes! / 1e6)} streamed; rounds ${each(copies)}`);
     console.log(`  batch build:                                              ${s(build.ms)} (${cpu(build)}), ${perSecond(build)}, peak RSS ${mb(build.maxRssMb)} (target < 512 MB), ${mb(build.produced.bytes! / 1e6)} written; rounds ${each(builds)}`);
     // Wall time on a shared machine is mostly the wait for a core; CPU (client + Postgres) is what each job costs.
+    console.log(`  load average ${loadBefore} before the rounds, ${loadAverage()} after`);
     console.log(`  ${size} annotations: build / COPY time ${(build.ms / copy.ms).toFixed(1)}x (target <= 3x), CPU ${(totalCpu(build) / totalCpu(copy)).toFixed(1)}x; files: ${rows}`);
+    if (BASELINE) {
+      const base = summary(runs.baseline);
+      if (JSON.stringify(base.produced) !== JSON.stringify(build.produced)) console.log(`  the baseline wrote other files: ${JSON.stringify(base.produced)}`);
+      console.log(`  baseline build (${BASELINE}):  ${s(base.ms)} (${cpu(base)}), ${perSecond(base)}, peak RSS ${mb(base.maxRssMb)}; rounds ${each(runs.baseline)}`);
+      console.log(`  baseline / COPY time ${(base.ms / copy.ms).toFixed(1)}x, CPU ${(totalCpu(base) / totalCpu(copy)).toFixed(1)}x; this build / baseline time ${(build.ms / base.ms).toFixed(2)}x, CPU ${(totalCpu(build) / totalCpu(base)).toFixed(2)}x`);
+    }
     benchResult('batches', { size, buildMs: build.ms, copyMs: copy.ms, buildRssMb: build.maxRssMb, buildCpuS: totalCpu(build), copyCpuS: totalCpu(copy), buildRowsPerS: size / (build.ms / 1000) });
   } finally {
     await database.drop();

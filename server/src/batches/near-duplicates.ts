@@ -68,15 +68,25 @@ export class MinHashIndex {
   private signatures: Uint32Array;
   private count = 0;
   private readonly buckets: Map<number, number | number[]>[];
+  /** The first item stored with each whole signature, by a hash of its band keys (a collision is checked row by row). */
+  private readonly exact = new Map<number, number>();
   /** Per item, the last `find` that scored it (`visits` counts finds). */
   private visited = new Uint32Array(0);
   private visits = 0;
+  /** Fewest equal rows that reach the threshold (same / size >= threshold, as `search` scores). */
+  private readonly reaching: number;
+  /** Fewest whole bands an item that reaches the threshold shares with the signature it matches. */
+  private readonly sharedBands: number;
 
   constructor(private readonly options: MinHashOptions) {
     this.size = options.bands * options.rows;
     this.salts = new Uint32Array(this.size).map((_, i) => mix(0x9e3779b9 + i * 0x632be5ab));
     this.signatures = new Uint32Array(this.size * 1024);
     this.buckets = Array.from({ length: options.bands }, () => new Map());
+    let reaching = Math.max(0, Math.floor(options.threshold * this.size) - 1);
+    while (reaching < this.size && reaching / this.size < options.threshold) reaching++;
+    this.reaching = reaching;
+    this.sharedBands = Math.max(0, options.bands - (this.size - reaching));
   }
 
   get items(): number {
@@ -94,8 +104,45 @@ export class MinHashIndex {
     return sig;
   }
 
-  /** The item an earlier `add` stored that `sig` matches at the threshold, or -1. */
+  /** The item an earlier `add` stored that `sig` matches at the threshold, or -1: the best match, the earliest of equals. */
   find(sig: Uint32Array): number {
+    return this.search(sig, false);
+  }
+
+  /** Whether an earlier item matches `sig` at the threshold (`find(sig) >= 0`), stopping at the first one that does. */
+  matches(sig: Uint32Array): boolean {
+    return this.search(sig, true) >= 0;
+  }
+
+  /**
+   * The candidates are the items in `sig`'s band buckets. An item that reaches the threshold
+   * (`reaching` equal rows) misses at most `size - reaching` rows, so it shares at least
+   * `bands - (size - reaching)` whole bands with `sig`, and is in that many of its buckets: with
+   * fewer buckets hit there is no match, and the largest buckets but that many minus one can be
+   * left unread (any match is also in another one). The answer is the same; only the reading is less.
+   */
+  private search(sig: Uint32Array, first: boolean): number {
+    const hits: (number | number[])[] = [];
+    let whole = 0;
+    for (let b = 0; b < this.options.bands; b++) {
+      const key = this.bandKey(sig, b);
+      whole = mix(whole ^ key);
+      const hit = this.buckets[b]!.get(key);
+      if (hit !== undefined) hits.push(hit);
+    }
+    if (hits.length < this.sharedBands) return -1;
+    // The same signature stored before is the best match there is, and the first one stored is the earliest.
+    const equal = this.exact.get(whole);
+    if (equal !== undefined && this.sameRows(sig, equal, this.size) === this.size) return equal;
+    if (this.sharedBands > 1) {
+      // Stable, so the order of what is read stays the band order (the answer does not depend on it either way).
+      const length = (hit: number | number[]) => (typeof hit === 'number' ? 1 : hit.length);
+      const largest = hits
+        .map((hit, i) => i)
+        .sort((x, y) => length(hits[y]!) - length(hits[x]!) || x - y)
+        .slice(0, this.sharedBands - 1);
+      for (const i of largest.sort((x, y) => y - x)) hits.splice(i, 1);
+    }
     let best = -1;
     let bestScore = -1;
     // An item sharing several bands with `sig` is scored once: its score is the same in each.
@@ -105,13 +152,9 @@ export class MinHashIndex {
       this.visited = grown;
     }
     const visit = ++this.visits;
-    // Fewest equal rows that reach the threshold (same / size >= threshold, as scored below).
-    let reaching = Math.max(0, Math.floor(this.options.threshold * this.size) - 1);
-    while (reaching < this.size && reaching / this.size < this.options.threshold) reaching++;
+    const reaching = this.reaching;
     let bestSame = -1;
-    for (let b = 0; b < this.options.bands; b++) {
-      const hit = this.buckets[b]!.get(this.bandKey(sig, b));
-      if (hit === undefined) continue;
+    for (const hit of hits) {
       for (const id of typeof hit === 'number' ? [hit] : hit) {
         if (this.visited[id] === visit) continue;
         this.visited[id] = visit;
@@ -122,6 +165,7 @@ export class MinHashIndex {
         const score = same / this.size;
         // The earliest item wins ties, so the outcome does not depend on bucket order.
         if (score >= this.options.threshold && (score > bestScore || (score === bestScore && id < best))) {
+          if (first) return id;
           best = id;
           bestScore = score;
           bestSame = same;
@@ -139,14 +183,17 @@ export class MinHashIndex {
       this.signatures = grown;
     }
     this.signatures.set(sig, id * this.size);
+    let whole = 0;
     for (let b = 0; b < this.options.bands; b++) {
       const key = this.bandKey(sig, b);
+      whole = mix(whole ^ key);
       const bucket = this.buckets[b]!;
       const hit = bucket.get(key);
       if (hit === undefined) bucket.set(key, id);
       else if (typeof hit === 'number') bucket.set(key, [hit, id]);
       else hit.push(id);
     }
+    if (!this.exact.has(whole)) this.exact.set(whole, id);
     return id;
   }
 

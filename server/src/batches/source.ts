@@ -11,13 +11,30 @@ export interface SourceRow {
 
 export const PAGE_SIZE = 500;
 
-/** How many annotations of the given types have seq in (fromSeq, toSeq]: a phase's progress total. */
-export async function countAnnotations(db: Database, tenantId: string, types: AnnotationType[], fromSeq: number, toSeq: number): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM annotations WHERE tenant_id = $1 AND type = ANY($2::text[]) AND seq > $3 AND seq <= $4',
-    [tenantId, types, fromSeq, toSeq],
+/** How many annotations each phase of a build reads (up to the watermark): the phases' progress totals. */
+export interface PhaseTotals {
+  adoptions: number;
+  /** Adoptions and preferences. */
+  replies: number;
+  relevance: number;
+  /** Missing-knowledge reports with seq above `gapsFrom`. */
+  gaps: number;
+}
+
+/**
+ * Every phase's total in one pass over the annotations: each count is a scan of the table (the
+ * seq range is not indexed by type), and a large build asked for five.
+ */
+export async function countPhases(db: Database, tenantId: string, toSeq: number, gapsFrom: number): Promise<PhaseTotals> {
+  const { rows } = await db.query<PhaseTotals>(
+    `SELECT count(*) FILTER (WHERE type = 'adoption')::int AS adoptions,
+            count(*) FILTER (WHERE type IN ('adoption', 'preference'))::int AS replies,
+            count(*) FILTER (WHERE type = 'relevance')::int AS relevance,
+            count(*) FILTER (WHERE type = 'missing_knowledge' AND seq > $3)::int AS gaps
+       FROM annotations WHERE tenant_id = $1 AND seq > 0 AND seq <= $2`,
+    [tenantId, toSeq, gapsFrom],
   );
-  return rows[0]!.n;
+  return rows[0]!;
 }
 
 /**

@@ -78,7 +78,7 @@ export class AdmissionGate {
       const grams = shingles(completion, 3);
       if (grams.length > 0) {
         const sig = this.index.signature(grams);
-        if (this.index.find(sig) >= 0) return 'near_duplicate';
+        if (this.index.matches(sig)) return 'near_duplicate';
         this.index.add(sig);
       }
     }

@@ -7,7 +7,7 @@ import { PiiPool, defaultRedactionThreads } from '../../redaction/pii-pool';
 import { KnowledgeTexts, loadCurrentArticles } from '../examples/article-texts';
 import { Redaction } from '../examples/row-redaction';
 import { recordFiles } from '../files';
-import { countAnnotations } from '../source';
+import { countPhases, type PhaseTotals } from '../source';
 import { acquireBuildLease, type BuildLease } from '../lease';
 import { BatchOutput } from './batch-output';
 import type { BuildContext } from './build-context';
@@ -17,6 +17,7 @@ import { generationFiles } from './generation-files';
 import { knowledgeGaps } from './knowledge-gaps';
 import { batchManifest } from './manifest';
 import { retrievalFiles } from './retrieval-files';
+import { gapsFrom } from './scope';
 import { sftCensus } from './sft-census';
 
 export type { BuildProgress } from './checkpoint';
@@ -112,7 +113,8 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
   const { spec, previous } = await resolveSpec(db, tenantId, request);
   await db.query('UPDATE batches SET spec = $3::jsonb WHERE tenant_id = $1 AND number = $2', [tenantId, number, JSON.stringify(spec)]);
   const notes = new BuildNotes();
-  const pool = await redactionPool(db, tenantId, spec, options);
+  const totals = await countPhases(db, tenantId, spec.watermark, gapsFrom(spec));
+  const pool = redactionPool(totals, options);
   try {
     const ctx: BuildContext = {
       db,
@@ -124,6 +126,7 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
       notes,
       output: new BatchOutput(db, tenantId, number, notes),
       checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
+      totals,
     };
 
     const plan = await sftCensus(ctx);
@@ -149,9 +152,8 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
 }
 
 /** Worker threads for PII, when the build is large enough to pay for starting them. */
-async function redactionPool(db: Database, tenantId: string, spec: BatchSpec, options: BuildOptions): Promise<PiiPool | null> {
+function redactionPool(totals: PhaseTotals, options: BuildOptions): PiiPool | null {
   const threads = options.redactionThreads ?? defaultRedactionThreads();
   if (threads === 0) return null;
-  const replies = await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark);
-  return replies >= (options.threadedFrom ?? THREADED_FROM) ? new PiiPool(threads) : null;
+  return totals.replies >= (options.threadedFrom ?? THREADED_FROM) ? new PiiPool(threads) : null;
 }

@@ -2,6 +2,7 @@ import type { BatchSpec } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
 import type { CurrentArticles, KnowledgeTexts } from '../examples/article-texts';
 import type { Redaction } from '../examples/row-redaction';
+import type { PhaseTotals } from '../source';
 import type { BatchOutput } from './batch-output';
 import type { BuildNotes } from './build-notes';
 import type { Checkpoint } from './checkpoint';
@@ -18,4 +19,6 @@ export interface BuildContext {
   notes: BuildNotes;
   output: BatchOutput;
   checkpoint: Checkpoint;
+  /** How many annotations each phase reads, counted once at the start. */
+  totals: PhaseTotals;
 }

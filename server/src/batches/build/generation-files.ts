@@ -4,7 +4,7 @@ import { replyProvenance } from '../examples/provenance';
 import { scannedAhead } from '../examples/row-redaction';
 import { hashRank } from '../examples/sampling';
 import { ticketKey, ticketPseudonym } from '../examples/ticket';
-import { countAnnotations, streamAnnotations, type SourceRow } from '../source';
+import { streamAnnotations, type SourceRow } from '../source';
 import { AdmissionGate } from './admission-gate';
 import { fromAnnotation } from './batch-output';
 import type { BuildContext } from './build-context';
@@ -41,7 +41,7 @@ function dpoRow(prompt: ChatMessage[], chosen: string, rejected: string) {
 export async function generationFiles(ctx: BuildContext, plan: SftPlan): Promise<SftKept> {
   const pass = new GenerationPass(ctx, plan);
   const { db, tenantId, spec, knowledge, checkpoint } = ctx;
-  checkpoint.phase('replies and preferences', await countAnnotations(db, tenantId, ['adoption', 'preference'], 0, spec.watermark));
+  checkpoint.phase('replies and preferences', ctx.totals.replies);
   const pages = streamAnnotations(db, tenantId, { types: ['adoption', 'preference'], fromSeq: 0, toSeq: spec.watermark, withContext: true });
   for await (const page of scannedAhead(pages, ctx.redaction, rowTexts)) {
     await knowledge.load(page.flatMap((r) => r.impression?.articles ?? []));

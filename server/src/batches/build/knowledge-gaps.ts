@@ -1,8 +1,9 @@
 import type { Annotation } from '../../../../lib/contract';
 import { ticketPseudonym, ticketQuery } from '../examples/ticket';
 import { gapIndex, gapSignature } from '../../gaps/gap-signature';
-import { annotationsBySeq, countAnnotations, streamAnnotations } from '../source';
+import { annotationsBySeq, streamAnnotations } from '../source';
 import type { BuildContext } from './build-context';
+import { gapsFrom } from './scope';
 
 /** Missing-knowledge reports kept as evidence on each gap. */
 const GAP_EVIDENCE = 5;
@@ -31,8 +32,8 @@ async function clusterReports(ctx: BuildContext): Promise<Gap[]> {
   const { db, tenantId, spec, notes, checkpoint } = ctx;
   const index = gapIndex(spec.gapSimilarity);
   const gaps: Gap[] = [];
-  const from = spec.policy === 'accumulate' ? 0 : spec.fromSeq;
-  checkpoint.phase('knowledge gaps', await countAnnotations(db, tenantId, ['missing_knowledge'], from, spec.watermark));
+  const from = gapsFrom(spec);
+  checkpoint.phase('knowledge gaps', ctx.totals.gaps);
   for await (const page of streamAnnotations(db, tenantId, { types: ['missing_knowledge'], fromSeq: from, toSeq: spec.watermark, withContext: false, withImpression: false })) {
     for (const row of page) {
       const a = row.annotation;

@@ -2,7 +2,7 @@ import type { Annotation } from '../../../../lib/contract';
 import { isSuperseded } from '../examples/article-texts';
 import { scannedAhead } from '../examples/row-redaction';
 import { ticketKey, ticketPseudonym, ticketQuery } from '../examples/ticket';
-import { countAnnotations, streamRelevanceByImpression, type SourceRow } from '../source';
+import { streamRelevanceByImpression, type SourceRow } from '../source';
 import { AdmissionGate } from './admission-gate';
 import { fromAnnotation } from './batch-output';
 import type { BuildContext } from './build-context';
@@ -16,7 +16,7 @@ const SCORE = { relevant: 1, partial: 0.5, irrelevant: 0, outdated: 0 } as const
 export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   const { db, tenantId, spec, notes, checkpoint } = ctx;
   const gates = { triplets: new AdmissionGate('triplets', notes, spec.maxPerTicket), rerank: new AdmissionGate('rerank', notes, spec.maxPerTicket) };
-  checkpoint.phase('relevance labels', await countAnnotations(db, tenantId, ['relevance'], 0, spec.watermark));
+  checkpoint.phase('relevance labels', ctx.totals.relevance);
   let pending = 0;
   // Each ticket's query is scanned for PII on a worker thread a page of impressions ahead.
   const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [ticketQuery(group[0]!.context)]);

@@ -6,6 +6,9 @@ import { hashRank } from '../examples/sampling';
 /** In the batch's window: everything under `accumulate`, only what arrived since the last batch under `latest-only`. */
 export const inWindow = (spec: BatchSpec, seq: number): boolean => spec.policy === 'accumulate' || seq > spec.fromSeq;
 
+/** Where the knowledge-gap phase starts: every report under `accumulate`, only the new ones under `latest-only`. */
+export const gapsFrom = (spec: BatchSpec): number => (spec.policy === 'accumulate' ? 0 : spec.fromSeq);
+
 /** Held out for eval.jsonl. Salted by nothing that changes between batches: a ticket held out once stays held out. */
 export const heldOut = (spec: BatchSpec, ticketKey: string): boolean => evalRank(ticketKey) < spec.evalShare;
 // Asked once per annotation, so once per ticket several times over.

@@ -3,7 +3,7 @@ import { hashRank, rankThreshold } from '../examples/sampling';
 import { RankSample, windowedDistinct2 } from '../drift';
 import { LengthStats } from '../length-gap';
 import { ticketKey } from '../examples/ticket';
-import { countAnnotations, streamAnnotations } from '../source';
+import { streamAnnotations } from '../source';
 import { AdmissionGate, GateDecisions } from './admission-gate';
 import { bandOf, bandQuotas, counterLeanShares, lengthBands, syntheticTargets } from './length-matching';
 import type { BuildContext } from './build-context';
@@ -46,7 +46,7 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const humanLengths: number[] = [];
   const anchorRanks: number[] = [];
   let human = 0;
-  checkpoint.phase('census of replies', await countAnnotations(db, tenantId, ['adoption'], 0, spec.watermark));
+  checkpoint.phase('census of replies', ctx.totals.adoptions);
   for await (const page of streamAnnotations(db, tenantId, { types: ['adoption'], fromSeq: 0, toSeq: spec.watermark, withContext: false })) {
     for (const row of page) {
       const c = sftCandidate(row, current);
