@@ -50,7 +50,10 @@ $$;
 -- rows are locked first, in key order (two writers never wait on each other in a cycle), and read
 -- in the next statement: under READ COMMITTED that statement's snapshot is taken once the lock is
 -- held, so it sees the annotations of any writer that held the lock before, and that writer's
--- decisions are never overwritten by a count that missed its annotations.
+-- decisions are never overwritten by a count that missed its annotations. Missing-knowledge
+-- reports count in no decision and are left out: a sync stores them in a statement of their own,
+-- after the others and under the tenant's gap lock (annotations/store.ts), so only one statement
+-- of a transaction takes these locks and two syncs cannot each hold one the other waits for.
 CREATE FUNCTION aitl_refresh_impression_decisions() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   tenants text[];
@@ -58,14 +61,15 @@ DECLARE
 BEGIN
   IF TG_OP = 'INSERT' THEN
     SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.impression_id), array_agg(k.impression_id ORDER BY k.tenant_id, k.impression_id)
-      INTO tenants, impressions FROM (SELECT DISTINCT n.tenant_id, n.impression_id FROM new_rows n) k;
+      INTO tenants, impressions FROM (SELECT DISTINCT n.tenant_id, n.impression_id FROM new_rows n WHERE n.type <> 'missing_knowledge') k;
   ELSIF TG_OP = 'DELETE' THEN
     SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.impression_id), array_agg(k.impression_id ORDER BY k.tenant_id, k.impression_id)
-      INTO tenants, impressions FROM (SELECT DISTINCT o.tenant_id, o.impression_id FROM old_rows o) k;
+      INTO tenants, impressions FROM (SELECT DISTINCT o.tenant_id, o.impression_id FROM old_rows o WHERE o.type <> 'missing_knowledge') k;
   ELSE
     SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.impression_id), array_agg(k.impression_id ORDER BY k.tenant_id, k.impression_id)
       INTO tenants, impressions
-      FROM (SELECT n.tenant_id, n.impression_id FROM new_rows n UNION SELECT o.tenant_id, o.impression_id FROM old_rows o) k;
+      FROM (SELECT n.tenant_id, n.impression_id FROM new_rows n WHERE n.type <> 'missing_knowledge'
+            UNION SELECT o.tenant_id, o.impression_id FROM old_rows o WHERE o.type <> 'missing_knowledge') k;
   END IF;
   IF tenants IS NULL THEN
     RETURN NULL;
