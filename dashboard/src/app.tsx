@@ -1,10 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { AdapterHealthPage } from './adapter-health-page';
-import { fetchMetrics, refusal, ApiFailure, type Window } from './api';
+import { refusal, ApiFailure, type Window } from './api';
 import { BatchesPage } from './batches-page';
 import { FlywheelPage } from './flywheel-page';
 import { GapsPage } from './gaps-page';
+import { INITIAL_RANGE, INITIAL_WINDOW, metricsQuery } from './metrics-query';
 import { QualityPage } from './quality-page';
 import { sessionToken } from './session-token';
 import { SignIn } from './sign-in';
@@ -16,22 +17,21 @@ type Page = keyof typeof PAGES;
 /** Pages whose data is not windowed by time: they render without waiting for the metrics. */
 const UNWINDOWED: readonly Page[] = ['gaps', 'batches'];
 
-const metricsKey = (token: string, window: Window) => ['metrics', token, window.from, window.to] as const;
-
 export function App() {
   const queryClient = useQueryClient();
   const [token, setToken] = useState<string | null>(sessionToken.read);
   const [signInError, setSignInError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
-  const [range, setRange] = useState<Range>({ kind: 'preset', weeks: 12 });
-  const window = useMemo(() => windowOf(range), [range]);
+  const [range, setRange] = useState<Range>(INITIAL_RANGE);
+  const window = useMemo(() => (range === INITIAL_RANGE ? INITIAL_WINDOW : windowOf(range)), [range]);
 
   const signIn = async (candidate: string) => {
     setChecking(true);
     setSignInError(null);
     try {
       // Kept only once the API has accepted it for metrics: an agent token never reaches storage.
-      await queryClient.fetchQuery({ queryKey: metricsKey(candidate, window), queryFn: ({ signal }) => fetchMetrics(candidate, window, signal) });
+      const { queryKey, queryFn } = metricsQuery(candidate, window);
+      await queryClient.fetchQuery({ queryKey, queryFn });
       sessionToken.save(candidate);
       setToken(candidate);
     } catch (error) {
@@ -53,11 +53,7 @@ export function App() {
 
 function Signed({ token, window, range, setRange, signOut }: { token: string; window: Window; range: Range; setRange: (r: Range) => void; signOut: (message?: string | null) => void }) {
   const [page, setPage] = useState<Page>('flywheel');
-  const metrics = useQuery({
-    queryKey: metricsKey(token, window),
-    queryFn: ({ signal }) => fetchMetrics(token, window, signal),
-    retry: (count, error) => !(error instanceof ApiFailure && error.status >= 400 && error.status < 500) && count < 2,
-  });
+  const metrics = useQuery(metricsQuery(token, window));
   // A token revoked (401) or re-roled (403) while signed in: back to the sign-in form, saying why.
   const refused = metrics.error instanceof ApiFailure && (metrics.error.status === 401 || metrics.error.status === 403);
   useEffect(() => {

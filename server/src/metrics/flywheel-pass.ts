@@ -3,11 +3,12 @@ import type { Sql } from '../db/database';
 
 /**
  * The rows behind the online flywheel metrics (flywheel.ts), read in one statement: each
- * impression of the window once, each of its annotations once.
+ * impression of the window once, with its one row of decisions (impression_decisions).
  *
  * This replaced four statements that each re-read the window: two decompressed every impression's
  * body for its arms (now `arm_keys`, migration 0011), and two looked an impression's annotations
- * up once per type (three lookups per impression; now one). GROUPING SETS count, in the same pass,
+ * up once per type (three lookups per impression; then one, now a join to the decisions that
+migration 0012 keeps per impression as annotations arrive). GROUPING SETS count, in the same pass,
  * impressions per week; per week and set of arms shown; labels per week and retriever + reranker;
  * and per week the decision groups (first send and latest preference), whose arms are resolved
  * from `arm_keys` here, once per group rather than per row.
@@ -38,43 +39,30 @@ export interface Decision {
 
 type ArmSlot = { slot: string | null; armId: string | null; model: string | null; promptVersion: string | null };
 
-const WEEK = `to_char(date_trunc('week', i.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"00:00:00.000"Z"')`;
-
-// Per impression of the window (a LATERAL on `w`, so always one index lookup per impression,
-// whatever statistics the planner has or lacks: PGlite has no autovacuum, see db/planner-statistics.ts),
-// its annotations of every type in one read of annotations_impression_type_idx. The sort keeps each
-// adoption's earliest (created_at, seq) first (the first send, the reply the customer got) and
-// every other type's latest: the latest preference, each article's latest label (article_id is
-// null but for relevance). Only typed columns name the type (outcome: adoption, verdict and
-// strength: preference, label: relevance), so a missing-knowledge report counts nowhere; filtering
-// on type in the lookup would let a planner without statistics pick the (tenant_id, type) index and
-// scan every annotation of the tenant per impression.
+// Each impression of the window with its decisions (migration 0012: its first adoption, latest
+// preference and latest labels, kept by a trigger on annotations): one primary-key look-up per
+// impression, where it used to be a look-up, sort and dedup of the impression's annotations. The
+// LATERAL (OFFSET 0 keeps the planner from flattening it) holds that plan whatever statistics the
+// planner has or lacks (PGlite has no autovacuum, see db/planner-statistics.ts): as a plain join,
+// a planner without them scanned the tenant's decisions once per impression. The decision groups
+// are counted per week (a timestamp, hashed cheaply) first, then the grouping sets count those
+// groups and the week is written out as text once per result row.
 const STATEMENT = `
-WITH w AS MATERIALIZED (
-  SELECT i.id, ${WEEK} AS week, i.retriever_version, i.reranker_version, i.arm_keys
-    FROM impressions i WHERE i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3),
-p AS (
-  SELECT w.week, w.retriever_version, w.reranker_version, w.arm_keys, d.*
-    FROM w CROSS JOIN LATERAL (
-      SELECT max(x.outcome) AS outcome, max(x.slot) AS slot, max(x.verdict) AS verdict, max(x.strength) AS strength,
-             max(x."left") AS "left", coalesce(bool_or(x.elapsed < $4), false) AS fast,
-             count(*) FILTER (WHERE x.type = 'relevance' AND x.label IN ('relevant', 'partial'))::int AS good,
-             count(*) FILTER (WHERE x.type = 'relevance')::int AS labelled
-        FROM (SELECT DISTINCT ON (a.type, a.article_id) a.type, a.outcome, a.verdict, a.strength, a.label,
-                     CASE a.type WHEN 'adoption' THEN a.body #>> '{payload,slot}' END AS slot,
-                     CASE a.type WHEN 'preference' THEN a.body #>> '{payload,shownOrder,0}' END AS "left",
-                     CASE a.type WHEN 'preference' THEN (a.body->>'elapsedMs')::bigint END AS elapsed
-                FROM annotations a
-               WHERE a.tenant_id = $1 AND a.impression_id = w.id
-               ORDER BY a.type, a.article_id,
-                        CASE a.type WHEN 'adoption' THEN a.created_at END, CASE a.type WHEN 'adoption' THEN a.seq END,
-                        a.created_at DESC, a.seq DESC) x) d)
-SELECT GROUPING(p.arm_keys, p.retriever_version, p.outcome) AS set, p.week, p.retriever_version AS retriever, p.reranker_version AS reranker,
-       p.arm_keys AS arms, p.outcome, p.slot AS "sentSlot", p.verdict, p.strength, p."left", p.fast,
-       count(*)::int AS n, sum(p.good)::int AS good, sum(p.labelled)::int AS labelled
-  FROM p
- GROUP BY GROUPING SETS ((p.week), (p.week, p.arm_keys), (p.week, p.retriever_version, p.reranker_version),
-                         (p.week, p.arm_keys, p.outcome, p.slot, p.verdict, p.strength, p."left", p.fast))`;
+WITH g AS (
+  SELECT date_trunc('week', i.created_at AT TIME ZONE 'UTC') AS week, i.retriever_version, i.reranker_version, i.arm_keys,
+         d.outcome, d.slot, d.verdict, d.strength, d."left", coalesce(d.elapsed < $4, false) AS fast,
+         count(*)::int AS n, sum(coalesce(d.good, 0))::int AS good, sum(coalesce(d.labelled, 0))::int AS labelled
+    FROM impressions i LEFT JOIN LATERAL (
+           SELECT * FROM impression_decisions x WHERE x.tenant_id = $1 AND x.impression_id = i.id OFFSET 0) d ON true
+   WHERE i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3
+   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)
+SELECT GROUPING(g.arm_keys, g.retriever_version, g.outcome) AS set, to_char(g.week, 'YYYY-MM-DD"T"00:00:00.000"Z"') AS week,
+       g.retriever_version AS retriever, g.reranker_version AS reranker,
+       g.arm_keys AS arms, g.outcome, g.slot AS "sentSlot", g.verdict, g.strength, g."left", g.fast,
+       sum(g.n)::int AS n, sum(g.good)::int AS good, sum(g.labelled)::int AS labelled
+  FROM g
+ GROUP BY GROUPING SETS ((g.week), (g.week, g.arm_keys), (g.week, g.retriever_version, g.reranker_version),
+                         (g.week, g.arm_keys, g.outcome, g.slot, g.verdict, g.strength, g."left", g.fast))`;
 
 // GROUPING(arm_keys, retriever_version, outcome): a bit is set where the column is not grouped.
 const SET = { impressions: 0b111, armsShown: 0b011, relevance: 0b101, decisions: 0b010 } as const;

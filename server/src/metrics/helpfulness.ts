@@ -33,12 +33,9 @@ export async function helpfulness(db: Sql, tenantId: string, judge: HelpfulnessJ
                             AND t.judge_model = s.judge_model AND t.rubric_version = s.rubric_version AND t.score IS NOT NULL)`,
       params,
     ),
-    // The agent's latest verdict counts, as in the win rates.
+    // The agent's latest verdict counts, as in the win rates: impression_decisions keeps it (migration 0012).
     db.query<{ impressionId: string; verdict: string }>(
-      `SELECT DISTINCT ON (a.impression_id) a.impression_id AS "impressionId", a.verdict
-         FROM annotations a
-        WHERE a.tenant_id = $1 AND a.type = 'preference'
-        ORDER BY a.impression_id, a.created_at DESC, a.seq DESC`,
+      `SELECT d.impression_id AS "impressionId", d.verdict FROM impression_decisions d WHERE d.tenant_id = $1 AND d.verdict IS NOT NULL`,
       params.slice(0, 1),
     ),
     db.query<{ at: string | null }>(

@@ -16,23 +16,30 @@ for (const target of testDatabases()) {
       await target.cleanup();
     });
 
-    it('plans every metrics statement as index lookups per impression even with no statistics at all', async () => {
+    it('plans the metrics and the decisions kept for them without a scan per impression, even with no statistics at all', async () => {
       // As PGlite always is: on this test's own Postgres database, autovacuum must not analyse behind our back.
-      if (db.kind === 'postgres') for (const table of ['annotations', 'impressions']) await db.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
+      if (db.kind === 'postgres') for (const table of ['annotations', 'impressions', 'impression_decisions']) await db.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
       await seedMetricsTenant(db, 'plans', 400);
       const statements: [string, unknown[]][] = [];
       const recording = { query: (sql: string, params: unknown[] = []) => (statements.push([sql, params]), db.query(sql, params)) } as Database;
       const to = new Date();
       await flywheelMetrics(recording, 'plans', { from: new Date(to.getTime() - 84 * 86_400_000), to, tooFastMs: 1500 });
-      const annotationStatements = statements.filter(([sql]) => /FROM annotations/.test(sql));
-      expect(annotationStatements.length).toBeGreaterThanOrEqual(1);
-      for (const [sql, params] of annotationStatements) {
-        const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params);
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-        // Every read of annotations names the impression: no scan of a tenant's annotations of a type.
-        expect(plan, sql).toMatch(/annotations_impression_type_idx/);
-        expect(plan, sql).not.toMatch(/annotations_type_idx|Seq Scan on annotations/);
-      }
+      // The flywheel reads each impression's decisions (migration 0012), not its annotations.
+      const flywheel = statements.filter(([sql]) => /impression_decisions/.test(sql));
+      expect(flywheel).toHaveLength(1);
+      expect(statements.filter(([sql]) => /FROM annotations/.test(sql))).toEqual([]);
+      const plan = async (sql: string, params: unknown[]) => (await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+      const [sql, params] = flywheel[0]!;
+      // A primary-key look-up per impression; never a scan of the tenant's decisions per impression.
+      const flywheelPlan = await plan(sql, params);
+      expect(flywheelPlan).toMatch(/Index Scan using impression_decisions_pkey/);
+      expect(flywheelPlan).not.toMatch(/Seq Scan on impression_decisions|Bitmap Heap Scan on impression_decisions/);
+
+      // What the trigger on annotations runs for the impressions a write touched: one look-up of each impression's annotations.
+      const { rows } = await db.query<{ tenant_id: string; impression_id: string }>(`SELECT tenant_id, impression_id::text FROM impression_decisions WHERE tenant_id = 'plans' LIMIT 3`);
+      const refresh = await plan('SELECT * FROM aitl_impression_decisions($1::text[], $2::uuid[])', [rows.map((r) => r.tenant_id), rows.map((r) => r.impression_id)]);
+      expect(refresh).toMatch(/annotations_impression_type_idx/);
+      expect(refresh).not.toMatch(/annotations_type_idx|Seq Scan on annotations/);
     });
 
     it('analyses a table never analysed, then again only once it has grown by a fifth', async () => {
