@@ -7,6 +7,8 @@
  *   ARTICLES=10000 PAIRWISE=0.5 THINK_MS=500-1500 WARMUP_SECONDS=5
  *   SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'  profiles the server under the load
  *   STALL_PROBE=1                           the server prints its event-loop stalls and GC pauses at exit (bench/stall-probe.mjs)
+ *   BURST_PROBE=DIR                         both sides record each request's accept, parse, handler and answer, and their
+ *                                           stalls, into DIR (bench/burst-probe.mjs, burst-client-probe.ts; read with bench/burst-timeline.ts)
  *
  * Each agent has its own token (rate limits are per token) and loops: open a ticket
  * (POST /v1/suggestions), leave 3–4 annotations (POST /v1/sync), think 0.5–1.5 s. 429 and 503
@@ -31,6 +33,7 @@ import { createPostgresDatabase } from '../server/test/helpers/databases';
 import { LoadTally, runAgent } from './load-agent';
 import { benchResult } from './bench-result';
 import { startServerProcess } from './serve-process';
+import { startClientProbe } from './burst-client-probe';
 import { syntheticArticles } from './synthetic-articles';
 
 const AGENTS = (process.env.AGENTS ?? '100,200').split(',').map(Number);
@@ -47,7 +50,9 @@ const TENANT = 'bench';
 const SERVER_NODE_ARGS = [
   ...(process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
   ...(process.env.STALL_PROBE === '1' ? ['--import', fileURLToPath(new URL('./stall-probe.mjs', import.meta.url))] : []),
+  ...(process.env.BURST_PROBE ? ['--import', fileURLToPath(new URL('./burst-probe.mjs', import.meta.url))] : []),
 ];
+const BURST_PROBE = process.env.BURST_PROBE;
 
 const percentile = (xs: number[], p: number) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!);
 const ms = (x: number) => (Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);
@@ -55,7 +60,7 @@ const ms = (x: number) => (Number.isNaN(x) ? '-' : `${x.toFixed(0)} ms`);
 export interface LoadRun {
   agents: number;
   db: 'pglite' | 'postgres';
-  suggestions: { answered: number; perSecond: number; p50: number; p95: number; p99: number; shedShare: number; failed: number; waitP95: number };
+  suggestions: { answered: number; perSecond: number; p50: number; p95: number; p99: number; p99AfterFirstSecond: number; shedShare: number; failed: number; waitP95: number };
   sync: { answered: number; p99: number; shedShare: number };
   annotations: { sent: number; rows: number; storedTwice: number; unacknowledged: number };
   /** The bench process's own event-loop delay during the run, ms. */
@@ -98,7 +103,8 @@ async function prepare(agents: number) {
 
 async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<LoadRun> {
   const setup = await prepare(agents);
-  const server = await startServerProcess(setup.env, SERVER_NODE_ARGS);
+  const probeFile = (side: string) => path.join(BURST_PROBE!, `${side}-${ON_POSTGRES ? 'postgres' : 'pglite'}-${agents}.jsonl`);
+  const server = await startServerProcess({ ...setup.env, ...(BURST_PROBE && { BURST_PROBE_FILE: probeFile('server') }) }, SERVER_NODE_ARGS);
   const tally = new LoadTally();
   if (WARMUP_SECONDS > 0) {
     // A few agents for a few seconds before the clock starts: the crowd meets a server that has
@@ -116,7 +122,9 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
   // measures (a request it was slow to send, or whose answer it was slow to read), so it says how late it ran.
   const clientLag = monitorEventLoopDelay({ resolution: 10 });
   clientLag.enable();
+  const clientProbe = BURST_PROBE ? startClientProbe() : null;
   const started = Date.now();
+  if (BURST_PROBE) writeFileSync(probeFile('run'), JSON.stringify({ started, agents, seconds: SECONDS }) + '\n');
   const deadline = started + SECONDS * 1000;
   let rows: number;
   try {
@@ -126,6 +134,7 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
   } finally {
     await server.stop();
     clientLag.disable();
+    clientProbe?.stop(probeFile('client'));
   }
   const elapsed = (Math.max(Date.now(), deadline) - started) / 1000;
   if (process.env.BENCH_CLIENT_LOG) writeFileSync(process.env.BENCH_CLIENT_LOG, tally.timeline.map((t) => JSON.stringify(t)).join('\n'));
@@ -147,6 +156,8 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
       p50: percentile(answered, 50),
       p95: percentile(answered, 95),
       p99: percentile(answered, 99),
+      // Without the crowd's opening burst: those sent once the run was a second old.
+      p99AfterFirstSecond: percentile(tally.timeline.filter((t) => t.start >= started + 1000).map((t) => t.end - t.start), 99),
       shedShare: shed.length / Math.max(1, shed.length + answered.length),
       failed: tally.failed.get('/v1/suggestions') ?? 0,
       waitP95: percentile(tally.ticketWaitMs, 95),
@@ -157,7 +168,7 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
   };
   const s = run.suggestions;
   console.log(`\n${agents} agents, ${SECONDS} s, ${run.db}, ${setup.articles} articles, think ${THINK_MS.join('-')} ms, ${Math.round(PAIRWISE * 100)}% pairwise`);
-  console.log(`  POST /v1/suggestions  answered ${s.answered} (${s.perSecond.toFixed(1)}/s)  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)}  shed ${(s.shedShare * 100).toFixed(1)}%  failed ${s.failed}  ticket wait incl. retries p95 ${ms(s.waitP95)}`);
+  console.log(`  POST /v1/suggestions  answered ${s.answered} (${s.perSecond.toFixed(1)}/s)  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)} (sent after the first second ${ms(s.p99AfterFirstSecond)})  shed ${(s.shedShare * 100).toFixed(1)}%  failed ${s.failed}  ticket wait incl. retries p95 ${ms(s.waitP95)}`);
   console.log(`  POST /v1/sync         answered ${run.sync.answered}  p99 ${ms(run.sync.p99)}  shed ${(run.sync.shedShare * 100).toFixed(1)}%  failed ${tally.failed.get('/v1/sync') ?? 0}`);
   console.log(`  the bench's own event loop: delay p99 ${ms(run.clientLagMs.p99)}, max ${ms(run.clientLagMs.max)} (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
   const exact = rows === tally.sent.size && storedTwice === 0 && unacknowledged === 0;

@@ -59,8 +59,9 @@ new PerformanceObserver((list) => {
 
 const ms = (x) => Math.round(x * 10) / 10;
 
-// Every synchronous call into PGlite's Postgres (WASM on this thread): how long it held the loop,
-// and the statement text of the longest ones (read from the protocol message).
+// Every synchronous call into PGlite's Postgres made on this thread: how long it held the loop, and
+// the statement text of the longest ones (read from the protocol message). The server runs PGlite
+// in a worker thread of its own (server/src/db/pglite-worker.mjs), so there it counts none.
 const wasm = { calls: 0, totalMs: 0, over50: 0, over250: 0, worst: [] };
 const raw = PGlite.prototype.execProtocolRawSync;
 if (raw) {
