@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface ServerProcess {
   url: string;
+  pid: number;
   /** SIGTERM, then resolves when the process has exited (in-flight requests committed). */
   stop(): Promise<void>;
 }
@@ -35,6 +36,7 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, nodeArgs: strin
         else child.stdout.resume();
         resolve({
           url: JSON.parse(line).url,
+          pid: child.pid!,
           stop: async () => {
             child.kill('SIGTERM');
             await exited;

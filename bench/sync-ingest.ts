@@ -19,6 +19,7 @@ import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
 import { realisticAnnotations } from './realistic-annotations';
 import { benchResult } from './bench-result';
+import { phaseCpu } from './process-cpu';
 import { startServerProcess } from './serve-process';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -102,22 +103,47 @@ async function plainInsertRound(pool: pg.Pool, tenantId: string, tokenId: string
 
 async function main() {
   const database = await createPostgresDatabase(BASE_URL);
+  const dbName = new URL(database.url).pathname.slice(1);
   const setup = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
   const agent = await createToken(setup, { tenantId: 'bench', role: 'agent', name: 'bench-agent' });
   const baseline = await createToken(setup, { tenantId: 'bench-plain', role: 'agent', name: 'bench-agent' });
   await setup.close();
   const server = await startServerProcess({ DATABASE_URL: database.url, AITL_RATE_LIMIT: '1000000', AITL_BODY_LIMIT: String(16 * 1024 * 1024) }, SERVER_NODE_ARGS);
   const pool = new pg.Pool({ connectionString: database.url, max: CLIENTS });
+  pool.on('error', () => {}); // an idle connection ended (the database dropped at the end): nothing to do
   try {
     console.log(`POST /v1/sync vs plain multi-row INSERT of the same rows: ${CLIENTS} concurrent clients x ${REQUESTS} requests x ${BATCH} annotations, ${ROUNDS} rounds each (+1 warm-up), order alternating`);
     const api: number[] = [];
     const plain: number[] = [];
     const latencies: number[] = [];
+    // CPU seconds per 500 rows of each side, by process: this bench (clients, or the baseline's pg), the server, Postgres.
+    const cpu = { api: { bench: [] as number[], server: [] as number[], postgres: [] as number[] }, plain: { bench: [] as number[], postgres: [] as number[] } };
+    const requests = CLIENTS * REQUESTS;
     for (let round = 0; round <= ROUNDS; round++) {
       // Both sides insert the same annotations (the baseline into its own tenant); who goes first alternates.
       const work = roundWork(round);
-      const runApi = () => apiRound(server.url, agent.token, work);
-      const runPlain = () => plainInsertRound(pool, 'bench-plain', baseline.id, work);
+      const runApi = async () => {
+        const measured = await phaseCpu(pool, dbName, [process.pid, server.pid], async () => {
+          const bench = process.cpuUsage();
+          const value = await apiRound(server.url, agent.token, work);
+          return { value, bench: process.cpuUsage(bench) };
+        });
+        if (round > 0) {
+          const benchSeconds = (measured.value.bench.user + measured.value.bench.system) / 1e6;
+          cpu.api.bench.push(benchSeconds / requests);
+          cpu.api.server.push((measured.processes - benchSeconds) / requests);
+          cpu.api.postgres.push(measured.postgres / requests);
+        }
+        return measured.value.value;
+      };
+      const runPlain = async () => {
+        const measured = await phaseCpu(pool, dbName, [process.pid], () => plainInsertRound(pool, 'bench-plain', baseline.id, work));
+        if (round > 0) {
+          cpu.plain.bench.push(measured.processes / requests);
+          cpu.plain.postgres.push(measured.postgres / requests);
+        }
+        return measured.value;
+      };
       let a: Awaited<ReturnType<typeof runApi>>;
       let p: Awaited<ReturnType<typeof runPlain>>;
       if (round % 2 === 0) {
@@ -136,6 +162,8 @@ async function main() {
     const ratio = median(api) / median(plain);
     console.log(`median: api ${median(api).toFixed(0)} rows/s, plain INSERT ${median(plain).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)} (target >= 0.80)`);
     console.log(`api request latency (500 annotations): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`);
+    const ms = (xs: number[]) => `${(median(xs) * 1000).toFixed(1)} ms`;
+    console.log(`CPU per 500 rows (medians; bench = this process, including building the round's bodies or values): api: server ${ms(cpu.api.server)}, Postgres ${ms(cpu.api.postgres)}, bench ${ms(cpu.api.bench)}; plain INSERT: Postgres ${ms(cpu.plain.postgres)}, bench ${ms(cpu.plain.bench)}`);
     benchResult('sync', { apiRowsPerSecond: median(api), plainRowsPerSecond: median(plain), ratio });
   } finally {
     await server.stop();

@@ -23,39 +23,55 @@ function typedColumns(a: Annotation) {
   };
 }
 
-/** Values per annotation row in the INSERT, after the three the request shares (tenant, agent, token). */
-const ROW_VALUES = 17;
+type ArrayCell = string | number | null;
 
-/** `($1, $2, $3, $k, ...)` for every row count, built once per count: most requests are full (500) or small. */
-const tupleCache = new Map<number, string>();
-function tuples(count: number): string {
-  let text = tupleCache.get(count);
-  if (text === undefined) {
-    const parts: string[] = [];
-    for (let r = 0; r < count; r++) {
-      const at = 3 + r * ROW_VALUES;
-      parts.push(`($1, $2, $3, ${Array.from({ length: ROW_VALUES }, (_, k) => `$${at + k + 1}`).join(', ')})`);
-    }
-    text = parts.join(', ');
-    if (tupleCache.size < 600) tupleCache.set(count, text);
-  }
-  return text;
-}
-
-const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, id, type, schema_version, client_id, platform, ticket_id,
-                          impression_id, created_at, content_hash, body, verdict, strength, outcome, similarity,
-                          article_id, article_version, label)`;
+/** Elements that need no quotes in an array literal: no separator, quote, brace, backslash or space, and not the word NULL. */
+const BARE = /^[A-Za-z0-9_.:+-]+$/;
 
 /**
- * One multi-row INSERT with a parameter per value, the shape Postgres ingests fastest: each value
- * arrives typed by its column, where one JSON parameter (jsonb_to_recordset) made the database
- * parse every annotation twice.
- *
- * With `skipExisting`, `ON CONFLICT DO NOTHING` skips the ids already stored and the statement
- * returns the ids it stored. Without it, the statement is the plain INSERT, which costs Postgres
- * less (no speculative insertion, no rows sent back): it stores every row or fails on the first
- * existing id (`unique_violation` on the primary key), waiting, like ON CONFLICT, for a
- * transaction that is writing the same id to end. Its rows are all stored when it succeeds.
+ * A Postgres array literal (`{a,b,NULL}`) of the values, as text. What \`pg\` would build from a
+ * JavaScript array, without quoting and escaping every element: the values here (uuids, hashes,
+ * timestamps, enum words, numbers) almost never need it.
+ */
+export function arrayLiteral(values: ArrayCell[]): string {
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) text += ',';
+    if (v === null || v === undefined) text += 'NULL';
+    else if (typeof v === 'number') text += String(v);
+    else if (BARE.test(v) && !(v.length === 4 && v.toLowerCase() === 'null')) text += v;
+    else text += `"${v.replace(/[\\"]/g, '\\$&')}"`;
+  }
+  return `${text}}`;
+}
+
+/** The annotation columns, each bound as one array of its type (the body as one JSON array). */
+const COLUMNS = [
+  ['id', 'uuid'], ['type', 'text'], ['schema_version', 'int'], ['client_id', 'uuid'], ['platform', 'text'], ['ticket_id', 'text'],
+  ['impression_id', 'uuid'], ['created_at', 'timestamptz'], ['content_hash', 'text'], ['body', 'jsonb'], ['verdict', 'text'],
+  ['strength', 'text'], ['outcome', 'text'], ['similarity', 'float8'], ['article_id', 'uuid'], ['article_version', 'int'], ['label', 'text'],
+] as const;
+
+const BODY = COLUMNS.findIndex(([name]) => name === 'body');
+
+/** One set of rows from the column arrays, zipped by position; the bodies' JSON array is split, parsed once. */
+const ROWS = `ROWS FROM (${COLUMNS.map(([name, type], k) => (name === 'body' ? `jsonb_array_elements($${k + 4}::jsonb)` : `unnest($${k + 4}::${type}[])`)).join(', ')})
+  AS r (${COLUMNS.map(([name]) => name).join(', ')})`;
+
+const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, ${COLUMNS.map(([name]) => name).join(', ')})
+  SELECT $1::text, $2::text, $3::uuid, r.* FROM ${ROWS}
+  ON CONFLICT (tenant_id, id) DO NOTHING`;
+
+/**
+ * One INSERT of all the rows that skips the ids already stored and returns the ids it stored.
+ * Each column arrives as one array parameter (`unnest`) and the bodies as one JSON array: a short
+ * statement for Postgres to parse and plan, where a multi-row VALUES has a parameter per value
+ * (8,500 for 500 annotations). On the same rows, even with `ON CONFLICT` and `RETURNING`, it costs
+ * Postgres less CPU than the plain multi-row INSERT (bench/sync-statement-shapes.ts), so there is
+ * no plain INSERT tried first, no retry when an id exists, and no unique-violation ERROR in the
+ * database's log for every retried sync. An id that another transaction is writing makes it wait
+ * for that one to end, then skip the id if that one stored it.
  *
  * With `numberGaps`, the rows are missing-knowledge reports and the same statement gives each one it
  * stored the tenant's next gap number in `seq` order, continuing from the highest number (the
@@ -63,19 +79,23 @@ const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, id, type, s
  * stored before gaps were numbered) it numbers nothing and says so (`numbered: false`), and the
  * caller numbers the tenant's reports in full.
  */
-export function insertStatement(auth: Auth, rows: AcceptedRow[], options: { skipExisting: boolean; numberGaps?: boolean }) {
-  const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId];
-  for (const { annotation: a, hash, json } of rows) {
+export function insertStatement(auth: Auth, rows: AcceptedRow[], options: { numberGaps?: boolean } = {}) {
+  const columns: ArrayCell[][] = COLUMNS.map(() => new Array(rows.length));
+  const bodies: string[] = new Array(rows.length);
+  rows.forEach(({ annotation: a, hash, json }, r) => {
     const t = typedColumns(a);
-    values.push(
-      a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, json,
+    const row = [
+      a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, null,
       t.verdict, t.strength, t.outcome, t.similarity, t.article_id, t.article_version, t.label,
-    );
-  }
-  const insert = `${INSERT} VALUES ${tuples(rows.length)}${options.skipExisting ? ' ON CONFLICT (tenant_id, id) DO NOTHING' : ''}`;
-  if (!options.numberGaps) return { text: options.skipExisting ? `${insert} RETURNING id::text AS id` : insert, values };
+    ];
+    for (let k = 0; k < row.length; k++) columns[k]![r] = row[k]!;
+    bodies[r] = json;
+  });
+  const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId, ...columns.map(arrayLiteral)];
+  values[3 + BODY] = `[${bodies.join(',')}]`;
+  if (!options.numberGaps) return { text: `${INSERT} RETURNING id::text AS id`, values };
   return {
-    text: `WITH stored AS (${insert} RETURNING id, seq),
+    text: `WITH stored AS (${INSERT} RETURNING id, seq),
                last AS (SELECT max(number) AS number FROM knowledge_gaps WHERE tenant_id = $1),
                numbered AS (
                  INSERT INTO knowledge_gaps (tenant_id, number, annotation_id)

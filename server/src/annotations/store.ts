@@ -38,8 +38,8 @@ export class ClientOwnershipError extends Error {}
  * - `conflict`: a row with this id but different content exists (nothing written);
  * - `rejected`: invalid, with the failing field paths.
  * Concurrent requests with overlapping ids are safe: an INSERT of an id that another transaction is
- * writing waits for it to end, and then finds the row existing (the plain INSERT fails and the write
- * is redone with `ON CONFLICT DO NOTHING`, which skips it), so each id is written exactly once.
+ * writing waits for it to end, and then `ON CONFLICT DO NOTHING` skips the id if that one committed
+ * it, so each id is written exactly once, and a retried sync is no error in the database's log.
  */
 export async function storeAnnotations(
   db: Database,
@@ -87,17 +87,7 @@ export async function storeAnnotations(
   // aborts one, a 5xx, and its client retries.)
   const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
   const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
-  // Most syncs bring only new ids, and the plain INSERT stores them for less than one that skips
-  // existing ids: try it first. An id already stored fails it, and the whole transaction (nothing
-  // of it is kept) is written again skipping existing ids, which are then told apart below.
-  let written: Written;
-  try {
-    written = await writeRows(db, auth, clientId, others, reports, { skipExisting: false });
-  } catch (error) {
-    if (!isExistingAnnotationId(error)) throw error;
-    written = await writeRows(db, auth, clientId, others, reports, { skipExisting: true });
-  }
-  const { storedIds, reportRows } = written;
+  const { storedIds, reportRows } = await writeRows(db, auth, clientId, others, reports);
   // The tenant's first reports (or reports from before gaps were numbered) were stored without a
   // number: number them all, in seq order, as a reader of the queue would.
   if (reportRows.length > 0 && !reportRows[0]!.numbered) await db.transaction((tx) => numberGaps(tx, auth.tenantId));
@@ -133,12 +123,6 @@ export async function storeAnnotations(
   return results;
 }
 
-/** A unique violation on the annotations' primary key: an id of the request is already stored. */
-function isExistingAnnotationId(error: unknown): boolean {
-  const e = error as { code?: unknown; constraint?: unknown } | null;
-  return e?.code === '23505' && e.constraint === 'annotations_pkey';
-}
-
 interface Written {
   /** Lower-cased ids of the rows this request stored. */
   storedIds: Set<string>;
@@ -146,17 +130,13 @@ interface Written {
   reportRows: { id: string; numbered: boolean }[];
 }
 
-/**
- * One transaction that claims the clientId and stores the rows; it resolves only after the commit.
- * Without `skipExisting` it fails (and keeps nothing) when an id is already stored.
- */
+/** One transaction that claims the clientId and stores the rows; it resolves only after the commit. */
 async function writeRows(
   db: Database,
   auth: Auth,
   clientId: string,
   others: AcceptedRow[],
   reports: AcceptedRow[],
-  { skipExisting }: { skipExisting: boolean },
 ): Promise<Written> {
   // Every statement is issued at once and the COMMIT follows them in one pipeline: no round trip
   // between them, so the gap lock is held only while Postgres runs the reports' statement and the
@@ -173,16 +153,14 @@ async function writeRows(
       );
       const statements: Promise<{ id: string; numbered?: boolean }[]>[] = [];
       if (others.length > 0) {
-        const { text, values } = insertStatement(auth, others, { skipExisting });
-        const othersStored = tx.query<{ id: string }>(text, values);
-        // The plain INSERT returns nothing: when it succeeds, it stored every row.
-        statements.push(skipExisting ? othersStored.then((r) => r.rows) : othersStored.then(() => others.map((r) => ({ id: r.annotation.id.toLowerCase() }))));
+        const { text, values } = insertStatement(auth, others);
+        statements.push(tx.query<{ id: string }>(text, values).then((r) => r.rows));
       }
       let reportsStored: Promise<{ id: string; numbered: boolean }[]> | null = null;
       if (reports.length > 0) {
         // Its failure is the transaction's: the statements behind it fail too, and so does the commit.
         lockGapNumbering(tx, auth.tenantId).catch(() => {});
-        const { text, values } = insertStatement(auth, reports, { skipExisting, numberGaps: true });
+        const { text, values } = insertStatement(auth, reports, { numberGaps: true });
         reportsStored = tx.query<{ id: string; numbered: boolean }>(text, values).then((r) => r.rows);
         statements.push(reportsStored);
       }
