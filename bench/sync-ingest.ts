@@ -20,6 +20,7 @@ import { createPostgresDatabase } from '../server/test/helpers/databases';
 import { realisticAnnotations } from './realistic-annotations';
 import { benchResult } from './bench-result';
 import { phaseCpu } from './process-cpu';
+import { ANNOTATION_COLUMNS, annotationColumnValues } from './annotation-columns';
 import { startServerProcess } from './serve-process';
 
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -62,20 +63,9 @@ async function apiRound(url: string, token: string, work: Work) {
   return { rowsPerSecond: (CLIENTS * REQUESTS * BATCH) / seconds, latencies };
 }
 
-const COLUMNS = ['tenant_id', 'agent', 'token_id', 'id', 'type', 'schema_version', 'client_id', 'platform', 'ticket_id', 'impression_id', 'created_at', 'content_hash', 'body', 'verdict', 'strength', 'outcome', 'similarity', 'article_id', 'article_version', 'label'];
+const COLUMNS = ['tenant_id', 'agent', 'token_id', ...ANNOTATION_COLUMNS];
 
-function rowValues(a: Annotation, tenantId: string, tokenId: string): unknown[] {
-  return [
-    tenantId, 'bench-agent', tokenId, a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, contentHash(a), JSON.stringify(a),
-    a.type === 'preference' ? a.payload.verdict : null,
-    a.type === 'preference' ? (a.payload.strength ?? null) : null,
-    a.type === 'adoption' ? a.payload.outcome : null,
-    a.type === 'adoption' ? a.payload.similarity : null,
-    a.type === 'relevance' ? a.payload.articleId : null,
-    a.type === 'relevance' ? a.payload.articleVersion : null,
-    a.type === 'relevance' ? a.payload.label : null,
-  ];
-}
+const rowValues = (a: Annotation, tenantId: string, tokenId: string): unknown[] => [tenantId, 'bench-agent', tokenId, ...annotationColumnValues(a, contentHash(a), JSON.stringify(a))];
 
 /** The same annotations as the API round got, into another tenant, as plain multi-row INSERTs. */
 async function plainInsertRound(pool: pg.Pool, tenantId: string, tokenId: string, work: Work) {

@@ -22,6 +22,7 @@ import { contentHash } from '../server/src/annotations/store';
 import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
+import { ANNOTATION_COLUMNS, annotationColumnValues } from './annotation-columns';
 import { phaseCpu } from './process-cpu';
 import { realisticAnnotations } from './realistic-annotations';
 
@@ -34,21 +35,10 @@ const BATCH = 500;
 interface Row { a: Annotation; hash: string; json: string }
 interface Target { tenant: string; token: string }
 
-const COLUMNS = ['id', 'type', 'schema_version', 'client_id', 'platform', 'ticket_id', 'impression_id', 'created_at', 'content_hash', 'body', 'verdict', 'strength', 'outcome', 'similarity', 'article_id', 'article_version', 'label'];
+const COLUMNS = ANNOTATION_COLUMNS;
 const TYPES = ['uuid', 'text', 'int', 'uuid', 'text', 'text', 'uuid', 'timestamptz', 'text', 'jsonb', 'text', 'text', 'text', 'float8', 'uuid', 'int', 'text'];
 
-function columnValues({ a, hash, json }: Row): unknown[] {
-  return [
-    a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, json,
-    a.type === 'preference' ? a.payload.verdict : null,
-    a.type === 'preference' ? (a.payload.strength ?? null) : null,
-    a.type === 'adoption' ? a.payload.outcome : null,
-    a.type === 'adoption' ? a.payload.similarity : null,
-    a.type === 'relevance' ? a.payload.articleId : null,
-    a.type === 'relevance' ? a.payload.articleVersion : null,
-    a.type === 'relevance' ? a.payload.label : null,
-  ];
-}
+const columnValues = ({ a, hash, json }: Row): unknown[] => annotationColumnValues(a, hash, json);
 
 const head = `INSERT INTO annotations (tenant_id, agent, token_id, ${COLUMNS.join(', ')})`;
 const tuples = Array.from({ length: BATCH }, (_, r) => `($1, $2, $3, ${COLUMNS.map((_, k) => `$${4 + r * COLUMNS.length + k}`).join(', ')})`).join(', ');

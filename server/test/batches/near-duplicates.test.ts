@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MinHashIndex, shingles, type MinHashOptions } from '../../src/batches/near-duplicates';
+// A seeded generator (mulberry32), so a failure can be replayed.
+import { seeded as rng } from '../helpers/simulated-agents';
 
-/** Small deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SENTENCES = Array.from({ length: 14 }, (_, i) => `sentence ${i} says something about order ${i * 7} and the refund ${i % 3} today`);
 

@@ -11,6 +11,7 @@ import { makeAnnotation } from '../helpers/annotations';
 import { tokenFor } from '../helpers/app';
 import { POSTGRES_URL, createPostgresDatabase, testDatabases } from '../helpers/databases';
 import { insertImpression } from '../helpers/impressions';
+import { suiteDatabase } from '../helpers/suite-database';
 
 /** impression_decisions (migration 0012), which the flywheel metrics read instead of the annotations. */
 const kept = async (db: Database, tenantId: string) =>
@@ -50,39 +51,32 @@ async function tenantWithImpression(db: Database) {
 }
 
 describe.each(testDatabases())('impression decisions on $name', (testDb) => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await testDb.open();
-  });
-  afterAll(async () => {
-    await db.close();
-    await testDb.cleanup();
-  });
+  const suite = suiteDatabase(testDb);
 
   it('keep the first adoption, the latest preference and each article latest label, whatever order they arrive in', async () => {
-    const { tenantId, imp, make, store } = await tenantWithImpression(db);
+    const { tenantId, imp, make, store } = await tenantWithImpression(suite.db);
     const [a1, a2] = [randomUUID(), randomUUID()];
     await store(make.adoption(9, 'heavy_edit', 'B'), make.relevance(3, a1, 'irrelevant'));
-    expect(await kept(db, tenantId)).toEqual(await recomputed(db, tenantId));
+    expect(await kept(suite.db, tenantId)).toEqual(await recomputed(suite.db, tenantId));
     // Earlier than the send stored first: it is the first send. A later preference, then an earlier one.
     await store(make.adoption(5, 'as_is', 'A'), make.preference(20, 'A', 800));
     await store(make.preference(10, 'B', 5000), make.relevance(4, a1, 'relevant'), make.relevance(2, a2, 'partial'));
     await store(make.relevance(1, a2, 'outdated'));
-    const rows = await kept(db, tenantId);
+    const rows = await kept(suite.db, tenantId);
     expect(rows).toEqual([{ impression_id: imp.id, outcome: 'as_is', slot: 'A', verdict: 'A', strength: 'clear', left: 'B', elapsed: 800, good: 2, labelled: 2 }]);
-    expect(rows).toEqual(await recomputed(db, tenantId));
+    expect(rows).toEqual(await recomputed(suite.db, tenantId));
   });
 
   it('follow annotations that are removed or changed', async () => {
-    const { tenantId, imp, make, store } = await tenantWithImpression(db);
+    const { tenantId, imp, make, store } = await tenantWithImpression(suite.db);
     await store(make.adoption(5, 'as_is', 'A'), make.adoption(9, 'light_edit', 'B'), make.preference(10, 'tie', 100), make.relevance(3, randomUUID(), 'relevant'));
-    await db.query(`DELETE FROM annotations WHERE tenant_id = $1 AND type = 'adoption' AND outcome = 'as_is'`, [tenantId]);
-    expect((await kept(db, tenantId))[0]).toMatchObject({ outcome: 'light_edit', slot: 'B', good: 1, labelled: 1 });
-    await db.query(`UPDATE annotations SET label = 'irrelevant' WHERE tenant_id = $1 AND type = 'relevance'`, [tenantId]);
-    expect((await kept(db, tenantId))[0]).toMatchObject({ good: 0, labelled: 1 });
-    await db.query(`DELETE FROM annotations WHERE tenant_id = $1`, [tenantId]);
+    await suite.db.query(`DELETE FROM annotations WHERE tenant_id = $1 AND type = 'adoption' AND outcome = 'as_is'`, [tenantId]);
+    expect((await kept(suite.db, tenantId))[0]).toMatchObject({ outcome: 'light_edit', slot: 'B', good: 1, labelled: 1 });
+    await suite.db.query(`UPDATE annotations SET label = 'irrelevant' WHERE tenant_id = $1 AND type = 'relevance'`, [tenantId]);
+    expect((await kept(suite.db, tenantId))[0]).toMatchObject({ good: 0, labelled: 1 });
+    await suite.db.query(`DELETE FROM annotations WHERE tenant_id = $1`, [tenantId]);
     // As an impression no one annotated counts: nothing adopted, preferred or labelled.
-    expect(await kept(db, tenantId)).toEqual([{ impression_id: imp.id, outcome: null, slot: null, verdict: null, strength: null, left: null, elapsed: null, good: 0, labelled: 0 }]);
+    expect(await kept(suite.db, tenantId)).toEqual([{ impression_id: imp.id, outcome: null, slot: null, verdict: null, strength: null, left: null, elapsed: null, good: 0, labelled: 0 }]);
   });
 });
 
