@@ -30,7 +30,7 @@ describe.each(testDatabases())('the synthetic cap leans against the model\'s own
     const sources = files['sources.jsonl']!.filter((s) => s.file === 'sft.jsonl');
     const sft = files['sft.jsonl']!.map((row) => ((row as { messages: { content: string }[] }).messages.at(-1)!.content));
     const synthetic = sft.filter((_, i) => sources[i]!.provenance === 'model_unedited');
-    return { manifest, synthetic, long: synthetic.filter((t) => t.length > 300).length / synthetic.length };
+    return { fw, manifest, synthetic, long: synthetic.filter((t) => t.length > 300).length / synthetic.length };
   }
 
   it('keeps fewer long model replies than agents write when the model over-writes them, and the agents\' mix when it does not', async () => {
@@ -54,5 +54,9 @@ describe.each(testDatabases())('the synthetic cap leans against the model\'s own
     // A model that writes like the agents is sampled in their mix.
     expect(even.long).toBeGreaterThan(1 / 3 - 0.05);
     expect(even.long).toBeLessThan(1 / 3 + 0.05);
+    // Nothing new since that batch: no newest model replies, so no diversity of theirs is recorded (not a 0).
+    const { manifest: again } = await buildBatch(suite.db, even.fw.tenantId, { syntheticCap: 0.5, evalShare: 0 }, OPTS);
+    expect(again.drift.current.modelDistinct2).toBeUndefined();
+    expect(again.drift.current.replyChars!.model!.n).toBe(240);
   }, 120_000);
 });

@@ -29,7 +29,7 @@ export function batchManifest({ number, spec, files, previous, notes, output, sf
   const { modelLengths, modelDiversity } = sft.plan;
   const current: DriftMetrics = {
     ...measured,
-    ...(modelLengths.n > 0 && { modelDistinct2: modelDiversity.distinct2, modelDistinct2Windows: modelDiversity.distinct2Windows, modelDistinct2StdErr: modelDiversity.distinct2StdErr }),
+    ...(modelDiversity && { modelDistinct2: modelDiversity.distinct2, modelDistinct2Windows: modelDiversity.distinct2Windows, modelDistinct2StdErr: modelDiversity.distinct2StdErr }),
     ...(measured.replyChars && { replyChars: { ...measured.replyChars, model: modelLengths } }),
   };
   const history = previous.slice(-10).map((p) => ({ batch: p.batch, metrics: p.manifest.drift.current }));

@@ -21,10 +21,10 @@ export interface SftPlan {
   anchorThreshold: number;
   /** The census gate's decisions, which the generation pass's SFT gate replays. */
   decisions: GateDecisions;
-  /** Lengths of the synthetic candidates the synthetic cap leaned against: the model's newest adopted replies. */
+  /** Lengths of the synthetic candidates the synthetic cap leaned against: the model's newest adopted replies (all synthetic candidates when none arrived since the last batch). */
   modelLengths: ReplyLengths;
-  /** Distinct-2 of those replies (a hash sample, windowed like the drift report's). */
-  modelDiversity: { distinct2: number; distinct2Windows: number; distinct2StdErr: number };
+  /** Distinct-2 of the model's newest adopted replies (a hash sample, windowed like the drift report's); null when there are none. */
+  modelDiversity: { distinct2: number; distinct2Windows: number; distinct2StdErr: number } | null;
 }
 
 /** Whether the synthetic cap keeps a synthetic target of this rank and length. */
@@ -103,6 +103,6 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
     anchorThreshold: rankThreshold(anchorRanks, anchors),
     decisions,
     modelLengths: modelLengths.summary(),
-    modelDiversity: windowedDistinct2(newestSample.texts()),
+    modelDiversity: newestSample.size > 0 ? windowedDistinct2(newestSample.texts()) : null,
   };
 }
