@@ -52,6 +52,20 @@ export class BatchFileWriter {
     if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
   }
 
+  /** A row given as pieces of its JSON text (strings, or their UTF-8 bytes), written one after another. */
+  async writePieces(pieces: readonly (string | Buffer)[]): Promise<void> {
+    let size = 1;
+    for (const p of pieces) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+    if (this.pendingBytes + size > this.pending.length) this.grow(size);
+    let at = this.pendingBytes;
+    for (const p of pieces) at += typeof p === 'string' ? this.pending.write(p, at, 'utf8') : p.copy(this.pending, at);
+    this.pending[at] = 0x0a;
+    this.pendingBytes += size;
+    this.rows++;
+    this.bytes += size;
+    if (this.pendingBytes >= CHUNK_BYTES) await this.flush();
+  }
+
   /** Starts inserting the pending rows as the next chunk, once the chunk before it is stored. */
   private async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;

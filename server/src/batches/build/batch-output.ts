@@ -1,6 +1,7 @@
 import { BATCH_DATA_FILES, type BatchDataFile, type ChatMessage, type Provenance } from '../../../../lib/contract';
 import type { Database } from '../../db/database';
 import { BatchFileWriter, type WrittenFile } from '../files';
+import type { JsonPieces } from '../examples/prompt-json';
 import type { SourceRow } from '../source';
 import type { BuildNotes } from './build-notes';
 
@@ -58,8 +59,14 @@ export class BatchOutput {
   }
 
   async write(file: BatchDataFile, row: object, source: RowSource): Promise<void> {
+    await this.writeJson(file, JSON.stringify(row), source);
+  }
+
+  /** A row already encoded: its JSON text, whole or in pieces (examples/prompt-json.ts). */
+  async writeJson(file: BatchDataFile, json: string | JsonPieces, source: RowSource): Promise<void> {
     const line = this.writers[file].line;
-    await this.writers[file].writeRow(JSON.stringify(row));
+    if (typeof json === 'string') await this.writers[file].writeRow(json);
+    else await this.writers[file].writePieces(json);
     if (source.provenance) {
       const tally = (this.provenance[file] ??= {});
       tally[source.provenance] = (tally[source.provenance] ?? 0) + 1;

@@ -1,5 +1,7 @@
-import type { Annotation, ChatMessage } from '../../../../lib/contract';
+import type { Annotation } from '../../../../lib/contract';
+import type { RowRedactor } from '../../redaction/pii';
 import { promptMessages, promptParts, ticketTexts, type PromptParts } from '../examples/prompt';
+import { assistantJson, pushPromptJson, type JsonPieces } from '../examples/prompt-json';
 import { replyProvenance } from '../examples/provenance';
 import { scannedAhead } from '../examples/row-redaction';
 import { hashRank } from '../examples/sampling';
@@ -33,9 +35,19 @@ interface RowAt {
 
 const normalised = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
-function dpoRow(prompt: ChatMessage[], chosen: string, rejected: string) {
-  return { prompt, chosen: [{ role: 'assistant', content: chosen }], rejected: [{ role: 'assistant', content: rejected }] };
+/**
+ * The rows with a prompt, as the JSON text `JSON.stringify` makes of `{ prompt, chosen, rejected }`,
+ * `{ prompt, completion, label }` and `{ messages }`, the prompt's redacted first (its placeholders
+ * come first): the prompt is copied in as the bytes it was encoded to for the row before.
+ */
+function promptRow(parts: PromptParts, r: RowRedactor, head: string): JsonPieces {
+  const out: JsonPieces = [head];
+  pushPromptJson(out, parts, r);
+  return out;
 }
+const dpoJson = (row: JsonPieces, chosen: string, rejected: string) => (row.push(`],"chosen":[${assistantJson(chosen)}],"rejected":[${assistantJson(rejected)}]}`), row);
+const ktoJson = (row: JsonPieces, completion: string, label: boolean) => (row.push(`],"completion":[${assistantJson(completion)}],"label":${label}}`), row);
+const sftJson = (row: JsonPieces, reply: string) => (row.push(`,${assistantJson(reply)}]}`), row);
 
 /** Phase 2: sft, dpo, kto and the reply/preference part of eval, from adoptions and preferences in arrival order. */
 export async function generationFiles(ctx: BuildContext, plan: SftPlan): Promise<SftKept> {
@@ -130,9 +142,9 @@ class GenerationPass {
       if (admitted && inScope && !keep) notes.exclude('sft.synthetic_cap');
       if (keep) {
         const r = redaction.row();
-        const messages = promptMessages(await prompt(), r);
+        const messages = promptRow(await prompt(), r, '{"messages":[');
         const reply = r.apply(c.text, (await redaction.scan(c.text, false)).spans);
-        await output.write('sft.jsonl', { messages: [...messages, { role: 'assistant', content: reply }] }, fromAnnotation(row, ticket, c.provenance, null, a.payload.outcome, anchor));
+        await output.writeJson('sft.jsonl', sftJson(messages, reply), fromAnnotation(row, ticket, c.provenance, null, a.payload.outcome, anchor));
         if (anchor) this.kept.anchors++;
         else if (c.synthetic) this.kept.synthetic++;
         else this.kept.human++;
@@ -157,9 +169,9 @@ class GenerationPass {
       // KTO judges the model's own reply: adopted (as is or lightly edited) or discarded.
       if (this.ktoGate.admit(ticketKey)) {
         const r = redaction.row();
-        const messages = promptMessages(await prompt(), r);
+        const messages = promptRow(await prompt(), r, '{"prompt":[');
         const completion = await redaction.redact(r, arm.text);
-        await output.write('kto.jsonl', { prompt: messages, completion: [{ role: 'assistant', content: completion }], label: outcome !== 'discarded' }, fromAnnotation(row, ticket, 'model_unedited', null, outcome));
+        await output.writeJson('kto.jsonl', ktoJson(messages, completion, outcome !== 'discarded'), fromAnnotation(row, ticket, 'model_unedited', null, outcome));
       }
     }
     if ((outcome === 'heavy_edit' || outcome === 'discarded') && a.payload.sentText && a.payload.channel !== 'internal') {
@@ -167,10 +179,10 @@ class GenerationPass {
       if (normalised(a.payload.sentText) === normalised(arm.text)) return notes.exclude('dpo.identical_pair');
       if (!this.dpoGate.admit(ticketKey)) return;
       const r = redaction.row();
-      const messages = promptMessages(await prompt(), r);
+      const messages = promptRow(await prompt(), r, '{"prompt":[');
       const chosen = await redaction.redact(r, a.payload.sentText);
       const rejected = await redaction.redact(r, arm.text);
-      await output.write('dpo.jsonl', dpoRow(messages, chosen, rejected), fromAnnotation(row, ticket, replyProvenance(outcome), 'model_unedited', outcome));
+      await output.writeJson('dpo.jsonl', dpoJson(messages, chosen, rejected), fromAnnotation(row, ticket, replyProvenance(outcome), 'model_unedited', outcome));
     }
   }
 
@@ -190,10 +202,15 @@ class GenerationPass {
     if (armSuperseded(current, row.impression, winner) || armSuperseded(current, row.impression, loser)) return notes.exclude('dpo.superseded_article');
     if (!held && !this.dpoGate.admit(ticketKey)) return;
     const r = redaction.row();
-    const messages = promptMessages(await prompt(), r);
+    if (held) {
+      const messages = promptMessages(await prompt(), r);
+      const chosen = await redaction.redact(r, winner.text);
+      const rejected = await redaction.redact(r, loser.text);
+      return output.writeEval({ task: 'preference', prompt: messages, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
+    }
+    const messages = promptRow(await prompt(), r, '{"prompt":[');
     const chosen = await redaction.redact(r, winner.text);
     const rejected = await redaction.redact(r, loser.text);
-    if (held) return output.writeEval({ task: 'preference', prompt: messages, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
-    await output.write('dpo.jsonl', dpoRow(messages, chosen, rejected), fromAnnotation(row, ticket, 'model_unedited', 'model_unedited', strength ?? null));
+    await output.writeJson('dpo.jsonl', dpoJson(messages, chosen, rejected), fromAnnotation(row, ticket, 'model_unedited', 'model_unedited', strength ?? null));
   }
 }
