@@ -58,7 +58,7 @@ export class BatchFileWriter {
     for (const p of pieces) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
     if (this.pendingBytes + size > this.pending.length) this.grow(size);
     let at = this.pendingBytes;
-    for (const p of pieces) at += typeof p === 'string' ? this.pending.write(p, at, 'utf8') : p.copy(this.pending, at);
+    for (const p of pieces) at += typeof p === 'string' ? this.pending.write(p, at, 'utf8') : (this.pending.set(p, at), p.length);
     this.pending[at] = 0x0a;
     this.pendingBytes += size;
     this.rows++;

@@ -9,8 +9,8 @@ import type { Scanned } from './row-redaction';
  */
 export type JsonPieces = (string | Buffer)[];
 
-/** JSON-escaped UTF-8 of a text without PII, without quotes, by the scanned object (shared by every row of a prompt, and articles' by every impression). */
-const escaped = new WeakMap<Scanned, Buffer>();
+/** JSON-escaped UTF-8 of a text without PII, without quotes, kept on the scanned object (shared by every row of a prompt, and an article section's by every impression). */
+type Encoded = Scanned & { json?: Buffer };
 
 const inner = (text: string) => JSON.stringify(text).slice(1, -1);
 /** A lone low surrogate would pair with a high one ending the text before it in the joined string, and JSON.stringify would then keep both as they are instead of escaping each. */
@@ -47,9 +47,8 @@ function pushMessage(out: JsonPieces, role: 'system' | 'user' | 'assistant', tex
       out.push(inner(redacted));
       continue;
     }
-    let bytes = escaped.get(s);
-    if (!bytes) escaped.set(s, (bytes = Buffer.from(inner(s.text), 'utf8')));
-    out.push(bytes);
+    const e = s as Encoded;
+    out.push((e.json ??= Buffer.from(inner(s.text), 'utf8')));
   }
   out.push('"}');
 }
