@@ -35,6 +35,7 @@ import { benchResult } from './bench-result';
 import { startServerProcess } from './serve-process';
 import { startClientProbe } from './burst-client-probe';
 import { syntheticArticles } from './synthetic-articles';
+import { threadCpu, threadCpuDelta } from './thread-cpu';
 
 const AGENTS = (process.env.AGENTS ?? '100,200').split(',').map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 60);
@@ -65,6 +66,8 @@ export interface LoadRun {
   annotations: { sent: number; rows: number; storedTwice: number; unacknowledged: number };
   /** The bench process's own event-loop delay during the run, ms. */
   clientLagMs: { p99: number; max: number };
+  /** CPU seconds during the run: the server's main thread, its busiest other thread (PGlite's), all its threads, and the bench's own process. */
+  cpuSeconds: { serverMain: number; serverOther: number; server: number; bench: number };
 }
 
 /** Opens a database for one run with the knowledge base and one token per agent. */
@@ -123,6 +126,9 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
   const clientLag = monitorEventLoopDelay({ resolution: 10 });
   clientLag.enable();
   const clientProbe = BURST_PROBE ? startClientProbe() : null;
+  const serverCpuBefore = threadCpu(server.pid);
+  const benchCpuBefore = process.cpuUsage();
+  let serverCpuAfter = serverCpuBefore;
   const started = Date.now();
   if (BURST_PROBE) writeFileSync(probeFile('run'), JSON.stringify({ started, agents, seconds: SECONDS }) + '\n');
   const deadline = started + SECONDS * 1000;
@@ -132,10 +138,13 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
       setup.tokens.map((token, i) => runAgent({ url: server.url, token, clientId: randomUUID(), tickets, seed: i + 1, deadline, thinkMs: THINK_MS, tally })),
     );
   } finally {
+    serverCpuAfter = threadCpu(server.pid);
     await server.stop();
     clientLag.disable();
     clientProbe?.stop(probeFile('client'));
   }
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const serverCpu = threadCpuDelta(serverCpuBefore, serverCpuAfter, server.pid);
   const elapsed = (Math.max(Date.now(), deadline) - started) / 1000;
   if (process.env.BENCH_CLIENT_LOG) writeFileSync(process.env.BENCH_CLIENT_LOG, tally.timeline.map((t) => JSON.stringify(t)).join('\n'));
   rows = await setup.countRows();
@@ -165,12 +174,15 @@ async function runLoad(agents: number, tickets: SuggestionRequest[]): Promise<Lo
     sync: { answered: syncAnswered.length, p99: percentile(syncAnswered, 99), shedShare: syncShed.length / Math.max(1, syncShed.length + syncAnswered.length) },
     annotations: { sent: tally.sent.size, rows, storedTwice, unacknowledged },
     clientLagMs: { p99: clientLag.percentile(99) / 1e6, max: clientLag.max / 1e6 },
+    cpuSeconds: { serverMain: serverCpu.main, serverOther: serverCpu.busiestOther, server: serverCpu.total, bench: (benchCpu.user + benchCpu.system) / 1e6 },
   };
   const s = run.suggestions;
   console.log(`\n${agents} agents, ${SECONDS} s, ${run.db}, ${setup.articles} articles, think ${THINK_MS.join('-')} ms, ${Math.round(PAIRWISE * 100)}% pairwise`);
   console.log(`  POST /v1/suggestions  answered ${s.answered} (${s.perSecond.toFixed(1)}/s)  p50 ${ms(s.p50)}  p95 ${ms(s.p95)}  p99 ${ms(s.p99)} (sent after the first second ${ms(s.p99AfterFirstSecond)})  shed ${(s.shedShare * 100).toFixed(1)}%  failed ${s.failed}  ticket wait incl. retries p95 ${ms(s.waitP95)}`);
   console.log(`  POST /v1/sync         answered ${run.sync.answered}  p99 ${ms(run.sync.p99)}  shed ${(run.sync.shedShare * 100).toFixed(1)}%  failed ${tally.failed.get('/v1/sync') ?? 0}`);
   console.log(`  the bench's own event loop: delay p99 ${ms(run.clientLagMs.p99)}, max ${ms(run.clientLagMs.max)} (load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+  const c = run.cpuSeconds;
+  console.log(`  CPU during the run: server ${c.server.toFixed(1)} s (main thread ${c.serverMain.toFixed(1)} s, busiest other thread ${c.serverOther.toFixed(1)} s), the bench ${c.bench.toFixed(1)} s; shed suggestions ${shed.length} (${(shed.length / elapsed).toFixed(1)}/s), shed syncs ${syncShed.length}`);
   const exact = rows === tally.sent.size && storedTwice === 0 && unacknowledged === 0;
   console.log(`  annotations sent ${tally.sent.size}, rows in the database ${rows}, stored twice ${storedTwice}, unacknowledged ${unacknowledged}: ${exact ? 'each acknowledged exactly once' : 'MISMATCH'}`);
   if (!exact) process.exitCode = 1;

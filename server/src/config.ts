@@ -36,19 +36,9 @@ export interface LoadConfig {
 // suggestions in flight each took about twice as long as with 2 (PGlite runs one statement at a
 // time, and Postgres here has two cores), for no more answered per second; and a wait past a
 // quarter second only adds latency to what a Retry-After would have served later anyway.
-/**
- * Suggestions in flight when AITL_SUGGESTIONS_CONCURRENCY is unset. On PGlite with only local
- * work (extractive arms, no embeddings service) a suggestion never waits on anything but the one
- * thread that runs both the database and the JavaScript, so a second one in flight only
- * interleaves with the first: each takes twice as long, and no more are answered per second
- * (measured with `npm run bench:load`, see the README, "Under a crowd"). An arm or an embeddings
- * call that waits on the network, or Postgres, has time to overlap: `LOAD_DEFAULTS`.
- */
-export function defaultSuggestionsConcurrency(s: { onPostgres: boolean; arms: readonly Pick<Arm, 'provider'>[]; embeddings: boolean }): number {
-  const waitsOnNetwork = s.onPostgres || s.embeddings || s.arms.some((a) => a.provider !== 'extractive');
-  return waitsOnNetwork ? LOAD_DEFAULTS.suggestionsConcurrency : 1;
-}
-
+// PGlite too: its statements run on a thread of their own, so a second suggestion's JavaScript
+// (search scoring, reranking, the reply) runs while the first one's statements do. With one in
+// flight the two took turns, and the database thread idled about a third of the time under a crowd.
 export const LOAD_DEFAULTS: LoadConfig = {
   suggestionsConcurrency: 2,
   syncConcurrency: 4,
@@ -83,9 +73,8 @@ const Env = z.object({
    * Load shedding. Requests of POST /v1/suggestions and POST /v1/sync served at once by this
    * process (more wait up to AITL_QUEUE_WAIT_MS, then get 503 with Retry-After). On PGlite one
    * query runs at a time, so a few in flight keep it busy; on Postgres, up to the pool size (10).
-   * Suggestions unset: `defaultSuggestionsConcurrency`.
    */
-  AITL_SUGGESTIONS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  AITL_SUGGESTIONS_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(LOAD_DEFAULTS.suggestionsConcurrency),
   AITL_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(LOAD_DEFAULTS.syncConcurrency),
   AITL_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(LOAD_DEFAULTS.queueWaitMs),
   AITL_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(600).default(LOAD_DEFAULTS.retryAfterSeconds),
@@ -222,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.AITL_RATE_LIMIT,
     rateLimitRedisUrl: e.AITL_RATE_LIMIT_REDIS_URL,
     load: {
-      suggestionsConcurrency: e.AITL_SUGGESTIONS_CONCURRENCY ?? defaultSuggestionsConcurrency({ onPostgres: !!e.DATABASE_URL, arms, embeddings: !!embeddings }),
+      suggestionsConcurrency: e.AITL_SUGGESTIONS_CONCURRENCY,
       syncConcurrency: e.AITL_SYNC_CONCURRENCY,
       queueWaitMs: e.AITL_QUEUE_WAIT_MS,
       retryAfterSeconds: e.AITL_RETRY_AFTER_SECONDS,

@@ -4,7 +4,8 @@ import { DatabaseUnavailableError } from './database';
 export type ThreadRequest =
   | { op: 'query'; tx?: number; text: string; params?: unknown[] }
   | { op: 'exec'; tx?: number; text: string }
-  | { op: 'begin' }
+  /** `tx`: the caller's id for it, so its statements can follow at once, before the answer. */
+  | { op: 'begin'; tx: number }
   | { op: 'commit' | 'rollback'; tx: number }
   | { op: 'close' };
 

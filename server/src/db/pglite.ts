@@ -30,6 +30,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     lock.release();
     throw new Error(`could not open the embedded database in ${dataDir}: ${(error as Error).message}`);
   }
+  let nextTx = 1;
   const sql = (tx: number | undefined): Sql => ({
     async query<T>(text: string, params?: unknown[]) {
       return { rows: await thread.call<T[]>({ op: 'query', tx, text, params }) };
@@ -41,9 +42,14 @@ export async function openPglite(dataDir: string): Promise<Database> {
   return {
     kind: 'pglite',
     ...sql(undefined),
-    // PGlite runs one transaction at a time: statements outside it wait until it ends.
+    // PGlite runs one transaction at a time: statements outside it wait until it ends. Its
+    // statements go to the thread right behind the BEGIN, not after its answer: the database is
+    // held from the moment it begins, so every round trip to this thread while it is held is time
+    // it works for no one (this thread may be busy with other requests, or waiting for a CPU).
     transaction: async (fn) => {
-      const tx = await thread.call<number>({ op: 'begin' });
+      const tx = nextTx++;
+      const begun = thread.call<void>({ op: 'begin', tx });
+      begun.catch(() => {}); // awaited below, after fn
       const issued = issuedStatements(sql(tx));
       let value: Awaited<ReturnType<typeof fn>>;
       try {
@@ -51,11 +57,13 @@ export async function openPglite(dataDir: string): Promise<Database> {
       } catch (error) {
         await issued.failure(); // the rollback comes after the statements fn issued, as on Postgres
         await thread.call({ op: 'rollback', tx });
+        await begun; // a transaction that could not begin fails with that, not with what it caused
         throw error;
       }
       const failure = await issued.failure();
       if (failure !== undefined) {
         await thread.call({ op: 'rollback', tx });
+        await begun;
         throw failure;
       }
       await thread.call({ op: 'commit', tx });

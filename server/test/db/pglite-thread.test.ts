@@ -47,6 +47,34 @@ describe('PGlite on its own thread', { timeout: 90_000 }, () => {
     }
   });
 
+  it('runs the statements of transactions begun at once each after its BEGIN, in order, one transaction at a time', async () => {
+    const db = await openPglite(IN_MEMORY);
+    try {
+      await db.exec('CREATE TABLE s (tx text, n int)');
+      // Both BEGINs and their statements reach the database thread before either BEGIN is answered.
+      const one = db.transaction(async (tx) => {
+        void tx.query("INSERT INTO s VALUES ('one', 1)");
+        await new Promise((r) => setTimeout(r, 20));
+        await tx.query("INSERT INTO s VALUES ('one', 2)");
+        return (await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM s WHERE tx = 'one'")).rows[0]!.n;
+      });
+      const two = db.transaction(async (tx) => {
+        // Runs only once the first has committed: it sees both of its rows or none, never one.
+        const seen = (await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM s WHERE tx = 'one'")).rows[0]!.n;
+        void tx.query("INSERT INTO s VALUES ('two', 1)");
+        return seen;
+      });
+      expect(await Promise.all([one, two])).toEqual([2, 2]);
+      expect((await db.query<{ tx: string; n: number }>('SELECT tx, n FROM s ORDER BY tx, n')).rows).toEqual([
+        { tx: 'one', n: 1 },
+        { tx: 'one', n: 2 },
+        { tx: 'two', n: 1 },
+      ]);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('rolls back a transaction whose function throws, and keeps a failed statement’s fields', async () => {
     const db = await openPglite(IN_MEMORY);
     try {
@@ -75,5 +103,7 @@ describe('PGlite on its own thread', { timeout: 90_000 }, () => {
     expect([...rows[0]!.b]).toEqual([1, 2]);
     await db.close();
     await expect(db.query('SELECT 1')).rejects.toThrow(/closed/);
+    // A transaction that cannot begin fails with that, not with the statements it never ran.
+    await expect(db.transaction((tx) => tx.query('SELECT 1'))).rejects.toThrow(/closed/);
   });
 });
