@@ -43,9 +43,11 @@ function roundWork(round: number) {
 }
 type Work = ReturnType<typeof roundWork>;
 
-async function apiRound(url: string, token: string, work: Work) {
+/** Each client's request bodies, built before the round so that its CPU is not counted as ingest's. */
+const requestBodies = (work: Work) => work.map(({ clientId, requests }) => requests.map((annotations) => JSON.stringify({ clientId, annotations })));
+
+async function apiRound(url: string, token: string, bodies: string[][]) {
   const latencies: number[] = [];
-  const bodies = work.map(({ clientId, requests }) => requests.map((annotations) => JSON.stringify({ clientId, annotations })));
   const started = performance.now();
   await Promise.all(
     bodies.map(async (list) => {
@@ -67,15 +69,17 @@ const COLUMNS = ['tenant_id', 'agent', 'token_id', ...ANNOTATION_COLUMNS];
 
 const rowValues = (a: Annotation, tenantId: string, tokenId: string): unknown[] => [tenantId, 'bench-agent', tokenId, ...annotationColumnValues(a, contentHash(a), JSON.stringify(a))];
 
-/** The same annotations as the API round got, into another tenant, as plain multi-row INSERTs. */
-async function plainInsertRound(pool: pg.Pool, tenantId: string, tokenId: string, work: Work) {
-  const statements = work.map(({ requests }) =>
+/** The same annotations as the API round got, into another tenant, as plain multi-row INSERTs, every value prepared. */
+const plainStatements = (tenantId: string, tokenId: string, work: Work) =>
+  work.map(({ requests }) =>
     requests.map((annotations) => {
       const rows = annotations.map((a) => rowValues(a, tenantId, tokenId));
       const placeholders = rows.map((_, r) => `(${COLUMNS.map((_, k) => `$${r * COLUMNS.length + k + 1}`).join(', ')})`).join(', ');
       return { text: `INSERT INTO annotations (${COLUMNS.join(', ')}) VALUES ${placeholders}`, values: rows.flat() };
     }),
   );
+
+async function plainInsertRound(pool: pg.Pool, statements: ReturnType<typeof plainStatements>) {
   const started = performance.now();
   await Promise.all(
     statements.map(async (list) => {
@@ -112,10 +116,13 @@ async function main() {
     for (let round = 0; round <= ROUNDS; round++) {
       // Both sides insert the same annotations (the baseline into its own tenant); who goes first alternates.
       const work = roundWork(round);
+      // Built before either side's clock and CPU count starts: the clients' bodies and the baseline's values.
+      const bodies = requestBodies(work);
+      const statements = plainStatements('bench-plain', baseline.id, work);
       const runApi = async () => {
         const measured = await phaseCpu(pool, dbName, [process.pid, server.pid], async () => {
           const bench = process.cpuUsage();
-          const value = await apiRound(server.url, agent.token, work);
+          const value = await apiRound(server.url, agent.token, bodies);
           return { value, bench: process.cpuUsage(bench) };
         });
         if (round > 0) {
@@ -127,7 +134,7 @@ async function main() {
         return measured.value.value;
       };
       const runPlain = async () => {
-        const measured = await phaseCpu(pool, dbName, [process.pid], () => plainInsertRound(pool, 'bench-plain', baseline.id, work));
+        const measured = await phaseCpu(pool, dbName, [process.pid], () => plainInsertRound(pool, statements));
         if (round > 0) {
           cpu.plain.bench.push(measured.processes / requests);
           cpu.plain.postgres.push(measured.postgres / requests);
@@ -153,7 +160,7 @@ async function main() {
     console.log(`median: api ${median(api).toFixed(0)} rows/s, plain INSERT ${median(plain).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)} (target >= 0.80)`);
     console.log(`api request latency (500 annotations): p50 ${percentile(latencies, 50).toFixed(0)} ms, p95 ${percentile(latencies, 95).toFixed(0)} ms`);
     const ms = (xs: number[]) => `${(median(xs) * 1000).toFixed(1)} ms`;
-    console.log(`CPU per 500 rows (medians; bench = this process, including building the round's bodies or values): api: server ${ms(cpu.api.server)}, Postgres ${ms(cpu.api.postgres)}, bench ${ms(cpu.api.bench)}; plain INSERT: Postgres ${ms(cpu.plain.postgres)}, bench ${ms(cpu.plain.bench)}`);
+    console.log(`CPU per 500 rows (medians; bench = this process: the clients, or the baseline's pg): api: server ${ms(cpu.api.server)}, Postgres ${ms(cpu.api.postgres)}, bench ${ms(cpu.api.bench)}; plain INSERT: Postgres ${ms(cpu.plain.postgres)}, bench ${ms(cpu.plain.bench)}`);
     benchResult('sync', { apiRowsPerSecond: median(api), plainRowsPerSecond: median(plain), ratio });
   } finally {
     await server.stop();
