@@ -40,7 +40,10 @@ const mutated = fc
   })
   .map(({ example, edits }) => {
     const copy = structuredClone(example) as unknown as Record<string, unknown>;
-    for (const { op, where: at, pick, value, name } of edits) {
+    for (const { op, where: at, pick, value: given, name } of edits) {
+      // A copy: the tricky constants are shared by every run, and a later edit of this item may
+      // write into the value (an extra key on the shared ['A', 'B']), which JSON never makes.
+      const value = structuredClone(given);
       let target: unknown = copy;
       if (at !== 'top') for (const step of at.split('.')) target = (target as Record<string, unknown> | undefined)?.[step];
       if (typeof target !== 'object' || target === null) continue;
