@@ -8,6 +8,7 @@ import {
   type SuggestionRequest,
 } from '../lib/contract';
 import { rng } from './realistic-annotations';
+import { spreadRetryAfter } from '../lib/retry-after';
 
 /** What every simulated agent adds to, read once at the end. */
 export class LoadTally {
@@ -78,7 +79,7 @@ async function call(route: string, body: unknown, o: CallOptions): Promise<unkno
       if (res.status === 429 || res.status === 503) {
         o.tally.add(o.tally.shed, route, ms);
         const retryAfter = Number(res.headers.get('retry-after'));
-        wait = (Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 1000) * (0.5 + Math.random());
+        wait = spreadRetryAfter(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 1000); // as the extension waits
       } else if (res.status >= 500) {
         o.tally.failed.set(route, (o.tally.failed.get(route) ?? 0) + 1);
         wait = Math.min(10_000, 500 * 2 ** attempt) * (0.5 + Math.random());

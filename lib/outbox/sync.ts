@@ -1,5 +1,6 @@
 import { LIMITS, SyncResponse, isAcknowledged, type ConnectionState, type DeadLetter } from '../contract';
 import { BackendError, postJson, type BackendTarget } from '../backend/client';
+import { spreadRetryAfter } from '../retry-after';
 import { nextHealthReport, settleHealthReport } from './adapter-health';
 import type { SealedHealthReport } from './adapter-health-rows';
 import type { OverlayDb } from './db';
@@ -156,7 +157,8 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   } catch (error) {
     const attempt = state.attempt + 1;
     const backend = error instanceof BackendError ? error : null;
-    const delay = backend?.retryAfterMs ?? backoffDelay(attempt, deps.random ?? Math.random, deps.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 });
+    const random = deps.random ?? Math.random;
+    const delay = backend && backend.retryAfterMs !== null ? spreadRetryAfter(backend.retryAfterMs, random) : backoffDelay(attempt, random, deps.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 });
     const connection: ConnectionState = !backend ? 'error' : backend.unreachable ? 'offline' : backend.status === 401 || backend.status === 403 ? 'unauthorized' : 'error';
     const next: SyncState = { ...state, connection, attempt, nextAttemptAt: now() + delay, lastError: (error as Error).message };
     await db.setValue(STATE_KEY, next);

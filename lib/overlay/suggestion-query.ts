@@ -1,6 +1,7 @@
 import { QueryClient, QueryObserver, type QueryObserverResult } from '@tanstack/react-query';
 import type { Impression, TicketContext, TicketRef } from '../contract';
 import type { PanelService } from '../background/panel-service';
+import { spreadRetryAfter } from '../retry-after';
 
 /** A ticket's suggestion as the page keeps it: the impression, and when the agent first saw it (null: fetched while nobody watched). */
 export interface ShownSuggestion {
@@ -35,9 +36,9 @@ export function shouldRetry(failureCount: number, error: unknown): boolean {
   return failureCount < SUGGESTION_RETRIES;
 }
 
-/** The backend's `Retry-After` when it sent one, else exponential backoff (1 s, 2 s, 4 s … at most 15 s) with jitter. */
+/** The backend's `Retry-After` when it sent one (spread, so a shed crowd does not return at once), else exponential backoff (1 s, 2 s, 4 s … at most 15 s) with jitter. */
 export function retryDelayMs(failureCount: number, error: unknown, random: () => number = Math.random): number {
-  if (error instanceof SuggestionError && error.retryAfterMs !== null) return error.retryAfterMs;
+  if (error instanceof SuggestionError && error.retryAfterMs !== null) return spreadRetryAfter(error.retryAfterMs, random);
   const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failureCount);
   return Math.round(backoff * (0.75 + 0.5 * random()));
 }

@@ -58,7 +58,9 @@ describe('asking for a ticket\'s suggestion', () => {
     const offline = new SuggestionError('offline', 'cannot reach the backend');
     expect([0, 1, 2, 3, 4, 5].map((n) => retryDelayMs(n, offline, () => 0.5))).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
     expect(retryDelayMs(0, offline, () => 0)).toBe(750);
-    expect(retryDelayMs(2, new SuggestionError('http_429', 'slow down', 3000))).toBe(3000);
+    // Retry-After is a minimum, spread by up to half again so that a crowd shed together does not return together.
+    const limited = new SuggestionError('http_429', 'slow down', 3000);
+    expect([0, 0.5, 1].map((r) => retryDelayMs(2, limited, () => r))).toEqual([3000, 3750, 4500]);
     expect(shouldRetry(0, new SuggestionError('http_429', 'slow down', MAX_RETRY_AFTER_MS + 1))).toBe(false);
     expect(shouldRetry(0, new SuggestionError('bad_reply', 'unreadable'))).toBe(false);
     expect(shouldRetry(2, offline)).toBe(true);
