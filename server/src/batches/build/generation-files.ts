@@ -202,15 +202,13 @@ class GenerationPass {
     if (armSuperseded(current, row.impression, winner) || armSuperseded(current, row.impression, loser)) return notes.exclude('dpo.superseded_article');
     if (!held && !this.dpoGate.admit(ticketKey)) return;
     const r = redaction.row();
-    if (held) {
-      const messages = promptMessages(await prompt(), r);
-      const chosen = await redaction.redact(r, winner.text);
-      const rejected = await redaction.redact(r, loser.text);
-      return output.writeEval({ task: 'preference', prompt: messages, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
-    }
-    const messages = promptRow(await prompt(), r, '{"prompt":[');
+    // The prompt is redacted first either way (its placeholders come first): as messages for eval, as the row's JSON for dpo.
+    const parts = await prompt();
+    const evalPrompt = held ? promptMessages(parts, r) : null;
+    const dpo = held ? null : promptRow(parts, r, '{"prompt":[');
     const chosen = await redaction.redact(r, winner.text);
     const rejected = await redaction.redact(r, loser.text);
-    await output.writeJson('dpo.jsonl', dpoJson(messages, chosen, rejected), fromAnnotation(row, ticket, 'model_unedited', 'model_unedited', strength ?? null));
+    if (evalPrompt) return output.writeEval({ task: 'preference', prompt: evalPrompt, chosen, rejected, label: strength ?? null }, row, ticket, 'model_unedited');
+    await output.writeJson('dpo.jsonl', dpoJson(dpo!, chosen, rejected), fromAnnotation(row, ticket, 'model_unedited', 'model_unedited', strength ?? null));
   }
 }
