@@ -2,8 +2,7 @@ import type { EnrollResponse, EnrolmentView, HelpdeskIdentity, Platform } from '
 import { BackendError } from '../backend/client';
 import { enroll, enrollmentMethods } from '../backend/enrollment-client';
 import type { OverlayDb } from '../outbox/db';
-import { backoffDelay, readSyncState } from '../outbox/sync';
-import { spreadRetryAfter } from '../retry-after';
+import { readSyncState, retryDelay } from '../outbox/sync';
 import type { SyncLoop } from '../outbox/sync-loop';
 import type { SettingsDb } from '../settings/settings-db';
 import { effectiveSettings, saveSettings } from '../settings/settings';
@@ -156,8 +155,7 @@ export class AgentEnrolment {
       if (!(error instanceof BackendError)) throw error;
       const refused = error.status === 400 || error.status === 401 || error.status === 403;
       const attempt = record.attempt + 1;
-      const random = this.deps.random ?? Math.random;
-      const delay = error.retryAfterMs !== null ? spreadRetryAfter(error.retryAfterMs, random) : backoffDelay(attempt, random, this.deps.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 });
+      const delay = retryDelay(error.retryAfterMs, attempt, this.deps.random ?? Math.random, this.deps.backoff ?? { baseMs: 5_000, maxMs: 10 * 60_000 });
       const next: EnrolmentRecord = refused
         ? { ...record, state: 'refused', attempt, nextAttemptAt: null, message: `AITL could not enrol ${record.agent}: ${error.message}.` }
         : { ...record, state: 'pending', attempt, nextAttemptAt: this.now() + delay, message: `AITL could not enrol ${record.agent} yet: ${error.message}.` };

@@ -46,6 +46,11 @@ export function backoffDelay(attempt: number, random: () => number, { baseMs, ma
   return Math.round(exp * (0.5 + random() / 2));
 }
 
+/** How long to wait before attempt n+1: the backend's `Retry-After`, spread, when it gave one; else the backoff. */
+export function retryDelay(retryAfterMs: number | null, attempt: number, random: () => number, backoff: { baseMs: number; maxMs: number }): number {
+  return retryAfterMs !== null ? spreadRetryAfter(retryAfterMs, random) : backoffDelay(attempt, random, backoff);
+}
+
 const BODY_BUDGET = Math.floor(LIMITS.syncBodyBytes * 0.9);
 /** Adapter health rides along with every sync that has annotations; without any, it goes alone at most this often. */
 export const HEALTH_ONLY_EVERY_MS = 10 * 60_000;
@@ -157,8 +162,7 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
   } catch (error) {
     const attempt = state.attempt + 1;
     const backend = error instanceof BackendError ? error : null;
-    const random = deps.random ?? Math.random;
-    const delay = backend && backend.retryAfterMs !== null ? spreadRetryAfter(backend.retryAfterMs, random) : backoffDelay(attempt, random, deps.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 });
+    const delay = retryDelay(backend?.retryAfterMs ?? null, attempt, deps.random ?? Math.random, deps.backoff ?? { baseMs: 2_000, maxMs: 5 * 60_000 });
     const connection: ConnectionState = !backend ? 'error' : backend.unreachable ? 'offline' : backend.status === 401 || backend.status === 403 ? 'unauthorized' : 'error';
     const next: SyncState = { ...state, connection, attempt, nextAttemptAt: now() + delay, lastError: (error as Error).message };
     await db.setValue(STATE_KEY, next);
