@@ -32,13 +32,12 @@ export interface LoadConfig {
   maxHeapUsedBytes: number;
 }
 
-// Measured with `npm run bench:load` on 2 cores (see the README, "Under a crowd"): with 4
-// suggestions in flight each took about twice as long as with 2 (PGlite runs one statement at a
-// time, and Postgres here has two cores), for no more answered per second; and a wait past a
-// quarter second only adds latency to what a Retry-After would have served later anyway.
-// PGlite too: its statements run on a thread of their own, so a second suggestion's JavaScript
-// (search scoring, reranking, the reply) runs while the first one's statements do. With one in
-// flight the two took turns, and the database thread idled about a third of the time under a crowd.
+// Measured with `npm run bench:load` on 2 cores (see the README, "Under a crowd"): two suggestions
+// in flight, on either database. With 4 each took about twice as long as with 2 (PGlite runs one
+// statement at a time, and Postgres here has two cores), for no more answered per second. With 1 on
+// PGlite, whose statements run on a thread of their own, a suggestion's JavaScript and its
+// statements took turns, and the database thread idled about a third of the time under a crowd. A
+// wait past a quarter second only adds latency to what a Retry-After would have served later anyway.
 export const LOAD_DEFAULTS: LoadConfig = {
   suggestionsConcurrency: 2,
   syncConcurrency: 4,
