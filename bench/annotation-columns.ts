@@ -4,12 +4,12 @@
  */
 import type { Annotation } from '../lib/contract';
 
-export const ANNOTATION_COLUMNS = ['id', 'type', 'schema_version', 'client_id', 'platform', 'ticket_id', 'impression_id', 'created_at', 'content_hash', 'body', 'verdict', 'strength', 'outcome', 'similarity', 'article_id', 'article_version', 'label'];
+export const ANNOTATION_COLUMNS = ['id', 'type', 'schema_version', 'client_id', 'platform', 'ticket_id', 'impression_id', 'created_at', 'body', 'verdict', 'strength', 'outcome', 'similarity', 'article_id', 'article_version', 'label'];
 
-/** `a`'s values for ANNOTATION_COLUMNS, with its content hash and JSON body computed by the caller. */
-export function annotationColumnValues(a: Annotation, hash: string, json: string): unknown[] {
+/** `a`'s values for ANNOTATION_COLUMNS, with its JSON body encoded by the caller. */
+export function annotationColumnValues(a: Annotation, json: string): unknown[] {
   return [
-    a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, hash, json,
+    a.id, a.type, a.schemaVersion, a.clientId, a.ticket.platform, a.ticket.ticketId, a.impressionId, a.createdAt, json,
     a.type === 'preference' ? a.payload.verdict : null,
     a.type === 'preference' ? (a.payload.strength ?? null) : null,
     a.type === 'adoption' ? a.payload.outcome : null,

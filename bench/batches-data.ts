@@ -55,7 +55,7 @@ export async function loadBenchData(url: string, tenantId: string, annotations: 
     );
     const annDone = pipeline(
       annSource,
-      second.query(copyFrom(`COPY annotations (tenant_id, id, type, schema_version, agent, token_id, client_id, platform, ticket_id, impression_id, created_at, content_hash, body) FROM STDIN`)),
+      second.query(copyFrom(`COPY annotations (tenant_id, id, type, schema_version, agent, token_id, client_id, platform, ticket_id, impression_id, created_at, body) FROM STDIN`)),
     );
     for (let i = 0; i < impressions && made < annotations; i++) {
       const at = start + i * 7_000;
@@ -110,7 +110,7 @@ export async function loadBenchData(url: string, tenantId: string, annotations: 
           a = { ...base, type: 'missing_knowledge', payload: { description: `${GAPS[Math.floor(r() * GAPS.length)]} ${text(0, 1)}`, category: 'how_to' } };
         }
         annotationRows.push(
-          line([tenantId, a.id, a.type, 1, 'bench-agent', tokenId, clientId, 'zendesk', ticketId, impression.id, createdAt, createHash('sha1').update(a.id).digest('hex'), JSON.stringify(a)]),
+          line([tenantId, a.id, a.type, 1, 'bench-agent', tokenId, clientId, 'zendesk', ticketId, impression.id, createdAt, JSON.stringify(a)]),
         );
       }
       if (impressionRows.length >= 2000) {

@@ -13,7 +13,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Annotation } from '../lib/contract';
-import { contentHash } from '../server/src/annotations/store';
 import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
@@ -67,7 +66,7 @@ async function apiRound(url: string, token: string, bodies: string[][]) {
 
 const COLUMNS = ['tenant_id', 'agent', 'token_id', ...ANNOTATION_COLUMNS];
 
-const rowValues = (a: Annotation, tenantId: string, tokenId: string): unknown[] => [tenantId, 'bench-agent', tokenId, ...annotationColumnValues(a, contentHash(a), JSON.stringify(a))];
+const rowValues = (a: Annotation, tenantId: string, tokenId: string): unknown[] => [tenantId, 'bench-agent', tokenId, ...annotationColumnValues(a, JSON.stringify(a))];
 
 /** The same annotations as the API round got, into another tenant, as plain multi-row INSERTs, every value prepared. */
 const plainStatements = (tenantId: string, tokenId: string, work: Work) =>

@@ -31,7 +31,7 @@ function phase(sql: string): string {
   if (/^WITH stored AS/.test(sql)) return "reports INSERT + their gap numbers";
   if (/INSERT INTO knowledge_gaps/.test(sql)) return 'gap numbering';
   if (/INSERT INTO annotations/.test(sql)) return 'annotations INSERT';
-  if (/SELECT id::text AS id, content_hash/.test(sql)) return 'existing hashes';
+  if (/SELECT id::text AS id, body/.test(sql)) return 'existing bodies';
   return `other: ${sql.replace(/\s+/g, ' ').slice(0, 50)}`;
 }
 

@@ -6,7 +6,9 @@
  * - `unnest-jsonb`: the same, but the bodies as one JSON array split by `jsonb_array_elements`;
  * - `... on conflict`: the unnest shapes with `ON CONFLICT DO NOTHING RETURNING id`;
  * - `... no returning`: the same without `RETURNING` (only the count comes back);
- * - `copy`: `COPY annotations FROM STDIN` (text format, pg-copy-streams).
+ * - `copy`: `COPY annotations FROM STDIN` (text format, pg-copy-streams);
+ * - `request json`: the server's own statement (server/src/annotations/insert-statement.ts), every
+ *   column read by Postgres from the sync request's JSON, sent as it came.
  * Building the statement's values from the validated rows is inside the clock (the server does
  * it per request), each shape into its own tenant; rounds rotate the order, medians are printed.
  *
@@ -18,7 +20,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Annotation } from '../lib/contract';
-import { contentHash } from '../server/src/annotations/store';
+import { insertStatement } from '../server/src/annotations/insert-statement';
 import { createToken } from '../server/src/auth/tokens';
 import { openDatabase } from '../server/src/db/open';
 import { createPostgresDatabase } from '../server/test/helpers/databases';
@@ -32,13 +34,13 @@ const REQUESTS = Number(process.env.REQUESTS ?? 10);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BATCH = 500;
 
-interface Row { a: Annotation; hash: string; json: string }
+interface Row { a: Annotation; json: string }
 interface Target { tenant: string; token: string }
 
 const COLUMNS = ANNOTATION_COLUMNS;
-const TYPES = ['uuid', 'text', 'int', 'uuid', 'text', 'text', 'uuid', 'timestamptz', 'text', 'jsonb', 'text', 'text', 'text', 'float8', 'uuid', 'int', 'text'];
+const TYPES = ['uuid', 'text', 'int', 'uuid', 'text', 'text', 'uuid', 'timestamptz', 'jsonb', 'text', 'text', 'text', 'float8', 'uuid', 'int', 'text'];
 
-const columnValues = ({ a, hash, json }: Row): unknown[] => annotationColumnValues(a, hash, json);
+const columnValues = ({ a, json }: Row): unknown[] => annotationColumnValues(a, json);
 
 const head = `INSERT INTO annotations (tenant_id, agent, token_id, ${COLUMNS.join(', ')})`;
 const tuples = Array.from({ length: BATCH }, (_, r) => `($1, $2, $3, ${COLUMNS.map((_, k) => `$${4 + r * COLUMNS.length + k}`).join(', ')})`).join(', ');
@@ -81,12 +83,21 @@ const shapes: Record<string, Shape> = {
   'unnest-jsonb on conflict no returning': async (c, t, rows) => {
     await c.query({ name: 'unnest-jsonb-oc-n', text: `${head} SELECT $1, $2, $3, * FROM ${unnestJsonbFrom} ON CONFLICT (tenant_id, id) DO NOTHING`, values: [t.tenant, 'bench-agent', t.token, ...withJsonbBodies(rows)] });
   },
+  'request json': async (c, t, rows) => {
+    const auth = { tenantId: t.tenant, name: 'bench-agent', tokenId: t.token };
+    const { text, values } = insertStatement({ ...auth, role: 'agent' }, { json: requestJson(rows), positions: rows.map((_, k) => k + 1) });
+    await c.query({ name: 'request-json', text, values });
+  },
   copy: async (c, t, rows) => {
     const lead = `${copyField(t.tenant)}\tbench-agent\t${t.token}\t`;
     const text = rows.map((row) => lead + columnValues(row).map(copyField).join('\t')).join('\n') + '\n';
     await pipeline(Readable.from([text]), c.query(copyFrom(`COPY annotations (tenant_id, agent, token_id, ${COLUMNS.join(', ')}) FROM STDIN`)));
   },
 };
+
+/** The sync request a client sent with these rows, as the server receives it (built once, not inside the clock). */
+const requests = new WeakMap<Row[], string>();
+const requestJson = (rows: Row[]) => requests.get(rows)!;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -107,8 +118,9 @@ async function main() {
     for (let round = 0; round <= ROUNDS; round++) {
       const work = Array.from({ length: CLIENTS }, (_, c) => {
         const clientId = randomUUID();
-        return Array.from({ length: REQUESTS }, (_, i) => realisticAnnotations(BATCH, clientId, round * 100_000 + c * 1000 + i + 1).map((a) => ({ a, hash: contentHash(a), json: JSON.stringify(a) })));
+        return Array.from({ length: REQUESTS }, (_, i) => realisticAnnotations(BATCH, clientId, round * 100_000 + c * 1000 + i + 1).map((a) => ({ a, json: JSON.stringify(a) })));
       });
+      for (const list of work) for (const rows of list) requests.set(rows, `{"clientId":"${rows[0]!.a.clientId}","annotations":[${rows.map((r) => r.json).join(',')}]}`);
       const order = names.map((_, k) => names[(k + round) % names.length]!);
       for (const name of order) {
         const started = performance.now();

@@ -1,5 +1,3 @@
-import { hash } from 'node:crypto';
-import stringify from 'safe-stable-stringify';
 import {
   Annotation,
   describeIssues,
@@ -9,26 +7,17 @@ import {
 import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
 import { lockGapNumbering, numberGaps } from '../gaps/numbering';
-import { insertStatement, type AcceptedRow } from './insert-statement';
+import { insertStatement, type InsertInput } from './insert-statement';
 import { plainAnnotation } from './plain-annotation';
-
-/** The same annotation always hashes the same, whatever the key order it arrived in. */
-export function contentHash(annotation: Annotation): string {
-  return canonical({ ...annotation, id: annotation.id.toLowerCase() }).hash;
-}
-
-/**
- * The annotation as canonical JSON (keys sorted) and its hash. The JSON is also the stored body
- * (jsonb keeps no key order), so a stored annotation is stringified once, not once to hash and once
- * to store. Ids almost always arrive lower-case, and then this is also the content hash.
- */
-function canonical(annotation: Annotation): { json: string; hash: string } {
-  // One-shot hash: no Hash object per annotation (a 500-annotation sync hashes 500 times).
-  const json = stringify(annotation) ?? '';
-  return { json, hash: hash('sha256', json, 'hex') };
-}
+import { sameContent } from './same-content';
 
 export class ClientOwnershipError extends Error {}
+
+/** A valid annotation to store, and where it stood in the request. */
+interface Accepted {
+  index: number;
+  annotation: Annotation;
+}
 
 /**
  * Validates each annotation on its own and stores the valid ones in one transaction.
@@ -40,17 +29,20 @@ export class ClientOwnershipError extends Error {}
  * Concurrent requests with overlapping ids are safe: an INSERT of an id that another transaction is
  * writing waits for it to end, and then `ON CONFLICT DO NOTHING` skips the id if that one committed
  * it, so each id is written exactly once, and a retried sync is no error in the database's log.
+ * `requestJson` is the request's body as it came, `{"annotations": [...]}` with `items` parsed
+ * from it: Postgres then reads the annotations from it, and none is encoded again here.
  */
 export async function storeAnnotations(
   db: Database,
   auth: Auth,
   clientId: string,
   items: unknown[],
+  requestJson?: string,
 ): Promise<SyncResult[]> {
   const results: SyncResult[] = new Array(items.length);
   // Valid annotations by lower-cased id; a repeated id within the request is judged against the first.
-  const accepted = new Map<string, AcceptedRow>();
-  const repeats: { index: number; id: string; key: string; hash: string }[] = [];
+  const accepted = new Map<string, Accepted>();
+  const repeats: { index: number; key: string; annotation: Annotation }[] = [];
 
   items.forEach((item, index) => {
     const rawId = (item as { id?: unknown } | null)?.id;
@@ -73,10 +65,8 @@ export async function storeAnnotations(
       return;
     }
     const key = annotation.id.toLowerCase();
-    const { json, hash: own } = canonical(annotation);
-    const hash = key === annotation.id ? own : contentHash(annotation);
-    if (accepted.has(key)) repeats.push({ index, id: annotation.id, key, hash });
-    else accepted.set(key, { index, annotation, hash, json });
+    if (accepted.has(key)) repeats.push({ index, key, annotation });
+    else accepted.set(key, { index, annotation });
   });
 
   const rows = [...accepted.values()];
@@ -87,23 +77,23 @@ export async function storeAnnotations(
   // aborts one, a 5xx, and its client retries.)
   const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
   const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
-  const { storedIds, reportRows } = await writeRows(db, auth, clientId, others, reports);
+  const { storedIds, reportRows } = await writeRowsFrom(db, auth, clientId, others, reports, requestJson);
   // The tenant's first reports (or reports from before gaps were numbered) were stored without a
   // number: number them all, in seq order, as a reader of the queue would.
   if (reportRows.length > 0 && !reportRows[0]!.numbered) await db.transaction((tx) => numberGaps(tx, auth.tenantId));
 
   const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
-  const existingHashes = new Map<string, string>();
+  const existingBodies = new Map<string, unknown>();
   if (existing.length > 0) {
     // Committed by whoever stored them (ON CONFLICT DO NOTHING waited for that), and never changed.
-    const { rows: found } = await db.query<{ id: string; content_hash: string }>(
-      'SELECT id::text AS id, content_hash FROM annotations WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+    const { rows: found } = await db.query<{ id: string; body: unknown }>(
+      'SELECT id::text AS id, body FROM annotations WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
       [auth.tenantId, existing],
     );
-    for (const row of found) existingHashes.set(row.id, row.content_hash);
+    for (const row of found) existingBodies.set(row.id, row.body);
   }
-  for (const [key, { index, annotation, hash }] of accepted) {
-    const status = storedIds.has(key) ? 'stored' : existingHashes.get(key) === hash ? 'duplicate' : 'conflict';
+  for (const [key, { index, annotation }] of accepted) {
+    const status = storedIds.has(key) ? 'stored' : sameContent(existingBodies.get(key), annotation) ? 'duplicate' : 'conflict';
     results[index] = {
       index,
       id: annotation.id,
@@ -114,13 +104,41 @@ export async function storeAnnotations(
     };
   }
 
-  for (const { index, id, key, hash } of repeats) {
-    const same = accepted.get(key)!.hash === hash;
-    results[index] = same
+  for (const { index, key, annotation } of repeats) {
+    const id = annotation.id;
+    results[index] = sameContent(accepted.get(key)!.annotation, annotation)
       ? { index, id, status: 'duplicate' }
       : { index, id, status: 'conflict', error: { message: 'the same id appears earlier in this request with different content', paths: ['id'] } };
   }
   return results;
+}
+
+/** The rows' own JSON, for a statement that does not read them from the request. */
+const encoded = (rows: Accepted[]): InsertInput => ({
+  json: `{"annotations":[${rows.map((r) => JSON.stringify(r.annotation)).join(',')}]}`,
+  positions: rows.map((_, k) => k + 1),
+});
+
+/** SQLSTATE class 22, data exception: a value Postgres cannot take as it came (json, a number, a cast). */
+const isDataException = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('22');
+
+/**
+ * Stores the rows, read from the request's own JSON when there is one. JSON that JavaScript
+ * parses may still be refused by Postgres (an escaped NUL or a lone surrogate in a rejected item,
+ * `1.0` for an integer, a number past float8's range): then the whole transaction has rolled back,
+ * and it runs again on the rows as this process encodes them, so one odd value loses nothing.
+ */
+async function writeRowsFrom(db: Database, auth: Auth, clientId: string, others: Accepted[], reports: Accepted[], requestJson?: string) {
+  // Reports are few and short: encoded, they spare Postgres a second parse of the whole request.
+  const reportInput = reports.length > 0 ? encoded(reports) : null;
+  if (requestJson !== undefined && others.length > 0) {
+    try {
+      return await writeRows(db, auth, clientId, { json: requestJson, positions: others.map((r) => r.index + 1) }, reportInput);
+    } catch (error) {
+      if (!isDataException(error)) throw error;
+    }
+  }
+  return writeRows(db, auth, clientId, others.length > 0 ? encoded(others) : null, reportInput);
 }
 
 interface Written {
@@ -131,13 +149,7 @@ interface Written {
 }
 
 /** One transaction that claims the clientId and stores the rows; it resolves only after the commit. */
-async function writeRows(
-  db: Database,
-  auth: Auth,
-  clientId: string,
-  others: AcceptedRow[],
-  reports: AcceptedRow[],
-): Promise<Written> {
+async function writeRows(db: Database, auth: Auth, clientId: string, others: InsertInput | null, reports: InsertInput | null): Promise<Written> {
   // Every statement is issued at once and the COMMIT follows them in one pipeline: no round trip
   // between them, so the gap lock is held only while Postgres runs the reports' statement and the
   // commit, not while this process gets round to sending the next one.
@@ -152,12 +164,12 @@ async function writeRows(
         [auth.tenantId, clientId, auth.name],
       );
       const statements: Promise<{ id: string; numbered?: boolean }[]>[] = [];
-      if (others.length > 0) {
+      if (others) {
         const { text, values } = insertStatement(auth, others);
         statements.push(tx.query<{ id: string }>(text, values).then((r) => r.rows));
       }
       let reportsStored: Promise<{ id: string; numbered: boolean }[]> | null = null;
-      if (reports.length > 0) {
+      if (reports) {
         // Its failure is the transaction's: the statements behind it fail too, and so does the commit.
         lockGapNumbering(tx, auth.tenantId).catch(() => {});
         const { text, values } = insertStatement(auth, reports, { numberGaps: true });

@@ -97,8 +97,8 @@ describe.runIf(POSTGRES_URL)('impression decisions under concurrent writers (pos
     await store(make.relevance(1, randomUUID(), 'relevant'));
     // A label for a new article, copied from the one stored, in a transaction of its own.
     const copy = (label: string) =>
-      `INSERT INTO annotations (tenant_id, id, type, schema_version, agent, token_id, client_id, platform, ticket_id, impression_id, created_at, content_hash, body, article_id, article_version, label)
-       SELECT tenant_id, gen_random_uuid(), type, schema_version, agent, token_id, client_id, platform, ticket_id, impression_id, created_at, content_hash, body, gen_random_uuid(), 1, '${label}'
+      `INSERT INTO annotations (tenant_id, id, type, schema_version, agent, token_id, client_id, platform, ticket_id, impression_id, created_at, body, article_id, article_version, label)
+       SELECT tenant_id, gen_random_uuid(), type, schema_version, agent, token_id, client_id, platform, ticket_id, impression_id, created_at, body, gen_random_uuid(), 1, '${label}'
          FROM annotations WHERE tenant_id = $1 LIMIT 1`;
     const [first, second] = [new pg.Client({ connectionString: created.url }), new pg.Client({ connectionString: created.url })];
     await Promise.all([first.connect(), second.connect()]);
