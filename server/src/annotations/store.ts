@@ -119,23 +119,29 @@ const encoded = (rows: Accepted[]): InsertInput => ({
   positions: rows.map((_, k) => k + 1),
 });
 
-/** SQLSTATE class 22, data exception: a value Postgres cannot take as it came (json, a number, a cast). */
-const isDataException = (error: unknown) => typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('22');
+/**
+ * Postgres refused the text itself: SQLSTATE class 22, data exception (JSON, a number, a cast), or
+ * 54, a program limit (JSON nested too deep for its stack).
+ */
+const refusedText = (error: unknown) => /^(22|54)/.test(String((error as { code?: unknown } | null)?.code ?? ''));
 
 /**
- * Stores the rows, read from the request's own JSON when there is one. JSON that JavaScript
- * parses may still be refused by Postgres (an escaped NUL or a lone surrogate in a rejected item,
- * `1.0` for an integer, a number past float8's range): then the whole transaction has rolled back,
- * and it runs again on the rows as this process encodes them, so one odd value loses nothing.
+ * Stores the rows, read from the request's own JSON when there is one and the database is
+ * Postgres. JSON that JavaScript parses may still be refused by Postgres (an escaped NUL or a lone
+ * surrogate in a rejected item, `1.0` for an integer, a number past float8's range, nesting past
+ * its stack): then the whole transaction has rolled back, and it runs again on the rows as this
+ * process encodes them, so one odd value loses nothing. PGlite always gets the encoded rows: its
+ * parser, compiled to WebAssembly, does not fail cleanly on deep nesting (it answered nothing at
+ * 100,000 levels and hung at a million), and the request's text may hold any item a client sent.
  */
 async function writeRowsFrom(db: Database, auth: Auth, clientId: string, others: Accepted[], reports: Accepted[], requestJson?: string) {
   // Reports are few and short: encoded, they spare Postgres a second parse of the whole request.
   const reportInput = reports.length > 0 ? encoded(reports) : null;
-  if (requestJson !== undefined && others.length > 0) {
+  if (requestJson !== undefined && db.kind === 'postgres' && others.length > 0) {
     try {
       return await writeRows(db, auth, clientId, { json: requestJson, positions: others.map((r) => r.index + 1) }, reportInput);
     } catch (error) {
-      if (!isDataException(error)) throw error;
+      if (!refusedText(error)) throw error;
     }
   }
   return writeRows(db, auth, clientId, others.length > 0 ? encoded(others) : null, reportInput);

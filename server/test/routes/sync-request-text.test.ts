@@ -6,8 +6,9 @@ import { tokenFor } from '../helpers/app';
 import { testDatabases } from '../helpers/databases';
 import { suiteApp } from '../helpers/suite-database';
 
-// Sync stores the annotations from the request's own text (Postgres reads every column from it).
-// Text that JavaScript and Postgres read differently must store what the contract parsed.
+// On Postgres, sync stores the annotations from the request's own text (Postgres reads every
+// column from it). Text that JavaScript and Postgres read differently must store what the
+// contract parsed; PGlite gets the encoded rows, and must store the same.
 describe.each(testDatabases())('POST /v1/sync from the request text on $name', (testDb) => {
   const suite = suiteApp(testDb);
 
@@ -63,5 +64,16 @@ describe.each(testDatabases())('POST /v1/sync from the request text on $name', (
     expect(results.map((r) => r.status)).toEqual(['stored', 'rejected', 'stored']);
     const { rows } = await suite.db.query<{ id: string }>('SELECT id::text AS id FROM annotations WHERE tenant_id = $1 ORDER BY seq', [agent.tenantId]);
     expect(rows.map((r) => r.id)).toEqual([good.id, report.id]);
+  });
+
+  it('stores the valid annotations beside an item nested deeper than Postgres parses', async () => {
+    const agent = await tokenFor(suite.db, 'agent');
+    const clientId = randomUUID();
+    const good = makeAnnotation('adoption', clientId);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const results = await syncText(agent.headers, `{"clientId":"${clientId}","annotations":[${deep},${JSON.stringify(good)}]}`);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'stored']);
+    const { rows } = await suite.db.query<{ id: string }>('SELECT id::text AS id FROM annotations WHERE tenant_id = $1', [agent.tenantId]);
+    expect(rows.map((r) => r.id)).toEqual([good.id]);
   });
 });
