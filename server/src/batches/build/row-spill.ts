@@ -17,10 +17,17 @@ export class RowSpill {
   private heldChars = 0;
   private file: { dir: string; path: string; handle: fs.FileHandle } | null = null;
 
+  constructor(private readonly inMemoryChars = IN_MEMORY_CHARS) {}
+
   async add(line: string): Promise<void> {
     this.held.push(line);
     this.heldChars += line.length;
-    if (this.heldChars >= IN_MEMORY_CHARS) await this.toDisk();
+    if (this.heldChars >= this.inMemoryChars) await this.toDisk();
+  }
+
+  /** Whether lines went to a file. */
+  get spilled(): boolean {
+    return this.file !== null;
   }
 
   /** Every line added, in order (call once, after the last `add`). */
