@@ -40,12 +40,36 @@ export interface EvalExample {
   label: string | null;
 }
 
+/** Where a phase writes its rows: the batch's files (BatchOutput), or rows held back to be written later (DeferredRows). */
+export interface RowOutput {
+  write(file: BatchDataFile, row: object, source: RowSource): Promise<void>;
+  writeJson(file: BatchDataFile, json: string | JsonPieces, source: RowSource): Promise<void>;
+  writeEval(example: EvalExample, from: SourceRow, ticket: string, provenance: Provenance): Promise<void>;
+}
+
+/** An eval.jsonl row: every task's fields, in one order, null where the task has none. */
+export function evalRow(example: EvalExample): object {
+  return {
+    task: example.task,
+    prompt: example.prompt,
+    reference: example.reference ?? null,
+    chosen: example.chosen ?? null,
+    rejected: example.rejected ?? null,
+    query: example.query ?? null,
+    passage: example.passage ?? null,
+    label: example.label,
+  };
+}
+
+/** The sources.jsonl line of the `line`th row of `file`. */
+export const sourceLine = (file: BatchDataFile, line: number, source: RowSource) => JSON.stringify({ file, line, ...source });
+
 /**
  * The files of the batch being built: every row goes to its file and, at the same time, a line
  * pointing back at its annotations to sources.jsonl; the provenance of each file's rows is tallied
  * for the manifest.
  */
-export class BatchOutput {
+export class BatchOutput implements RowOutput {
   readonly provenance: Record<string, Record<string, number>> = {};
   private readonly writers: Record<BatchDataFile, BatchFileWriter>;
 
@@ -64,30 +88,34 @@ export class BatchOutput {
 
   /** A row already encoded: its JSON text, whole or in pieces (examples/prompt-json.ts). */
   async writeJson(file: BatchDataFile, json: string | JsonPieces, source: RowSource): Promise<void> {
-    const line = this.writers[file].line;
+    const line = this.lineOf(file);
+    await this.writeRowOnly(file, json);
+    this.tally(file, source);
+    await this.writers['sources.jsonl'].writeRow(sourceLine(file, line, source));
+  }
+
+  /** The 0-based line the next row of `file` will have. */
+  lineOf(file: BatchDataFile): number {
+    return this.writers[file].line;
+  }
+
+  /** A row of `file` whose sources.jsonl line the caller writes itself (DeferredRows). */
+  async writeRowOnly(file: BatchDataFile, json: string | JsonPieces): Promise<void> {
     if (typeof json === 'string') await this.writers[file].writeRow(json);
     else await this.writers[file].writePieces(json);
-    if (source.provenance) {
-      const tally = (this.provenance[file] ??= {});
-      tally[source.provenance] = (tally[source.provenance] ?? 0) + 1;
-    }
-    await this.writers['sources.jsonl'].writeRow(JSON.stringify({ file, line, ...source }));
+  }
+
+  /** Counts the row's provenance for the manifest. */
+  tally(file: BatchDataFile, source: RowSource): void {
+    if (!source.provenance) return;
+    const tally = (this.provenance[file] ??= {});
+    tally[source.provenance] = (tally[source.provenance] ?? 0) + 1;
   }
 
   /** A held-out example: written to eval.jsonl, counted as kept out of training. */
   async writeEval(example: EvalExample, from: SourceRow, ticket: string, provenance: Provenance): Promise<void> {
-    const line = {
-      task: example.task,
-      prompt: example.prompt,
-      reference: example.reference ?? null,
-      chosen: example.chosen ?? null,
-      rejected: example.rejected ?? null,
-      query: example.query ?? null,
-      passage: example.passage ?? null,
-      label: example.label,
-    };
     this.notes.exclude(`eval.${example.task}`);
-    await this.write('eval.jsonl', line, fromAnnotation(from, ticket, provenance, null, example.label));
+    await this.write('eval.jsonl', evalRow(example), fromAnnotation(from, ticket, provenance, null, example.label));
   }
 
   /** Flushes every file; the list is in BATCH_DATA_FILES order. */

@@ -13,12 +13,12 @@ import { BatchOutput } from './batch-output';
 import type { BuildContext } from './build-context';
 import { BuildNotes } from './build-notes';
 import { Checkpoint, type BuildProgress } from './checkpoint';
-import { generationFiles } from './generation-files';
+import { generationFiles, type SftKept } from './generation-files';
 import { knowledgeGaps } from './knowledge-gaps';
 import { batchManifest } from './manifest';
-import { retrievalFiles } from './retrieval-files';
+import { relevanceBeside } from './relevance-beside';
 import { gapsFrom } from './scope';
-import { sftCensus } from './sft-census';
+import { sftCensus, type SftPlan } from './sft-census';
 
 export type { BuildProgress } from './checkpoint';
 
@@ -115,6 +115,7 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
   const notes = new BuildNotes();
   const totals = await countPhases(db, tenantId, spec.watermark, gapsFrom(spec));
   const pool = redactionPool(totals, options);
+  const output = new BatchOutput(db, tenantId, number, notes);
   try {
     const ctx: BuildContext = {
       db,
@@ -124,19 +125,30 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
       knowledge: new KnowledgeTexts(db, tenantId),
       redaction: new Redaction(pool),
       notes,
-      output: new BatchOutput(db, tenantId, number, notes),
+      output,
       checkpoint: new Checkpoint(lease, options.leaseSeconds, options.progress, options.signal),
       totals,
     };
 
-    const plan = await sftCensus(ctx);
-    const kept = await generationFiles(ctx, plan);
-    await retrievalFiles(ctx);
+    const relevance = relevanceBeside(ctx, output, options.progress, (progress, stop) => {
+      const signal = options.signal ? AbortSignal.any([options.signal, stop]) : stop;
+      return new Checkpoint(lease, options.leaseSeconds, progress, signal);
+    });
+    let plan: SftPlan;
+    let kept: SftKept;
+    try {
+      plan = await sftCensus(ctx);
+      kept = await generationFiles(ctx, plan);
+    } catch (error) {
+      await relevance.abandon();
+      throw error;
+    }
+    await relevance.finish();
     await knowledgeGaps(ctx);
     ctx.checkpoint.done();
 
-    const files = await ctx.output.close();
-    const manifest = batchManifest({ number, spec, files, previous, notes, output: ctx.output, sft: { plan, kept }, redaction: ctx.redaction.counts });
+    const files = await output.close();
+    const manifest = batchManifest({ number, spec, files, previous, notes, output, sft: { plan, kept }, redaction: ctx.redaction.counts });
     const manifestText = stringify(manifest, null, 2) + '\n';
     await db.transaction(async (tx) => {
       const held = await tx.query('SELECT 1 FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2 AND number = $3 FOR UPDATE', [tenantId, options.holder, number]);

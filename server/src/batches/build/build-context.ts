@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import type { CurrentArticles, KnowledgeTexts } from '../examples/article-texts';
 import type { Redaction } from '../examples/row-redaction';
 import type { PhaseTotals } from '../source';
-import type { BatchOutput } from './batch-output';
+import type { RowOutput } from './batch-output';
 import type { BuildNotes } from './build-notes';
 import type { Checkpoint } from './checkpoint';
 
@@ -17,7 +17,7 @@ export interface BuildContext {
   knowledge: KnowledgeTexts;
   redaction: Redaction;
   notes: BuildNotes;
-  output: BatchOutput;
+  output: RowOutput;
   checkpoint: Checkpoint;
   /** How many annotations each phase reads, counted once at the start. */
   totals: PhaseTotals;

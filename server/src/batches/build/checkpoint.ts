@@ -39,3 +39,37 @@ export class Checkpoint {
     this.progress?.done();
   }
 }
+
+/**
+ * Progress of a phase that runs beside another: held back while the other reports, then
+ * reported as if it had started when `release` is called (its phase, how far it got, and on from
+ * there), so the phases still read one after the other.
+ */
+export class HeldProgress implements BuildProgress {
+  private held: { name: string; total: number; advanced: number }[] = [];
+  private target: BuildProgress | null = null;
+
+  phase(name: string, total: number): void {
+    if (this.target) this.target.phase(name, total);
+    else this.held.push({ name, total, advanced: 0 });
+  }
+
+  advance(n: number): void {
+    if (this.target) this.target.advance(n);
+    else if (this.held.length > 0) this.held.at(-1)!.advanced += n;
+  }
+
+  done(): void {
+    this.target?.done();
+  }
+
+  release(target: BuildProgress | undefined): void {
+    if (!target) return;
+    for (const p of this.held) {
+      target.phase(p.name, p.total);
+      if (p.advanced > 0) target.advance(p.advanced);
+    }
+    this.held = [];
+    this.target = target;
+  }
+}

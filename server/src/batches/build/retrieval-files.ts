@@ -1,5 +1,5 @@
 import type { Annotation } from '../../../../lib/contract';
-import { isSuperseded } from '../examples/article-texts';
+import { isSuperseded, type ArticleText } from '../examples/article-texts';
 import { scannedAhead } from '../examples/row-redaction';
 import { ticketKey, ticketPseudonym, ticketQuery } from '../examples/ticket';
 import { streamRelevanceByImpression, type SourceRow } from '../source';
@@ -11,6 +11,23 @@ import { heldOut, inWindow } from './scope';
 type RelevanceRow = SourceRow & { annotation: Extract<Annotation, { type: 'relevance' }> };
 
 const SCORE = { relevant: 1, partial: 0.5, irrelevant: 0, outdated: 0 } as const;
+
+/**
+ * Each article's passage, by the text object it was made of (KnowledgeTexts hands out the same
+ * one while it is cached) and its cut: the same string every time, so the PII cache hashes it once
+ * instead of a newly built long string for every label of every impression.
+ */
+const passages = new WeakMap<ArticleText, Map<number, string>>();
+function passageOf(t: ArticleText, articleChars: number): string {
+  let made = passages.get(t);
+  let p = made?.get(articleChars);
+  if (p === undefined) {
+    p = `${t.title}\n${t.body.slice(0, articleChars)}`;
+    if (!made) passages.set(t, (made = new Map()));
+    made.set(articleChars, p);
+  }
+  return p;
+}
 
 /** Phase 3: retrieval_triplets, rerank_pairs and the relevance part of eval, impression by impression. */
 export async function retrievalFiles(ctx: BuildContext): Promise<void> {
@@ -75,10 +92,7 @@ async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { tr
     return article ?? { id: p.articleId, version: p.articleVersion, title: '', snippet: '' };
   };
   await knowledge.load(labels.map((row) => shown(row)));
-  const passage = (row: RelevanceRow) => {
-    const t = knowledge.text(shown(row));
-    return `${t.title}\n${t.body.slice(0, spec.articleChars)}`;
-  };
+  const passage = (row: RelevanceRow) => passageOf(knowledge.text(shown(row)), spec.articleChars);
 
   if (heldOut(spec, key)) {
     for (const row of labels) {

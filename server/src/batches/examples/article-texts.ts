@@ -15,13 +15,18 @@ const articleKey = (a: { id: string; version: number }) => `${a.id.toLowerCase()
  * The texts of the page last loaded are held until the next load; the cache only saves queries.
  */
 export class KnowledgeTexts {
-  private readonly cache = textCache<ArticleText>(4000, 16_000_000, (_key, t) => t.title.length + t.body.length);
   private page = new Map<string, ArticleText>();
 
   constructor(
     private readonly db: Database,
     private readonly tenantId: string,
+    private readonly cache = textCache<ArticleText>(4000, 16_000_000, (_key, t) => t.title.length + t.body.length),
   ) {}
+
+  /** One for a phase that runs beside this one's: the same cache, but its own loaded page (`text` answers from the last `load`). */
+  sibling(): KnowledgeTexts {
+    return new KnowledgeTexts(this.db, this.tenantId, this.cache);
+  }
 
   async load(articles: readonly { id: string; version: number }[]): Promise<void> {
     const page = new Map<string, ArticleText>();

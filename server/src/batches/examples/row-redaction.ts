@@ -24,13 +24,23 @@ interface Ahead {
  * its own would be, so the output does not depend on threads.
  */
 export class Redaction {
-  readonly counts: Record<string, number> = {};
-  // Keyed by the text itself; at most ~16M characters of keys (~32 MB) are kept.
-  private readonly cache = textCache<PiiSpan[]>(8000, 16_000_000, (text) => text.length);
   /** The current page's and the next page's texts sent to the pool (older pages are dropped). */
   private readonly ahead: Map<string, Ahead>[] = [];
 
-  constructor(private readonly pool: PiiPool | null = null) {}
+  constructor(
+    private readonly pool: PiiPool | null = null,
+    readonly counts: Record<string, number> = {},
+    // Keyed by the text itself; at most ~16M characters of keys (~32 MB) are kept.
+    private readonly cache = textCache<PiiSpan[]>(8000, 16_000_000, (text) => text.length),
+  ) {}
+
+  /**
+   * One for a phase that runs beside this one's: the same threads, cache and counts, but its own
+   * pages ahead (each phase keeps only its last two, and would drop the other's).
+   */
+  sibling(): Redaction {
+    return new Redaction(this.pool, this.counts, this.cache);
+  }
 
   /** Starts scanning the texts a coming page will need on the pool's threads (without a pool, nothing). */
   prescan(texts: Iterable<string>): void {
