@@ -44,17 +44,9 @@ export async function countPhases(db: Database, tenantId: string, toSeq: number,
 export async function* streamAnnotations(
   db: Database,
   tenantId: string,
-  opts: {
-    types: AnnotationType[];
-    fromSeq: number;
-    toSeq: number;
-    withContext: boolean;
-    /** 'citations': the impression holds only its arms' slot and citedArticleIds and its articles' id and version (CITATIONS). */
-    withImpression?: boolean | 'citations';
-  },
+  opts: { types: AnnotationType[]; fromSeq: number; toSeq: number; withContext: boolean; withImpression?: boolean },
 ): AsyncGenerator<SourceRow[]> {
-  const impression = opts.withImpression === 'citations' ? CITATIONS : opts.withImpression !== false ? 'i.body' : null;
-  const columns = impressionOnce('ORDER BY a.seq', impression, opts.withContext);
+  const columns = impressionOnce('ORDER BY a.seq', opts.withImpression !== false, opts.withContext);
   const page = (after: number) =>
     db.query<PageRow>(
       `SELECT a.seq::text AS seq, a.body AS annotation, ${columns}
@@ -72,7 +64,7 @@ export async function* streamAnnotations(
 
 /** Relevance labels grouped by impression (for triplets), impression by impression, in bounded pages. */
 export async function* streamRelevanceByImpression(db: Database, tenantId: string, toSeq: number): AsyncGenerator<SourceRow[]> {
-  const columns = impressionOnce('ORDER BY a.impression_id, a.seq', 'i.body', true);
+  const columns = impressionOnce('ORDER BY a.impression_id, a.seq', true, true);
   const page = (afterImpression: string, afterSeq: number) =>
     db.query<PageRow & { impression_id: string }>(
       `SELECT a.seq::text AS seq, a.impression_id::text AS impression_id, a.body AS annotation, ${columns}
@@ -148,21 +140,11 @@ interface PageRow {
  * and context were otherwise sent and parsed again for each. The rows after the first of a run
  * come with `same` and nulls, and share the first one's parsed objects (sourceRows).
  */
-function impressionOnce(order: string, impression: string | null, withContext: boolean): string {
+function impressionOnce(order: string, withImpression: boolean, withContext: boolean): string {
   const same = `coalesce(a.impression_id IS NOT DISTINCT FROM lag(a.impression_id) OVER (${order}), false)`;
   const once = (column: string) => `CASE WHEN ${same} THEN NULL ELSE ${column} END`;
-  return `${same} AS same, ${impression ? once(impression) : 'NULL::jsonb'} AS impression, ${withContext ? once('i.context') : 'NULL::jsonb'} AS context`;
+  return `${same} AS same, ${withImpression ? once('i.body') : 'NULL::jsonb'} AS impression, ${withContext ? once('i.context') : 'NULL::jsonb'} AS context`;
 }
-
-/**
- * The part of an impression that tells whether a reply rests on a superseded article (sftCandidate,
- * armSuperseded), in the same order, for the SFT census: its article snippets and arm replies are
- * most of its size, and the census read and parsed all of them only to look at these fields.
- */
-const fields = (array: string, keys: string[]) =>
-  `(SELECT coalesce(jsonb_agg(jsonb_build_object(${keys.map((k) => `'${k}', e.x->'${k}'`).join(', ')}) ORDER BY e.n), '[]'::jsonb)
-      FROM jsonb_array_elements(i.body->'${array}') WITH ORDINALITY AS e(x, n))`;
-const CITATIONS = `CASE WHEN i.body IS NULL THEN NULL ELSE jsonb_build_object('arms', ${fields('arms', ['slot', 'citedArticleIds'])}, 'articles', ${fields('articles', ['id', 'version'])}) END`;
 
 function sourceRows(rows: readonly PageRow[]): SourceRow[] {
   const out: SourceRow[] = [];

@@ -47,7 +47,7 @@ export async function sftCensus(ctx: BuildContext): Promise<SftPlan> {
   const anchorRanks: number[] = [];
   let human = 0;
   checkpoint.phase('census of replies', ctx.totals.adoptions);
-  for await (const page of streamAnnotations(db, tenantId, { types: ['adoption'], fromSeq: 0, toSeq: spec.watermark, withContext: false, withImpression: 'citations' })) {
+  for await (const page of streamAnnotations(db, tenantId, { types: ['adoption'], fromSeq: 0, toSeq: spec.watermark, withContext: false })) {
     for (const row of page) {
       const c = sftCandidate(row, current);
       const key = ticketKey(row.annotation.ticket);
