@@ -56,8 +56,7 @@ export class DeferredRows implements RowOutput {
       const tab = held.indexOf('\t');
       const line = this.output.lineOf(EVAL);
       await this.output.writeRowOnly(EVAL, held.slice(1, tab));
-      // sourceLine(EVAL, line, source) without parsing the source again: `{"file":…,"line":n,` and the source's own fields.
-      await this.output.writeRowOnly('sources.jsonl', `${sourceLine(EVAL, line, {} as RowSource).slice(0, -1)},${held.slice(tab + 2)}`);
+      await this.output.writeRowOnly('sources.jsonl', sourceLine(EVAL, line, JSON.parse(held.slice(tab + 1)) as RowSource));
     }
   }
 
