@@ -13,12 +13,13 @@ import { BatchOutput } from './batch-output';
 import type { BuildContext } from './build-context';
 import { BuildNotes } from './build-notes';
 import { Checkpoint, type BuildProgress } from './checkpoint';
-import { generationFiles, type SftKept } from './generation-files';
+import { DeferredRows } from './deferred-rows';
+import { generationFiles } from './generation-files';
 import { knowledgeGaps } from './knowledge-gaps';
 import { batchManifest } from './manifest';
 import { relevanceBeside } from './relevance-beside';
 import { gapsFrom } from './scope';
-import { sftCensus, type SftPlan } from './sft-census';
+import { sftRows } from './sft-rows';
 
 export type { BuildProgress } from './checkpoint';
 
@@ -107,7 +108,7 @@ async function resolveSpec(db: Database, tenantId: string, request: z.infer<type
   return { spec, previous };
 }
 
-/** The four phases over the annotations, then the files and the manifest committed together. */
+/** The phases over the annotations, then the files and the manifest committed together. */
 async function build(db: Database, tenantId: string, request: z.infer<typeof BatchBuildRequest>, lease: BuildLease, options: BuildOptions): Promise<BatchManifest> {
   const { number } = lease;
   const { spec, previous } = await resolveSpec(db, tenantId, request);
@@ -134,21 +135,23 @@ async function build(db: Database, tenantId: string, request: z.infer<typeof Bat
       const signal = options.signal ? AbortSignal.any([options.signal, stop]) : stop;
       return new Checkpoint(lease, options.leaseSeconds, progress, signal);
     });
-    let plan: SftPlan;
-    let kept: SftKept;
+    // The replies pass holds its sources lines back until the SFT rows it reserved places for are known.
+    const held = new DeferredRows(output, notes, ['dpo.jsonl', 'kto.jsonl', 'eval.jsonl']);
+    let sft: Awaited<ReturnType<typeof sftRows>>;
     try {
-      plan = await sftCensus(ctx);
-      kept = await generationFiles(ctx, plan);
+      sft = await sftRows(ctx, output, held, await generationFiles(ctx, held));
     } catch (error) {
       await relevance.abandon();
       throw error;
+    } finally {
+      await held.close();
     }
     await relevance.finish();
     await knowledgeGaps(ctx);
     ctx.checkpoint.done();
 
     const files = await output.close();
-    const manifest = batchManifest({ number, spec, files, previous, notes, output, sft: { plan, kept }, redaction: ctx.redaction.counts });
+    const manifest = batchManifest({ number, spec, files, previous, notes, output, sft, redaction: ctx.redaction.counts });
     const manifestText = stringify(manifest, null, 2) + '\n';
     await db.transaction(async (tx) => {
       const held = await tx.query('SELECT 1 FROM batch_build_leases WHERE tenant_id = $1 AND holder = $2 AND number = $3 FOR UPDATE', [tenantId, options.holder, number]);

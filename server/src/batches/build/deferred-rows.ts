@@ -8,11 +8,13 @@ import { RowSpill } from './row-spill';
 const EVAL: BatchDataFile = 'eval.jsonl';
 
 /**
- * The output of a phase that runs beside an earlier one (the relevance phase beside the replies'):
- * its rows of files no other phase writes go straight to them, while its eval.jsonl rows and every
- * sources.jsonl line are held back (RowSpill) and written by `flush` once the earlier phase is
- * done, so both files read exactly as if the phases had run one after the other. An eval row's
- * line number is only known then; its sources line is completed with it.
+ * The output of a phase whose sources.jsonl lines must wait: the relevance phase's, which runs
+ * beside the replies' and comes after it in the files, and the replies' own, whose SFT rows are
+ * only known once the pass is over (sft-rows.ts). Rows of the files the phase owns go straight to
+ * them; its eval.jsonl rows (unless it owns eval.jsonl too) and every sources.jsonl line are held
+ * back (RowSpill) and written by `flush`, so the files read exactly as if each row had been
+ * written in turn. An eval row's line number is only known then; its sources line is completed
+ * with it. `reserve` holds a place for a row decided later, which `flush` hands to its caller.
  */
 export class DeferredRows implements RowOutput {
   private readonly spill = new RowSpill();
@@ -30,7 +32,7 @@ export class DeferredRows implements RowOutput {
 
   async writeJson(file: BatchDataFile, json: string | JsonPieces, source: RowSource): Promise<void> {
     this.output.tally(file, source);
-    if (file === EVAL) {
+    if (file === EVAL && !this.own.includes(EVAL)) {
       const text = typeof json === 'string' ? json : Buffer.concat(json.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))).toString('utf8');
       // JSON text has no raw tab or newline: `E<row>\t<source>` is one line, split back unambiguously.
       return this.spill.add(`E${text}\t${JSON.stringify(source)}`);
@@ -46,9 +48,18 @@ export class DeferredRows implements RowOutput {
     await this.write(EVAL, evalRow(example), fromAnnotation(from, ticket, provenance, null, example.label));
   }
 
-  /** Writes the held-back rows to the batch's files, in the order they came. */
-  async flush(): Promise<void> {
+  /** A place among the held-back lines for a row that will be decided when they are written. */
+  async reserve(): Promise<void> {
+    await this.spill.add('R');
+  }
+
+  /** Writes the held-back rows to the batch's files, in the order they came; at each reserved place, calls `reserved`, which may write a row (with its sources line). */
+  async flush(reserved: () => Promise<void> = async () => {}): Promise<void> {
     for await (const held of this.spill.lines()) {
+      if (held === 'R') {
+        await reserved();
+        continue;
+      }
       if (held[0] === 'S') {
         await this.output.writeRowOnly('sources.jsonl', held.slice(1));
         continue;

@@ -1,10 +1,7 @@
 import type { Annotation } from '../../../../lib/contract';
-import type { RowRedactor } from '../../redaction/pii';
 import { promptMessages, promptParts, ticketTexts, type PromptParts } from '../examples/prompt';
-import { assistantJson, pushPromptJson, type JsonPieces } from '../examples/prompt-json';
 import { replyProvenance } from '../examples/provenance';
 import { scannedAhead } from '../examples/row-redaction';
-import { hashRank } from '../examples/sampling';
 import { ticketKey, ticketPseudonym } from '../examples/ticket';
 import { streamAnnotations, type SourceRow } from '../source';
 import { AdmissionGate } from './admission-gate';
@@ -12,17 +9,12 @@ import { fromAnnotation } from './batch-output';
 import type { BuildContext } from './build-context';
 import { armSuperseded, heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
-import { keepsSynthetic, type SftPlan } from './sft-census';
+import type { DeferredRows } from './deferred-rows';
+import { dpoJson, ktoJson, promptRow } from './row-json';
+import { SftTally } from './sft-plan';
 
 type AdoptionRow = SourceRow & { annotation: Extract<Annotation, { type: 'adoption' }> };
 type PreferenceRow = SourceRow & { annotation: Extract<Annotation, { type: 'preference' }> };
-
-/** SFT targets kept, by kind: the manifest's `sft.kept`. */
-export interface SftKept {
-  human: number;
-  synthetic: number;
-  anchors: number;
-}
 
 /** Where one annotation stands: in the batch's window, which ticket, held out for eval, its prompt. */
 interface RowAt {
@@ -36,22 +28,13 @@ interface RowAt {
 const normalised = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /**
- * The rows with a prompt, as the JSON text `JSON.stringify` makes of `{ prompt, chosen, rejected }`,
- * `{ prompt, completion, label }` and `{ messages }`, the prompt's redacted first (its placeholders
- * come first): the prompt is copied in as the bytes it was encoded to for the row before.
+ * Phase 1: dpo, kto and the reply/preference part of eval, from adoptions and preferences in
+ * arrival order, written through `held` (which keeps their sources lines back); the SFT targets
+ * the gate admits are tallied, each with a place reserved among those lines, for sft-rows.ts to
+ * fill once the caps are known.
  */
-function promptRow(parts: PromptParts, r: RowRedactor, head: string): JsonPieces {
-  const out: JsonPieces = [head];
-  pushPromptJson(out, parts, r);
-  return out;
-}
-const dpoJson = (row: JsonPieces, chosen: string, rejected: string) => (row.push(`],"chosen":[${assistantJson(chosen)}],"rejected":[${assistantJson(rejected)}]}`), row);
-const ktoJson = (row: JsonPieces, completion: string, label: boolean) => (row.push(`],"completion":[${assistantJson(completion)}],"label":${label}}`), row);
-const sftJson = (row: JsonPieces, reply: string) => (row.push(`,${assistantJson(reply)}]}`), row);
-
-/** Phase 2: sft, dpo, kto and the reply/preference part of eval, from adoptions and preferences in arrival order. */
-export async function generationFiles(ctx: BuildContext, plan: SftPlan): Promise<SftKept> {
-  const pass = new GenerationPass(ctx, plan);
+export async function generationFiles(ctx: BuildContext, held: DeferredRows): Promise<SftTally> {
+  const pass = new GenerationPass({ ...ctx, output: held }, held);
   const { db, tenantId, spec, knowledge, checkpoint } = ctx;
   checkpoint.phase('replies and preferences', ctx.totals.replies);
   const pages = streamAnnotations(db, tenantId, { types: ['adoption', 'preference'], fromSeq: 0, toSeq: spec.watermark, withContext: true });
@@ -60,7 +43,7 @@ export async function generationFiles(ctx: BuildContext, plan: SftPlan): Promise
     for (const row of page) await pass.row(row);
     await checkpoint.passed(page.length);
   }
-  return pass.kept;
+  return pass.tally;
 }
 
 /** The texts a row may have redacted, but for the articles (few, and cached): its ticket, the arms' replies, the sent reply. */
@@ -74,18 +57,18 @@ function* rowTexts(row: SourceRow): Iterable<string> {
 }
 
 class GenerationPass {
-  readonly kept: SftKept = { human: 0, synthetic: 0, anchors: 0 };
+  readonly tally: SftTally;
   private readonly sftGate: AdmissionGate;
   private readonly dpoGate: AdmissionGate;
   private readonly ktoGate: AdmissionGate;
 
   constructor(
     private readonly ctx: BuildContext,
-    private readonly plan: SftPlan,
+    private readonly held: DeferredRows,
   ) {
     const { notes, spec } = ctx;
-    // The census made the same SFT decisions over the same rows: replay them rather than MinHash again.
-    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, null, { replay: plan.decisions });
+    this.tally = new SftTally(spec);
+    this.sftGate = new AdmissionGate('sft', notes, spec.maxPerTicket, spec.nearDuplicate);
     this.dpoGate = new AdmissionGate('dpo', notes, spec.maxPerTicket);
     this.ktoGate = new AdmissionGate('kto', notes, spec.maxPerTicket);
   }
@@ -123,7 +106,7 @@ class GenerationPass {
 
   /** SFT (the sent reply), KTO (the model's reply, adopted or not), DPO (the agent's reply over the model's). */
   private async adoption(row: AdoptionRow, at: RowAt): Promise<void> {
-    const { spec, current, notes, redaction, output } = this.ctx;
+    const { current, notes, redaction, output } = this.ctx;
     const a = row.annotation;
     const { inScope, ticketKey, ticket, held, prompt } = at;
     const c = sftCandidate(row, current);
@@ -135,21 +118,10 @@ class GenerationPass {
       notes.adoptionThresholds(a.payload.thresholds);
     }
     if (typeof c !== 'string' && !held) {
+      // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled
+      // human anchors. Which ones is known only at the end of the pass: each gets a place.
       const admitted = this.sftGate.admit(ticketKey, c.text, inScope);
-      // In the window: every human reply, and synthetic ones up to the cap. Before it: re-sampled human anchors.
-      const anchor = admitted && !inScope && !c.synthetic && hashRank(spec.seed, 'anchor', a.id) <= this.plan.anchorThreshold;
-      const keep = anchor || (admitted && inScope && (!c.synthetic || keepsSynthetic(this.plan, hashRank(spec.seed, 'synthetic', a.id), c.text.length)));
-      if (admitted && inScope && !keep) notes.exclude('sft.synthetic_cap');
-      if (keep) {
-        const r = redaction.row();
-        const messages = promptRow(await prompt(), r, '{"messages":[');
-        const reply = r.apply(c.text, (await redaction.scan(c.text, false)).spans);
-        await output.writeJson('sft.jsonl', sftJson(messages, reply), fromAnnotation(row, ticket, c.provenance, null, a.payload.outcome, anchor));
-        if (anchor) this.kept.anchors++;
-        else if (c.synthetic) this.kept.synthetic++;
-        else this.kept.human++;
-        notes.drift.sftReply(reply, c.synthetic, hashRank('diversity', a.id));
-      }
+      if (admitted && this.tally.add({ seq: row.seq, annotationId: a.id, text: c.text, synthetic: c.synthetic, inWindow: inScope })) await this.held.reserve();
     } else if (typeof c === 'string' && inScope && c !== 'not_adoption') {
       notes.exclude(`sft.${c}`);
     }

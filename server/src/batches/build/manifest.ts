@@ -3,8 +3,8 @@ import { driftWarnings } from '../drift';
 import type { WrittenFile } from '../files';
 import type { BatchOutput } from './batch-output';
 import type { BuildNotes } from './build-notes';
-import type { SftKept } from './generation-files';
-import type { SftPlan } from './sft-census';
+import type { SftPlan } from './sft-plan';
+import type { SftKept } from './sft-rows';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 const sorted = (s: Set<string>) => [...s].sort();

@@ -13,12 +13,12 @@ export interface RelevanceBeside {
 }
 
 /**
- * Phase 3 (retrieval_triplets, rerank_pairs, relevance eval) run beside phases 1 and 2 instead of
- * after them. They read different annotations and keep their own gates; the census waits on
- * Postgres a third of its time and uses no PII thread, which the relevance phase fills. What the
- * two share is made safe: rows of the shared files are held back (DeferredRows), the relevance
- * phase has its own pages ahead and loaded articles (siblings sharing the caches), and its progress
- * is reported when the phase before it is done. Every other note it takes is a count or a set.
+ * The relevance phase (retrieval_triplets, rerank_pairs, relevance eval) run beside the replies
+ * pass and the SFT rows instead of after them. They read different annotations and keep their own
+ * gates, and while one waits on Postgres or the PII thread the other works. What the two share is
+ * made safe: rows of the shared files are held back (DeferredRows), the relevance phase has its
+ * own pages ahead and loaded articles (siblings sharing the caches), and its progress is reported
+ * when the phases before it are done. Every other note it takes is a count or a set.
  */
 export function relevanceBeside(
   ctx: BuildContext,

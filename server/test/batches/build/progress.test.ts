@@ -45,8 +45,8 @@ describe.each(testDatabases())('batch build progress on $name', (testDb) => {
     const one = recorder();
     await buildBatch(db, fw.tenantId, {}, { ...OPTS, progress: one.progress });
     expect(one.phases.map((p) => [p.name, p.total])).toEqual([
-      ['census of replies', 4],
       ['replies and preferences', 8],
+      ['replies kept for SFT', 4],
       ['relevance labels', 8],
       ['knowledge gaps', 1],
     ]);
@@ -60,8 +60,8 @@ describe.each(testDatabases())('batch build progress on $name', (testDb) => {
     const two = recorder();
     await buildBatch(db, fw.tenantId, { policy: 'latest-only', watermark: Number(watermark) }, { ...OPTS, progress: two.progress });
     expect(two.phases.map((p) => [p.name, p.total])).toEqual([
-      ['census of replies', 5],
       ['replies and preferences', 9],
+      ['replies kept for SFT', 0],
       ['relevance labels', 8],
       ['knowledge gaps', 1],
     ]);
