@@ -11,6 +11,7 @@ import { armSuperseded, heldOut, inWindow } from './scope';
 import { sftCandidate } from './sft-candidate';
 import type { DeferredRows } from './deferred-rows';
 import { dpoJson, ktoJson, promptRow } from './row-json';
+import { sameReply } from './same-reply';
 import { SftTally } from './sft-plan';
 
 type AdoptionRow = SourceRow & { annotation: Extract<Annotation, { type: 'adoption' }> };
@@ -24,8 +25,6 @@ interface RowAt {
   held: boolean;
   prompt: () => Promise<PromptParts>;
 }
-
-const normalised = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 /**
  * Phase 1: dpo, kto and the reply/preference part of eval, from adoptions and preferences in
@@ -148,7 +147,7 @@ class GenerationPass {
     }
     if ((outcome === 'heavy_edit' || outcome === 'discarded') && a.payload.sentText && a.payload.channel !== 'internal') {
       // What the agent sent instead, preferred over the suggestion it replaced.
-      if (normalised(a.payload.sentText) === normalised(arm.text)) return notes.exclude('dpo.identical_pair');
+      if (sameReply(a.payload.sentText, arm.text)) return notes.exclude('dpo.identical_pair');
       if (!this.dpoGate.admit(ticketKey)) return;
       const r = redaction.row();
       const messages = promptRow(await prompt(), r, '{"prompt":[');
