@@ -32,8 +32,14 @@ export class BuildNotes {
     this.window.last = Math.max(this.window.last, at);
   }
 
+  /** The impression and thresholds noted last: consecutive rows mostly share them, and noting them again adds nothing. */
+  private lastImpression: Impression | null = null;
+  private lastThresholds: AdoptionThresholds | null = null;
+
   /** The versions an impression was served with. */
   impression(impression: Impression): void {
+    if (impression === this.lastImpression) return;
+    this.lastImpression = impression;
     this.versions.kb.add(impression.versions.kb);
     this.versions.retriever.add(impression.versions.retriever);
     this.versions.reranker.add(impression.versions.reranker);
@@ -43,6 +49,9 @@ export class BuildNotes {
   }
 
   adoptionThresholds(t: AdoptionThresholds): void {
+    const last = this.lastThresholds;
+    if (last && last.asIs === t.asIs && last.lightEdit === t.lightEdit && last.heavyEdit === t.heavyEdit) return;
+    this.lastThresholds = t;
     this.versions.thresholds.add(JSON.stringify({ asIs: t.asIs, lightEdit: t.lightEdit, heavyEdit: t.heavyEdit }));
   }
 }

@@ -15,16 +15,19 @@ export interface PromptParts {
  * is a pure function of those, and looking it up by its text meant building and hashing a long
  * string for every article of every impression.
  */
-const sections = new WeakMap<ArticleText, Map<string, Scanned>>();
+const sections = new WeakMap<ArticleText, Map<number, Scanned[]>>();
 
 async function articleSection(redaction: Redaction, t: ArticleText, place: number, articleChars: number): Promise<Scanned> {
-  const key = `${place}:${articleChars}`;
-  let made = sections.get(t);
-  const hit = made?.get(key);
+  // By cut, then by place: no key string is built for every article of every impression.
+  const hit = sections.get(t)?.get(articleChars)?.[place];
   if (hit) return hit;
   const scanned = await redaction.scan(`\n\n[${place}] ${t.title}\n${t.body.slice(0, articleChars)}`);
-  if (!made) sections.set(t, (made = new Map()));
-  made.set(key, scanned);
+  // Looked up again: another prompt may have made the maps while this one waited for the scan.
+  let cuts = sections.get(t);
+  if (!cuts) sections.set(t, (cuts = new Map()));
+  let byPlace = cuts.get(articleChars);
+  if (!byPlace) cuts.set(articleChars, (byPlace = []));
+  byPlace[place] = scanned;
   return scanned;
 }
 
