@@ -178,10 +178,12 @@ const JWT_START = (text: string) => text.includes('eyJ');
 const GATES: ((text: string, hasDigit: boolean) => boolean)[] = [AT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, COLON, URL_SCHEME, BEARER_WORD, JWT_START];
 if (GATES.length !== detectors.length) throw new Error(`detectors.ts: ${detectors.length} detectors but ${GATES.length} gates`);
 
-/** Every span our detectors find, possibly overlapping (pii.ts resolves overlaps); `gated: false` runs every pattern (tests). */
-export function detectOwn(text: string, gated = true): PiiSpan[] {
+/**
+ * Every span our detectors find, possibly overlapping (pii.ts resolves overlaps); `gated: false` runs
+ * every pattern (tests). `hasDigit` is `/\d/.test(text)`, passed by a caller that needs it too.
+ */
+export function detectOwn(text: string, gated = true, hasDigit = /\d/.test(text)): PiiSpan[] {
   const out: PiiSpan[] = [];
-  const hasDigit = /\d/.test(text);
   detectors.forEach((detect, i) => (!gated || GATES[i]!(text, hasDigit)) && detect(text, out));
   for (const detect of contextDetectors) detect(text, out);
   return out;

@@ -49,6 +49,33 @@ export function libraryMightMatch(text: string): boolean {
   return KEYWORDS.test(text) || KEYWORDS_ANY_CASE.test(text) || DIGIT_SHAPES.test(text) || (text.includes(':') && IPV6_RUN.test(text)) || hasSecretKeyRun(text);
 }
 
+// The patterns each grouped test above stands for.
+const KEYWORD_PATTERNS = ['OPENAI_API_KEY', 'PRIVATE_KEY', 'AWS_ACCESS_KEY', 'GOOGLE_API_KEY', 'STRIPE_API_KEY', 'GITHUB_TOKEN', 'SLACK_TOKEN', 'JWT_TOKEN', 'BEARER_TOKEN', 'NPM_TOKEN'];
+const ANY_CASE_PATTERNS = ['SSN', 'NATIONAL_INSURANCE_UK', 'ITIN', 'SIN_CA', 'PASSPORT_UK', 'PASSPORT_US', 'NHS_NUMBER'];
+const DIGIT_SHAPE_PATTERNS = ['CREDIT_CARD', 'CANADIAN_SIN', 'SPANISH_DNI', 'SINGAPORE_NRIC', 'GERMAN_TAX_ID', 'IPV4', 'IBAN'];
+
+/**
+ * The library patterns whose need (LIBRARY_NEEDS) `text` meets, so the library runs only those:
+ * a text with an order number in it then costs the one pattern it could match instead of all 26
+ * (the AWS secret key pattern alone, tried at every position, cost more than the rest). A pattern
+ * left out matches nothing in `text`, so it finds nothing and hides nothing from the others (the
+ * library drops a finding that overlaps an earlier pattern's). The grouped tests go first, so a
+ * group that fails costs no per-pattern test. `hasDigit` is the caller's `/\d/.test(text)`.
+ */
+export function libraryPatternsFor(text: string, hasDigit: boolean): string[] {
+  const wanted: string[] = [];
+  const add = (types: readonly string[]) => {
+    for (const t of types) if (LIBRARY_NEEDS[t]!.test(text)) wanted.push(t);
+  };
+  if (KEYWORDS.test(text)) add(KEYWORD_PATTERNS);
+  if (KEYWORDS_ANY_CASE.test(text)) add(ANY_CASE_PATTERNS);
+  // Every shape in DIGIT_SHAPES has a digit.
+  if (hasDigit && DIGIT_SHAPES.test(text)) add(DIGIT_SHAPE_PATTERNS);
+  if (text.includes(':') && IPV6_RUN.test(text)) wanted.push('IPV6');
+  if (hasSecretKeyRun(text)) wanted.push('AWS_SECRET_KEY');
+  return wanted;
+}
+
 /** 40 characters of [a-zA-Z0-9/+=] in a row (AWS_SECRET_KEY), without a regex trying every position. */
 function hasSecretKeyRun(text: string): boolean {
   let run = 0;
