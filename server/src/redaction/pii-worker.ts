@@ -13,6 +13,10 @@ import type { PiiSpan } from './pii-span';
  */
 const RECENT_TEXTS = 4096;
 const recent = new Map<string, PiiSpan[]>();
+// The kept texts in the order they came, so the oldest is found without iterating the Map: a new
+// iterator walks past the holes earlier deletions left at its front, a tenth of the thread's time.
+const order: string[] = new Array(RECENT_TEXTS);
+let oldest = 0;
 
 /** A worker thread's task (pii-pool.ts): the PII spans of each text, in order, packed (pii-packing.ts). */
 export default async function detectPiiMany(task: PackedTexts): Promise<Int32Array> {
@@ -21,8 +25,10 @@ export default async function detectPiiMany(task: PackedTexts): Promise<Int32Arr
     let spans = recent.get(text);
     if (!spans) {
       spans = await detectPii(text);
-      if (recent.size >= RECENT_TEXTS) recent.delete(recent.keys().next().value!);
+      if (recent.size >= RECENT_TEXTS) recent.delete(order[oldest]!);
       recent.set(text, spans);
+      order[oldest] = text;
+      oldest = (oldest + 1) % RECENT_TEXTS;
     }
     found.push(spans);
   }
