@@ -79,14 +79,27 @@ function addNeeded(wanted: string[], types: readonly string[], text: string): vo
   for (const t of types) if (LIBRARY_NEEDS[t]!.test(text)) wanted.push(t);
 }
 
-/** 40 characters of [a-zA-Z0-9/+=] in a row (AWS_SECRET_KEY), without a regex trying every position. */
+const KEY_RUN = 40;
+const KEY_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=') KEY_CHAR[c.charCodeAt(0)] = 1;
+const isKeyChar = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c < 128 && KEY_CHAR[c] === 1;
+};
+
+/**
+ * 40 characters of [a-zA-Z0-9/+=] in a row (AWS_SECRET_KEY), without a regex trying every position
+ * or a loop reading every character: any 40 positions in a row include exactly one of 39, 79,
+ * 119, ..., so only the run through each of those is measured (in prose, a word or nothing).
+ */
 function hasSecretKeyRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const inClass = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 47 || c === 43 || c === 61;
-    if (!inClass) run = 0;
-    else if (++run >= 40) return true;
+  for (let at = KEY_RUN - 1; at < text.length; at += KEY_RUN) {
+    if (!isKeyChar(text, at)) continue;
+    let start = at;
+    while (start > 0 && isKeyChar(text, start - 1)) start--;
+    let end = at + 1;
+    while (end < text.length && end - start < KEY_RUN && isKeyChar(text, end)) end++;
+    if (end - start >= KEY_RUN) return true;
   }
   return false;
 }
