@@ -2,7 +2,7 @@ import { OpenRedaction } from '@openredaction/core';
 import { detectOwn, namesAVersion } from './detectors';
 import { libraryDetector } from './library-detections';
 import { libraryPatternsFor } from './library-prefilter';
-import type { PiiSpan, PiiType } from './pii-span';
+import { countDigits, type PiiSpan, type PiiType } from './pii-span';
 
 export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 export { libraryMightMatch } from './library-prefilter';
@@ -60,9 +60,9 @@ const libraryDetections = libraryDetector(library);
  */
 export async function detectPii(text: string): Promise<PiiSpan[]> {
   if (text.length === 0) return [];
-  const hasDigit = /\d/.test(text);
-  const spans = detectOwn(text, true, hasDigit);
-  const wanted = libraryPatternsFor(text, hasDigit);
+  const digits = countDigits(text);
+  const spans = detectOwn(text, true, digits);
+  const wanted = libraryPatternsFor(text, digits > 0);
   const found = wanted.length > 0 ? await libraryDetections(text, wanted) : [];
   for (const d of found) {
     const type = LIBRARY_PATTERNS[d.type];
