@@ -14,12 +14,12 @@ const PHONE_SHAPE = /^(?:\+|00)?\(?\d[\d ()./-]{6,20}\d(?![\w-]|[.,]\d)/;
 const OTHER_NUMBER = /\b(?:order|invoice|ticket|case|ref(?:erence)?|tracking|account|acct|booking|id|sku|serial|awb|po|no)\b|#/i;
 
 // Cheap tests of what each detector needs at the least, so most texts skip the costlier patterns.
-const HAS_DIGIT = /\d/;
 const HAS_OBFUSCATED_AT_OR_DOT = /[([{<]\s*(?:at|@|dot)\s*[)\]}>]|\s(?:dot|DOT)\s/i;
 const HAS_SECRET_NAME = /pw|pass|secret|key|token|otp/i;
 
-const phoneAfterCue: Detector = (text, out) => {
-  if (!HAS_DIGIT.test(text)) return;
+const phoneAfterCue: Detector = (text, out, digits) => {
+  // It takes only numbers of 9 or more digits (below).
+  if (digits < 9) return;
   each(PHONE_CUE, text, (m) => {
     if (OTHER_NUMBER.test(m[0].slice(m[0].search(/\W/) + 1))) return;
     const at = m.index + m[0].length;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { contextDetectors } from './context-detectors';
-import { digitsOf, each, type Detector, type PiiSpan } from './pii-span';
+import { countDigits, digitsOf, each, type Detector, type PiiSpan } from './pii-span';
 
 export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 
@@ -168,21 +168,42 @@ const detectors: Detector[] = [
 
 // What each detector above, in order, cannot match without: most texts skip most of the patterns.
 // A gate only skips a detector that would find nothing, so the spans and their order are unchanged.
-const DIGIT = (_text: string, hasDigit: boolean) => hasDigit;
+// The digit gates are the fewest digits a finding of that detector has (by its pattern or by the
+// digit count it checks), so an order number ("order 104321") skips the phones, cards and ids.
+const DIGITS = (least: number) => (_text: string, digits: number) => digits >= least;
 const AT = (text: string) => text.includes('@');
 const COLON = (text: string) => text.includes(':');
 const URL_SCHEME = (text: string) => text.includes('://');
 const BEARER_WORD = (text: string) => text.includes('Bearer');
 const JWT_START = (text: string) => text.includes('eyJ');
-// EMAIL, the phones (3), CARD, IBAN, SSN, ITIN, UK_NINO, ES_DNI, CA_SIN, NAMED_ID (needs 5 digits), IPV4, IPV6, URL, BEARER, JWT.
-const GATES: ((text: string, hasDigit: boolean) => boolean)[] = [AT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, COLON, URL_SCHEME, BEARER_WORD, JWT_START];
+const GATES: ((text: string, digits: number) => boolean)[] = [
+  AT, // EMAIL
+  DIGITS(8), // PHONE_INTL: 8..15 after the + or 00
+  DIGITS(10), // PHONE_NANP
+  DIGITS(10), // PHONE_TRUNK: 10 or 11
+  DIGITS(13), // CARD: 13..19
+  DIGITS(2), // IBAN: its check digits
+  DIGITS(9), // SSN
+  DIGITS(9), // ITIN
+  DIGITS(6), // UK_NINO
+  DIGITS(7), // ES_DNI
+  DIGITS(9), // CA_SIN
+  DIGITS(5), // NAMED_ID
+  DIGITS(4), // IPV4
+  COLON, // IPV6
+  URL_SCHEME,
+  BEARER_WORD,
+  JWT_START,
+];
 if (GATES.length !== detectors.length) throw new Error(`detectors.ts: ${detectors.length} detectors but ${GATES.length} gates`);
 
-/** Every span our detectors find, possibly overlapping (pii.ts resolves overlaps); `gated: false` runs every pattern (tests). */
-export function detectOwn(text: string, gated = true): PiiSpan[] {
+/**
+ * Every span our detectors find, possibly overlapping (pii.ts resolves overlaps); `gated: false` runs
+ * every pattern (tests). `digits` is `countDigits(text)`, passed by a caller that needs it too.
+ */
+export function detectOwn(text: string, gated = true, digits = countDigits(text)): PiiSpan[] {
   const out: PiiSpan[] = [];
-  const hasDigit = /\d/.test(text);
-  detectors.forEach((detect, i) => (!gated || GATES[i]!(text, hasDigit)) && detect(text, out));
-  for (const detect of contextDetectors) detect(text, out);
+  detectors.forEach((detect, i) => (!gated || GATES[i]!(text, digits)) && detect(text, out, digits));
+  for (const detect of contextDetectors) detect(text, out, digits);
   return out;
 }

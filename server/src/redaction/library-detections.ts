@@ -23,8 +23,10 @@ interface Engine {
  * The engine is the library's internals, pinned at 1.1.5 (package.json). When its shape is not the
  * expected one (another version, multi-pass on), `detect` itself is used, so a library upgrade can
  * cost speed but never change spans; library-detections.test.ts compares both on the PII corpora.
+ * `only` names the patterns to run (by type) when the caller knows the others cannot match; the
+ * fallback to `detect` runs them all, which finds the same.
  */
-export function libraryDetector(library: OpenRedaction): (text: string) => Promise<LibraryDetection[]> {
+export function libraryDetector(library: OpenRedaction): (text: string, only?: readonly string[]) => Promise<LibraryDetection[]> {
   const engine = (library as unknown as { detectionEngine?: Partial<Engine> }).detectionEngine;
   const usable =
     engine &&
@@ -35,10 +37,12 @@ export function libraryDetector(library: OpenRedaction): (text: string) => Promi
   if (!usable) return async (text) => (await library.detect(text)).detections as LibraryDetection[];
   const e = engine as Engine;
   const patterns = e.patternManager.getPatterns();
-  return async (text) => {
+  const typeOf = (p: unknown) => (p as { type: string }).type;
+  return async (text, only) => {
     // UTF-8 is at most 3 bytes per UTF-16 unit, so only a long text needs measuring.
     if (text.length * 3 > e.options.maxInputSize && Buffer.byteLength(text, 'utf8') > e.options.maxInputSize) return (await library.detect(text)).detections as LibraryDetection[];
-    const detections = e.processPatterns(text, patterns, []);
+    // In the library's order: a finding overlapping an earlier pattern's is dropped.
+    const detections = e.processPatterns(text, only ? patterns.filter((p) => only.includes(typeOf(p))) : patterns, []);
     detections.sort((a, b) => b.position[0] - a.position[0]);
     return detections.reverse();
   };

@@ -49,14 +49,76 @@ export function libraryMightMatch(text: string): boolean {
   return KEYWORDS.test(text) || KEYWORDS_ANY_CASE.test(text) || DIGIT_SHAPES.test(text) || (text.includes(':') && IPV6_RUN.test(text)) || hasSecretKeyRun(text);
 }
 
-/** 40 characters of [a-zA-Z0-9/+=] in a row (AWS_SECRET_KEY), without a regex trying every position. */
+// The patterns each grouped test above stands for.
+const KEYWORD_PATTERNS = ['OPENAI_API_KEY', 'PRIVATE_KEY', 'AWS_ACCESS_KEY', 'GOOGLE_API_KEY', 'STRIPE_API_KEY', 'GITHUB_TOKEN', 'SLACK_TOKEN', 'JWT_TOKEN', 'BEARER_TOKEN', 'NPM_TOKEN'];
+const ANY_CASE_PATTERNS = ['SSN', 'NATIONAL_INSURANCE_UK', 'ITIN', 'SIN_CA', 'PASSPORT_UK', 'PASSPORT_US', 'NHS_NUMBER'];
+const DIGIT_SHAPE_PATTERNS = ['CREDIT_CARD', 'CANADIAN_SIN', 'SPANISH_DNI', 'SINGAPORE_NRIC', 'GERMAN_TAX_ID', 'IPV4', 'IBAN'];
+
+/**
+ * The library patterns whose need (LIBRARY_NEEDS) `text` meets, so the library runs only those:
+ * a text with an order number in it then costs the one pattern it could match instead of all 26
+ * (the AWS secret key pattern alone, tried at every position, cost more than the rest). A pattern
+ * left out matches nothing in `text`, so it finds nothing and hides nothing from the others (the
+ * library drops a finding that overlaps an earlier pattern's). The grouped tests go first, so a
+ * group that fails costs no per-pattern test. `hasDigit` is the caller's `/\d/.test(text)`.
+ */
+export function libraryPatternsFor(text: string, hasDigit: boolean): string[] {
+  const wanted: string[] = [];
+  if (mayHaveKeyword(text)) addNeeded(wanted, KEYWORD_PATTERNS, text);
+  if (KEYWORDS_ANY_CASE.test(text)) addNeeded(wanted, ANY_CASE_PATTERNS, text);
+  // Every shape in DIGIT_SHAPES has a digit.
+  if (hasDigit && DIGIT_SHAPES.test(text)) addNeeded(wanted, DIGIT_SHAPE_PATTERNS, text);
+  if (text.includes(':') && IPV6_RUN.test(text)) wanted.push('IPV6');
+  if (hasSecretKeyRun(text)) wanted.push('AWS_SECRET_KEY');
+  return wanted;
+}
+
+/**
+ * False only when KEYWORDS cannot match: each keyword contains one of these pieces (the three with
+ * `_` share it), and a piece with a rare first character is found faster than the regex tries its
+ * ten alternatives at every position. True lets the per-pattern tests decide, so a loose answer
+ * costs time, never a finding.
+ */
+function mayHaveKeyword(text: string): boolean {
+  return (
+    text.includes('_') ||
+    text.includes('k-') ||
+    text.includes('-----BEGIN ') ||
+    text.includes('AKIA') ||
+    text.includes('AIza') ||
+    text.includes('xox') ||
+    text.includes('yJ') ||
+    text.includes('Bearer')
+  );
+}
+
+// A function, not a closure in libraryPatternsFor: tsx names every closure it creates (esbuild's
+// keepNames), which cost more than the tests inside.
+function addNeeded(wanted: string[], types: readonly string[], text: string): void {
+  for (const t of types) if (LIBRARY_NEEDS[t]!.test(text)) wanted.push(t);
+}
+
+const KEY_RUN = 40;
+const KEY_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=') KEY_CHAR[c.charCodeAt(0)] = 1;
+const isKeyChar = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c < 128 && KEY_CHAR[c] === 1;
+};
+
+/**
+ * 40 characters of [a-zA-Z0-9/+=] in a row (AWS_SECRET_KEY), without a regex trying every position
+ * or a loop reading every character: any 40 positions in a row include exactly one of 39, 79,
+ * 119, ..., so only the run through each of those is measured (in prose, a word or nothing).
+ */
 function hasSecretKeyRun(text: string): boolean {
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const inClass = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 47 || c === 43 || c === 61;
-    if (!inClass) run = 0;
-    else if (++run >= 40) return true;
+  for (let at = KEY_RUN - 1; at < text.length; at += KEY_RUN) {
+    if (!isKeyChar(text, at)) continue;
+    let start = at;
+    while (start > 0 && isKeyChar(text, start - 1)) start--;
+    let end = at + 1;
+    while (end < text.length && end - start < KEY_RUN && isKeyChar(text, end)) end++;
+    if (end - start >= KEY_RUN) return true;
   }
   return false;
 }

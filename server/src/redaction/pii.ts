@@ -1,8 +1,8 @@
 import { OpenRedaction } from '@openredaction/core';
 import { detectOwn, namesAVersion } from './detectors';
 import { libraryDetector } from './library-detections';
-import { libraryMightMatch } from './library-prefilter';
-import type { PiiSpan, PiiType } from './pii-span';
+import { libraryPatternsFor } from './library-prefilter';
+import { countDigits, type PiiSpan, type PiiType } from './pii-span';
 
 export { PII_TYPES, type PiiSpan, type PiiType } from './pii-span';
 export { libraryMightMatch } from './library-prefilter';
@@ -60,8 +60,10 @@ const libraryDetections = libraryDetector(library);
  */
 export async function detectPii(text: string): Promise<PiiSpan[]> {
   if (text.length === 0) return [];
-  const spans = detectOwn(text);
-  const found = libraryMightMatch(text) ? await libraryDetections(text) : [];
+  const digits = countDigits(text);
+  const spans = detectOwn(text, true, digits);
+  const wanted = libraryPatternsFor(text, digits > 0);
+  const found = wanted.length > 0 ? await libraryDetections(text, wanted) : [];
   for (const d of found) {
     const type = LIBRARY_PATTERNS[d.type];
     if (!type || (type === 'IP' && namesAVersion(text, d.position[0]))) continue;
