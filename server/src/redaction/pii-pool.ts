@@ -56,10 +56,18 @@ export class PiiPool {
     const size = Math.max(MIN_TEXTS_PER_TASK, Math.ceil(todo.length / (2 * this.threads)));
     for (let i = 0; i < todo.length; i += size) {
       const part = fresh.slice(i, i + size);
-      const answer = this.pool.run(packTexts(todo.slice(i, i + size))).then((packed) => {
-        const spans = unpackSpans(packed, part.length);
-        part.forEach((s, k) => (s.spans = spans[k]));
-      });
+      const partTexts = todo.slice(i, i + size);
+      const answer = this.pool.run(packTexts(partTexts)).then(
+        (packed) => {
+          const spans = unpackSpans(packed, part.length);
+          part.forEach((s, k) => (s.spans = spans[k]));
+        },
+        (error: unknown) => {
+          // Not remembered as failed: a later call sends these texts again.
+          partTexts.forEach((text, k) => this.recent.get(text) === part[k] && this.recent.delete(text));
+          throw error;
+        },
+      );
       for (const s of part) s.answer = answer;
     }
     // Each task once; a text's spans are set when its task's answer is in.
