@@ -23,11 +23,11 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   checkpoint.phase('relevance labels', ctx.totals.relevance);
   let pending = 0;
   // Each ticket's query is scanned for PII on a worker thread a page of impressions ahead.
-  const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [ticketQuery(group[0]!.context)]);
+  const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [group.query]);
   for await (const page of pages) {
     for (const group of page) {
       await relevanceGroup(ctx, group, gates);
-      pending += group.length;
+      pending += group.rows.length;
       if (pending >= 500) {
         await checkpoint.passed(pending);
         pending = 0;
@@ -37,10 +37,19 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   await checkpoint.passed(pending);
 }
 
-async function* inPages<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let page: T[] = [];
-  for await (const item of items) {
-    page.push(item);
+/**
+ * An impression's labels with its ticket's query, made once: the same string is scanned ahead and
+ * then looked up and redacted, instead of a second one built (and hashed) for the lookup.
+ */
+interface LabelGroup {
+  rows: SourceRow[];
+  query: string;
+}
+
+async function* inPages(groups: AsyncIterable<SourceRow[]>, size: number): AsyncGenerator<LabelGroup[]> {
+  let page: LabelGroup[] = [];
+  for await (const rows of groups) {
+    page.push({ rows, query: ticketQuery(rows[0]!.context) });
     if (page.length === size) {
       yield page;
       page = [];
@@ -50,7 +59,7 @@ async function* inPages<T>(items: AsyncIterable<T>, size: number): AsyncGenerato
 }
 
 /** The labels agents gave the articles of one impression. */
-async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { triplets: AdmissionGate; rerank: AdmissionGate }): Promise<void> {
+async function relevanceGroup(ctx: BuildContext, { rows: group, query }: LabelGroup, gates: { triplets: AdmissionGate; rerank: AdmissionGate }): Promise<void> {
   const { spec, current, notes, knowledge, redaction, output } = ctx;
   // The latest label of each article wins (an agent may change their mind).
   const latest = new Map<string, RelevanceRow>();
@@ -69,13 +78,13 @@ async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { tr
     if (stale) notes.exclude('relevance.superseded_article');
     return !stale;
   });
-  const query = ticketQuery(first.context);
   if (query === '') return notes.exclude('relevance.no_query', labels.length);
   const key = ticketKey(first.annotation.ticket);
   const ticket = ticketPseudonym(ctx.tenantId, first.annotation.ticket.platform, first.annotation.ticket.ticketId);
   const shown = labels.map((row) => {
     const p = row.annotation.payload;
-    const article = impression.articles.find((x) => x.id.toLowerCase() === p.articleId.toLowerCase() && x.version === p.articleVersion);
+    const id = p.articleId.toLowerCase();
+    const article = impression.articles.find((x) => x.version === p.articleVersion && lowersTo(x.id, id));
     return article ?? { id: p.articleId, version: p.articleVersion, title: '', snippet: '' };
   });
   await knowledge.load(shown);
@@ -125,4 +134,21 @@ async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { tr
       });
     }
   }
+}
+
+/**
+ * `s.toLowerCase() === lower` without making the lower-cased string while `s` is ASCII (article
+ * ids are UUIDs): each label is looked for among the impression's articles, and the lower-cased
+ * ids were most of the phase's short-lived strings.
+ */
+function lowersTo(s: string, lower: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    // Past ASCII, lower-casing may change the length: compare as the definition says.
+    if (c >= 0x80) return s.toLowerCase() === lower;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    // An ASCII prefix lower-cases to itself, position by position, whatever follows it.
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return s.length === lower.length;
 }
