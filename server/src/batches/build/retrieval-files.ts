@@ -25,6 +25,7 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   // Each ticket's query is scanned for PII on a worker thread a page of impressions ahead.
   const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [group.query]);
   for await (const page of pages) {
+    await ctx.knowledge.load(labelledArticles(page));
     for (const group of page) {
       await relevanceGroup(ctx, group, gates);
       pending += group.rows.length;
@@ -35,6 +36,18 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
     }
   }
   await checkpoint.passed(pending);
+}
+
+/**
+ * Every article a label of the page names (a label's article, shown or not, has its id and
+ * version), loaded at once: one lookup, and at most one query, a page instead of an impression.
+ */
+function labelledArticles(page: readonly LabelGroup[]): { id: string; version: number }[] {
+  const articles: { id: string; version: number }[] = [];
+  for (const group of page) {
+    for (const { annotation: a } of group.rows) if (a.type === 'relevance') articles.push({ id: a.payload.articleId, version: a.payload.articleVersion });
+  }
+  return articles;
 }
 
 /**
@@ -87,7 +100,6 @@ async function relevanceGroup(ctx: BuildContext, { rows: group, query }: LabelGr
     const article = impression.articles.find((x) => x.version === p.articleVersion && lowersTo(x.id, id));
     return article ?? { id: p.articleId, version: p.articleVersion, title: '', snippet: '' };
   });
-  await knowledge.load(shown);
   // The query is scanned once for the impression and each passage once for good (then kept with
   // it), not once per row: every row is then redacted without waiting on the PII cache or threads.
   const q = await redaction.scan(query, query.length > CACHED_QUERY_CHARS);
