@@ -2,17 +2,19 @@ import type { RowRedactor } from '../../redaction/pii';
 import type { ArticleText } from '../examples/article-texts';
 import type { Redaction, Scanned } from '../examples/row-redaction';
 
-/** An article's passage, with its PII spans once first needed (a passage recurs in many labels of many impressions). */
+/** An article's passage, with its PII spans once a build has needed them (a passage recurs in many labels of many impressions). */
 export interface Passage {
   text: string;
   scanned?: Scanned;
+  /** Whose spans `scanned` holds: another build's are not taken, should redaction ever differ between builds. */
+  by?: Redaction;
 }
 
 /**
  * Each article's passage, by the text object it was made of (KnowledgeTexts hands out the same
  * one while it is cached) and its cut: the same string every time, so the PII cache hashes it once
  * instead of a newly built long string for every label of every impression, and its spans are
- * looked up once (the spans of a text do not depend on the build or the tenant).
+ * looked up once a build.
  */
 const passages = new WeakMap<ArticleText, Map<number, Passage>>();
 export function passageOf(t: ArticleText, articleChars: number): Passage {
@@ -26,10 +28,14 @@ export function passageOf(t: ArticleText, articleChars: number): Passage {
   return p;
 }
 
-/** The passage with its spans: looked up (or scanned) the first time, then kept with it. */
+/** The passage with its spans: looked up (or scanned) the first time in a build, then kept with it. */
 export async function scanPassage(redaction: Redaction, p: Passage): Promise<Scanned> {
+  if (p.by === redaction) return p.scanned!;
   // Passages repeat, so they are worth the PII cache whatever their length.
-  return (p.scanned ??= await redaction.scan(p.text, true));
+  const scanned = await redaction.scan(p.text, true);
+  p.scanned = scanned;
+  p.by = redaction;
+  return scanned;
 }
 
 /**
