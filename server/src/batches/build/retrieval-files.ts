@@ -1,33 +1,20 @@
 import type { Annotation } from '../../../../lib/contract';
-import { isSuperseded, type ArticleText } from '../examples/article-texts';
-import { scannedAhead } from '../examples/row-redaction';
+import { isSuperseded } from '../examples/article-texts';
+import { scannedAhead, type Scanned } from '../examples/row-redaction';
 import { ticketKey, ticketPseudonym, ticketQuery } from '../examples/ticket';
 import { streamRelevanceByImpression, type SourceRow } from '../source';
 import { AdmissionGate } from './admission-gate';
 import { fromAnnotation } from './batch-output';
 import type { BuildContext } from './build-context';
+import { passageOf, redacted, rowRedactor, scanPassage } from './relevance-texts';
 import { heldOut, inWindow } from './scope';
 
 type RelevanceRow = SourceRow & { annotation: Extract<Annotation, { type: 'relevance' }> };
 
 const SCORE = { relevant: 1, partial: 0.5, irrelevant: 0, outdated: 0 } as const;
 
-/**
- * Each article's passage, by the text object it was made of (KnowledgeTexts hands out the same
- * one while it is cached) and its cut: the same string every time, so the PII cache hashes it once
- * instead of a newly built long string for every label of every impression.
- */
-const passages = new WeakMap<ArticleText, Map<number, string>>();
-function passageOf(t: ArticleText, articleChars: number): string {
-  let made = passages.get(t);
-  let p = made?.get(articleChars);
-  if (p === undefined) {
-    p = `${t.title}\n${t.body.slice(0, articleChars)}`;
-    if (!made) passages.set(t, (made = new Map()));
-    made.set(articleChars, p);
-  }
-  return p;
-}
+/** Queries are short and seldom repeat: kept in the PII cache only when long, as Redaction.redact keeps texts. */
+const CACHED_QUERY_CHARS = 200;
 
 /** Phase 3: retrieval_triplets, rerank_pairs and the relevance part of eval, impression by impression. */
 export async function retrievalFiles(ctx: BuildContext): Promise<void> {
@@ -36,11 +23,12 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   checkpoint.phase('relevance labels', ctx.totals.relevance);
   let pending = 0;
   // Each ticket's query is scanned for PII on a worker thread a page of impressions ahead.
-  const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [ticketQuery(group[0]!.context)]);
+  const pages = scannedAhead(inPages(streamRelevanceByImpression(db, tenantId, spec.watermark), 200), ctx.redaction, (group) => [group.query]);
   for await (const page of pages) {
+    await ctx.knowledge.load(labelledArticles(page));
     for (const group of page) {
       await relevanceGroup(ctx, group, gates);
-      pending += group.length;
+      pending += group.rows.length;
       if (pending >= 500) {
         await checkpoint.passed(pending);
         pending = 0;
@@ -50,10 +38,31 @@ export async function retrievalFiles(ctx: BuildContext): Promise<void> {
   await checkpoint.passed(pending);
 }
 
-async function* inPages<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let page: T[] = [];
-  for await (const item of items) {
-    page.push(item);
+/**
+ * Every article a label of the page names (a label's article, shown or not, has its id and
+ * version), loaded at once: one lookup, and at most one query, a page instead of an impression.
+ */
+function labelledArticles(page: readonly LabelGroup[]): { id: string; version: number }[] {
+  const articles: { id: string; version: number }[] = [];
+  for (const group of page) {
+    for (const { annotation: a } of group.rows) if (a.type === 'relevance') articles.push({ id: a.payload.articleId, version: a.payload.articleVersion });
+  }
+  return articles;
+}
+
+/**
+ * An impression's labels with its ticket's query, made once: the same string is scanned ahead and
+ * then looked up and redacted, instead of a second one built (and hashed) for the lookup.
+ */
+interface LabelGroup {
+  rows: SourceRow[];
+  query: string;
+}
+
+async function* inPages(groups: AsyncIterable<SourceRow[]>, size: number): AsyncGenerator<LabelGroup[]> {
+  let page: LabelGroup[] = [];
+  for await (const rows of groups) {
+    page.push({ rows, query: ticketQuery(rows[0]!.context) });
     if (page.length === size) {
       yield page;
       page = [];
@@ -63,7 +72,7 @@ async function* inPages<T>(items: AsyncIterable<T>, size: number): AsyncGenerato
 }
 
 /** The labels agents gave the articles of one impression. */
-async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { triplets: AdmissionGate; rerank: AdmissionGate }): Promise<void> {
+async function relevanceGroup(ctx: BuildContext, { rows: group, query }: LabelGroup, gates: { triplets: AdmissionGate; rerank: AdmissionGate }): Promise<void> {
   const { spec, current, notes, knowledge, redaction, output } = ctx;
   // The latest label of each article wins (an agent may change their mind).
   const latest = new Map<string, RelevanceRow>();
@@ -82,32 +91,40 @@ async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { tr
     if (stale) notes.exclude('relevance.superseded_article');
     return !stale;
   });
-  const query = ticketQuery(first.context);
   if (query === '') return notes.exclude('relevance.no_query', labels.length);
   const key = ticketKey(first.annotation.ticket);
   const ticket = ticketPseudonym(ctx.tenantId, first.annotation.ticket.platform, first.annotation.ticket.ticketId);
-  const shown = (row: RelevanceRow) => {
+  const shown = labels.map((row) => {
     const p = row.annotation.payload;
-    const article = impression.articles.find((x) => x.id.toLowerCase() === p.articleId.toLowerCase() && x.version === p.articleVersion);
+    const id = p.articleId.toLowerCase();
+    const article = impression.articles.find((x) => x.version === p.articleVersion && lowersTo(x.id, id));
     return article ?? { id: p.articleId, version: p.articleVersion, title: '', snippet: '' };
-  };
-  await knowledge.load(labels.map((row) => shown(row)));
-  const passage = (row: RelevanceRow) => passageOf(knowledge.text(shown(row)), spec.articleChars);
+  });
+  // The query is scanned once for the impression and each passage once a build (then kept with
+  // it), not once per row: every row is then redacted without waiting on the PII cache or threads.
+  // Passages of labels the gates will turn away are scanned too: at most once per article.
+  const q = await redaction.scan(query, query.length > CACHED_QUERY_CHARS);
+  const passages = new Map<RelevanceRow, Scanned>();
+  for (const [i, row] of labels.entries()) {
+    const p = passageOf(knowledge.text(shown[i]!), spec.articleChars);
+    passages.set(row, p.by === redaction ? p.scanned! : await scanPassage(redaction, p));
+  }
 
   if (heldOut(spec, key)) {
     for (const row of labels) {
-      const r = redaction.row();
-      const example = { task: 'relevance' as const, prompt: [], query: await redaction.redact(r, query), passage: await redaction.redact(r, passage(row)), label: row.annotation.payload.label };
+      const p = passages.get(row)!;
+      const r = rowRedactor(redaction, [q, p]);
+      const example = { task: 'relevance' as const, prompt: [], query: redacted(q, r), passage: redacted(p, r), label: row.annotation.payload.label };
       await output.writeEval(example, row, ticket, 'kb_human');
     }
     return;
   }
   for (const row of labels) {
     if (!gates.rerank.admit(key)) continue;
-    const r = redaction.row();
-    const q = await redaction.redact(r, query);
-    const p = await redaction.redact(r, passage(row));
-    await output.write('rerank_pairs.jsonl', { query: q, passage: p, label: SCORE[row.annotation.payload.label] }, fromAnnotation(row, ticket, 'kb_human', null, row.annotation.payload.label));
+    const p = passages.get(row)!;
+    const r = rowRedactor(redaction, [q, p]);
+    const pair = { query: redacted(q, r), passage: redacted(p, r), label: SCORE[row.annotation.payload.label] };
+    await output.write('rerank_pairs.jsonl', pair, fromAnnotation(row, ticket, 'kb_human', null, row.annotation.payload.label));
   }
   // Triplets: the ticket's question, an article marked relevant, and one shown but marked irrelevant or outdated.
   const positives = labels.filter((row) => row.annotation.payload.label === 'relevant');
@@ -115,8 +132,10 @@ async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { tr
   for (const pos of positives) {
     for (const neg of negatives) {
       if (!gates.triplets.admit(key)) continue;
-      const r = redaction.row();
-      const triplet = { anchor: await redaction.redact(r, query), positive: await redaction.redact(r, passage(pos)), negative: await redaction.redact(r, passage(neg)) };
+      const positive = passages.get(pos)!;
+      const negative = passages.get(neg)!;
+      const r = rowRedactor(redaction, [q, positive, negative]);
+      const triplet = { anchor: redacted(q, r), positive: redacted(positive, r), negative: redacted(negative, r) };
       await output.write('retrieval_triplets.jsonl', triplet, {
         annotationIds: [pos.annotation.id, neg.annotation.id],
         impressionIds: [pos.annotation.impressionId],
@@ -128,4 +147,21 @@ async function relevanceGroup(ctx: BuildContext, group: SourceRow[], gates: { tr
       });
     }
   }
+}
+
+/**
+ * `s.toLowerCase() === lower` without making the lower-cased string while `s` is ASCII (article
+ * ids are UUIDs): each label is looked for among the impression's articles, and lower-casing every
+ * id compared made 17 MB of short-lived strings at 100k annotations.
+ */
+function lowersTo(s: string, lower: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    // Past ASCII, lower-casing may change the length: compare as the definition says.
+    if (c >= 0x80) return s.toLowerCase() === lower;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    // An ASCII prefix lower-cases to itself, position by position, whatever follows it.
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return s.length === lower.length;
 }
