@@ -1,22 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { OpenRedaction } from '@openredaction/core';
 import { describe, expect, it } from 'vitest';
 import { libraryDetector } from '../../src/redaction/library-detections';
 import { libraryPatternsFor } from '../../src/redaction/library-prefilter';
 import { LIBRARY_PATTERNS } from '../../src/redaction/pii';
+import { holdoutCorpus, tunedCorpus } from '../helpers/pii-corpora';
 
-const fixtures = new URL('../fixtures/', import.meta.url);
-const texts = (file: URL) =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => (JSON.parse(l) as { text: string }).text);
-const corpus = [
-  ...texts(new URL('pii-corpus.jsonl', fixtures)),
-  ...readdirSync(new URL('pii-holdout/', fixtures))
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => texts(new URL(`pii-holdout/${f}`, fixtures))),
-];
+const corpus = [...tunedCorpus(), ...holdoutCorpus()].map((c) => c.text);
 
 describe('running only the library patterns a text can match', () => {
   it('finds what every pattern finds, in the same order, on both PII corpora and on random texts of PII pieces', async () => {
