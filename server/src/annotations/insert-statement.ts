@@ -30,9 +30,12 @@ const COLUMNS: [name: string, expression: string][] = [
   ['label', `CASE WHEN b->>'type' = 'relevance' THEN b->'payload'->>'label' END`],
 ];
 
-/** The annotations taken from the JSON, each once, in request order. */
+/**
+ * The annotations taken from the JSON, each once, in request order but the missing-knowledge
+ * reports last (as they were stored when they had a statement of their own, so seqs keep that order).
+ */
 const INPUT = `SELECT e.b FROM jsonb_array_elements($4::jsonb -> 'annotations') WITH ORDINALITY AS e (b, n)
-  WHERE e.n = ANY($5::int[]) ORDER BY e.n`;
+  WHERE e.n = ANY($5::int[]) ORDER BY e.b->>'type' = 'missing_knowledge', e.n`;
 
 const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, ${COLUMNS.map(([name]) => name).join(', ')})
   SELECT $1::text, $2::text, $3::uuid, ${COLUMNS.map(([, expression]) => expression).join(', ')} FROM (${INPUT}) AS input
@@ -47,27 +50,10 @@ const INSERT = `INSERT INTO annotations (tenant_id, agent, token_id, ${COLUMNS.m
  * tried first, no retry when an id exists, and no unique-violation ERROR in the database's log for
  * every retried sync. An id that another transaction is writing makes it wait for that one to
  * end, then skip the id if that one stored it.
- *
- * With `numberGaps`, the rows are missing-knowledge reports and the same statement gives each one it
- * stored the tenant's next gap number in `seq` order, continuing from the highest number (the
- * caller holds the tenant's gap lock). When the tenant has no number yet (a new tenant, or reports
- * stored before gaps were numbered) it numbers nothing and says so (`numbered: false`), and the
- * caller numbers the tenant's reports in full.
  */
-export function insertStatement(auth: Auth, input: InsertInput, options: { numberGaps?: boolean } = {}) {
-  const values: unknown[] = [auth.tenantId, auth.name, auth.tokenId, input.json, `{${input.positions.join(',')}}`];
-  if (!options.numberGaps) return { text: `${INSERT} RETURNING id::text AS id`, values };
+export function insertStatement(auth: Auth, input: InsertInput) {
   return {
-    text: `WITH stored AS (${INSERT} RETURNING id, seq),
-               last AS (SELECT max(number) AS number FROM knowledge_gaps WHERE tenant_id = $1),
-               numbered AS (
-                 INSERT INTO knowledge_gaps (tenant_id, number, annotation_id)
-                 SELECT $1, last.number + row_number() OVER (ORDER BY stored.seq), stored.id
-                   FROM stored, last WHERE last.number IS NOT NULL
-                 RETURNING 1)
-           SELECT stored.id::text AS id, (SELECT number FROM last) IS NOT NULL AS numbered,
-                  (SELECT count(*) FROM numbered)::int AS gaps
-             FROM stored`,
-    values,
+    text: `${INSERT} RETURNING id::text AS id`,
+    values: [auth.tenantId, auth.name, auth.tokenId, input.json, `{${input.positions.join(',')}}`] as unknown[],
   };
 }

@@ -6,7 +6,7 @@ import {
 } from '../../../lib/contract';
 import type { Auth } from '../auth/tokens';
 import type { Database } from '../db/database';
-import { lockGapNumbering, numberGaps } from '../gaps/numbering';
+import { shareGapNumbering } from '../gaps/numbering';
 import { insertStatement, type InsertInput } from './insert-statement';
 import { plainAnnotation } from './plain-annotation';
 import { sameContent } from './same-content';
@@ -69,18 +69,11 @@ export async function storeAnnotations(
     else accepted.set(key, { index, annotation });
   });
 
+  // Missing-knowledge reports are stored under the tenant's gap lock, shared, so that no reader
+  // numbers gaps while their seqs are being drawn (gaps/numbering.ts); syncs do not wait for each other.
   const rows = [...accepted.values()];
-  // Missing-knowledge reports are numbered as gaps in seq order, so their seqs are drawn under the
-  // tenant's gap lock. They go last, in their own statement that numbers them as it stores them:
-  // the lock is held for that one statement and the commit only, not for the whole request's rows.
-  // (Two requests sending one id as a report and as another type can deadlock here; Postgres
-  // aborts one, a 5xx, and its client retries.)
-  const reports = rows.filter((r) => r.annotation.type === 'missing_knowledge');
-  const others = rows.filter((r) => r.annotation.type !== 'missing_knowledge');
-  const { storedIds, reportRows } = await writeRowsFrom(db, auth, clientId, others, reports, requestJson);
-  // The tenant's first reports (or reports from before gaps were numbered) were stored without a
-  // number: number them all, in seq order, as a reader of the queue would.
-  if (reportRows.length > 0 && !reportRows[0]!.numbered) await db.transaction((tx) => numberGaps(tx, auth.tenantId));
+  const reports = rows.some((r) => r.annotation.type === 'missing_knowledge');
+  const storedIds = await writeRowsFrom(db, auth, clientId, rows, reports, requestJson);
 
   const existing = [...accepted.keys()].filter((key) => !storedIds.has(key));
   const existingBodies = new Map<string, unknown>();
@@ -133,33 +126,24 @@ const refusedText = (error: unknown) => /^(22|54)/.test(String((error as { code?
  * process encodes them, so one odd value loses nothing. PGlite always gets the encoded rows: its
  * parser, compiled to WebAssembly, does not fail cleanly on deep nesting (it answered nothing at
  * 100,000 levels and hung at a million), and the request's text may hold any item a client sent.
+ * Returns the lower-cased ids of the rows this request stored.
  */
-async function writeRowsFrom(db: Database, auth: Auth, clientId: string, others: Accepted[], reports: Accepted[], requestJson?: string) {
-  // Reports are few and short: encoded, they spare Postgres a second parse of the whole request.
-  const reportInput = reports.length > 0 ? encoded(reports) : null;
-  if (requestJson !== undefined && db.kind === 'postgres' && others.length > 0) {
+async function writeRowsFrom(db: Database, auth: Auth, clientId: string, rows: Accepted[], reports: boolean, requestJson?: string): Promise<Set<string>> {
+  if (requestJson !== undefined && db.kind === 'postgres' && rows.length > 0) {
     try {
-      return await writeRows(db, auth, clientId, { json: requestJson, positions: others.map((r) => r.index + 1) }, reportInput);
+      return await writeRows(db, auth, clientId, { json: requestJson, positions: rows.map((r) => r.index + 1) }, reports);
     } catch (error) {
       if (!refusedText(error)) throw error;
     }
   }
-  return writeRows(db, auth, clientId, others.length > 0 ? encoded(others) : null, reportInput);
-}
-
-interface Written {
-  /** Lower-cased ids of the rows this request stored. */
-  storedIds: Set<string>;
-  /** The reports' statement's rows, when the request had reports. */
-  reportRows: { id: string; numbered: boolean }[];
+  return writeRows(db, auth, clientId, rows.length > 0 ? encoded(rows) : null, reports);
 }
 
 /** One transaction that claims the clientId and stores the rows; it resolves only after the commit. */
-async function writeRows(db: Database, auth: Auth, clientId: string, others: InsertInput | null, reports: InsertInput | null): Promise<Written> {
+async function writeRows(db: Database, auth: Auth, clientId: string, rows: InsertInput | null, reports: boolean): Promise<Set<string>> {
   // Every statement is issued at once and the COMMIT follows them in one pipeline: no round trip
-  // between them, so the gap lock is held only while Postgres runs the reports' statement and the
-  // commit, not while this process gets round to sending the next one.
-  const written = await db.transaction(
+  // between them.
+  const stored = await db.transaction(
     async (tx) => {
       // The first agent to sync from an install owns its clientId; another agent using it is refused
       // (the statements behind it are rolled back with it).
@@ -169,28 +153,20 @@ async function writeRows(db: Database, auth: Auth, clientId: string, others: Ins
          RETURNING agent`,
         [auth.tenantId, clientId, auth.name],
       );
-      const statements: Promise<{ id: string; numbered?: boolean }[]>[] = [];
-      if (others) {
-        const { text, values } = insertStatement(auth, others);
-        statements.push(tx.query<{ id: string }>(text, values).then((r) => r.rows));
+      // Its failure is the transaction's: the statement behind it fails too, and so does the commit.
+      if (reports) shareGapNumbering(tx, auth.tenantId).catch(() => {});
+      let inserted: Promise<{ id: string }[]> = Promise.resolve([]);
+      if (rows) {
+        const { text, values } = insertStatement(auth, rows);
+        inserted = tx.query<{ id: string }>(text, values).then((r) => r.rows);
       }
-      let reportsStored: Promise<{ id: string; numbered: boolean }[]> | null = null;
-      if (reports) {
-        // Its failure is the transaction's: the statements behind it fail too, and so does the commit.
-        lockGapNumbering(tx, auth.tenantId).catch(() => {});
-        const { text, values } = insertStatement(auth, reports, { numberGaps: true });
-        reportsStored = tx.query<{ id: string; numbered: boolean }>(text, values).then((r) => r.rows);
-        statements.push(reportsStored);
-      }
-      // Not awaited here, or the COMMIT would wait for them instead of following them on the wire;
-      // the transaction resolves only once they all succeeded and committed.
-      const all = Promise.all(statements);
-      all.catch(() => {}); // seen by the caller, or moot when the ownership check below throws
+      // Not awaited here, or the COMMIT would wait for it instead of following it on the wire; the
+      // transaction resolves only once it succeeded and committed.
+      inserted.catch(() => {}); // seen by the caller, or moot when the ownership check below throws
       if ((await owner).rows.length === 0) throw new ClientOwnershipError(`clientId ${clientId} belongs to another agent`);
-      return { statements: all, reportsStored };
+      return { inserted };
     },
     { pipelined: true },
   );
-  const inserted = (await written.statements).flat();
-  return { storedIds: new Set(inserted.map((r) => r.id)), reportRows: written.reportsStored ? await written.reportsStored : [] };
+  return new Set((await stored.inserted).map((r) => r.id));
 }

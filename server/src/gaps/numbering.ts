@@ -1,22 +1,30 @@
 import type { Sql } from '../db/database';
 
 /**
- * Gap numbers are per tenant and follow annotation `seq`. `seq` is drawn when a row is inserted,
- * so whoever numbers must hold this lock from before its inserts until its commit: a sync that
- * stores a missing-knowledge report takes it first, and a second replica's report waits, gets a
- * later `seq` and the next number. Syncs without such reports never take it.
+ * Gap numbers are per tenant and follow annotation `seq`, with no holes. A reader of the queue
+ * numbers the reports that have no number yet (`numberGaps`) holding the tenant's gap lock alone; a
+ * sync that stores reports holds it shared, from before its rows draw their seqs until its commit.
+ * So a reader numbers only when no report is on its way in, and every report stored later draws a
+ * higher seq than those it numbered: the numbers follow seq. Syncs share the lock, so they never
+ * wait for each other, only for a reader's numbering (and a reader for the syncs in flight).
  */
+const LOCK_KEY = `hashtext('aitl.gaps'), hashtext($1)`;
+
+/** A sync's hold on the tenant's gap lock, shared with other syncs, until its transaction ends. */
+export async function shareGapNumbering(tx: Sql, tenantId: string): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock_shared(${LOCK_KEY})`, [tenantId]);
+}
+
+/** The tenant's gap lock, held alone until the transaction ends: no report is stored meanwhile. */
 export async function lockGapNumbering(tx: Sql, tenantId: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('aitl.gaps'), hashtext($1))`, [tenantId]);
+  await tx.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`, [tenantId]);
 }
 
 /**
  * Gives every missing-knowledge report of the tenant that has no number yet the next numbers, in
- * `seq` order. Idempotent (a numbered report keeps its number). A sync numbers the reports it stores
- * in the statement that stores them, continuing from the tenant's highest number (all reports are
- * stored under the lock and numbered before their commit, so none older is left without one); it
- * calls this only for a tenant with no number yet. Readers call it too, for reports stored before
- * gaps were numbered. Returns how many it numbered.
+ * `seq` order. Idempotent (a numbered report keeps its number). Whatever shows or uses gap numbers
+ * calls it first (the queue, resolving a gap, an import's `closes_gaps`), so a report has its number
+ * before anyone can see one. Returns how many it numbered.
  */
 export async function numberGaps(tx: Sql, tenantId: string): Promise<number> {
   await lockGapNumbering(tx, tenantId);

@@ -17,7 +17,7 @@ describe.each(testDatabases())('numbering knowledge gaps on $name', (testDb) => 
     return rows.map((r) => r.number);
   }
 
-  it('numbers every report 1, 2, 3, ... in arrival order when many agents sync at once', async () => {
+  it('numbers every report 1, 2, 3, ... in arrival order when many agents sync at once and the queue is read meanwhile', async () => {
     const first = await Flywheel.create(suite.db);
     // Eight agents of one tenant, each syncing its own mix of reports and other annotations, all in flight together.
     const agents = [first, ...(await Promise.all(Array.from({ length: 7 }, (_, i) => Flywheel.create(suite.db, first.tenantId, `agent-${i + 2}`))))];
@@ -31,7 +31,18 @@ describe.each(testDatabases())('numbering knowledge gaps on $name', (testDb) => 
         return { agent, annotations };
       }),
     );
+    // Readers number what has arrived while the syncs are in flight; a report stored after a
+    // reader numbered must still get a higher number than every report before it in seq.
+    let synced = false;
+    let reads = 0;
+    const reader = (async () => {
+      for (; !synced; reads++) await listGaps(suite.db, first.tenantId);
+    })();
     await Promise.all(syncs.map(({ agent, annotations }) => agent.sync(...annotations)));
+    synced = true;
+    await reader;
+    expect(reads).toBeGreaterThan(0);
+    await listGaps(suite.db, first.tenantId);
 
     const numbers = await numbersBySeq(first.tenantId);
     expect(numbers).toHaveLength(8 * 3);
@@ -69,6 +80,9 @@ describe.each(testDatabases())('numbering knowledge gaps on $name', (testDb) => 
       [2, 'newer report'],
     ]);
     await fw.sync(fw.missing(impression, 'a new one'));
+    // Stored, and numbered when the queue is next read.
+    expect(await numbersBySeq(fw.tenantId)).toEqual([1, 2]);
+    expect((await listGaps(suite.db, fw.tenantId)).map((g) => g.description)).toEqual(['older report', 'newer report', 'a new one']);
     expect(await numbersBySeq(fw.tenantId)).toEqual([1, 2, 3]);
   });
 });
