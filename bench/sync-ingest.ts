@@ -1,7 +1,8 @@
 /**
  * Ingest throughput of POST /v1/sync into a real Postgres, next to a plain multi-row INSERT of the
  * same rows with `pg`, measured in the same run: the same annotations go through both (the baseline
- * into its own tenant), rounds alternate which goes first, and medians are compared.
+ * into its own tenant), rounds alternate which goes first, each side starts from a CHECKPOINT, and
+ * medians are compared.
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:sync
  *
@@ -118,7 +119,10 @@ async function main() {
       // Built before either side's clock and CPU count starts: the clients' bodies and the baseline's values.
       const bodies = requestBodies(work);
       const statements = plainStatements('bench-plain', baseline.id, work);
+      // Each side starts from a checkpoint, outside its clock: otherwise the one Postgres starts
+      // after the other's WAL has piled up pays for writing the other's pages.
       const runApi = async () => {
+        await pool.query('CHECKPOINT');
         const measured = await phaseCpu(pool, dbName, [process.pid, server.pid], async () => {
           const bench = process.cpuUsage();
           const value = await apiRound(server.url, agent.token, bodies);
@@ -133,6 +137,7 @@ async function main() {
         return measured.value.value;
       };
       const runPlain = async () => {
+        await pool.query('CHECKPOINT');
         const measured = await phaseCpu(pool, dbName, [process.pid], () => plainInsertRound(pool, statements));
         if (round > 0) {
           cpu.plain.bench.push(measured.processes / requests);
