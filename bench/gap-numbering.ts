@@ -68,6 +68,8 @@ for (const gaps of GAPS) {
   const db = await openDatabase({ databaseUrl: database.url, dataDir: 'memory://' });
   try {
     const tenantId = 'bench';
+    // What a reader of the queue does before it lists: number the reports stored since the last read.
+    const numberQueue = () => db.transaction((tx) => numberGaps(tx, tenantId));
     const agents = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => agent(db, tenantId, `agent-${i}`)));
     // Earlier reports: the queue the numbering runs against.
     const filler = agents[0]!;
@@ -76,10 +78,10 @@ for (const gaps of GAPS) {
       const reports = realisticAnnotations(BATCH * 14, fillerClient, done).filter((a) => a.type === 'missing_knowledge').slice(0, Math.min(BATCH, gaps - done));
       await storeAnnotations(db, filler, fillerClient, reports);
     }
-    await db.transaction((tx) => numberGaps(tx, tenantId));
+    await numberQueue();
     await db.query('ANALYZE');
     await round(db, agents, true, 0);
-    await db.transaction((tx) => numberGaps(tx, tenantId));
+    await numberQueue();
     const withGaps: number[] = [];
     const baseline: number[] = [];
     const reads: number[] = [];
@@ -90,7 +92,7 @@ for (const gaps of GAPS) {
         (reports ? withGaps : baseline).push(...(await round(db, agents, reports, r * 2 + (reports ? 1 : 0))));
         if (!reports) continue;
         const t = performance.now();
-        await db.transaction((tx) => numberGaps(tx, tenantId));
+        await numberQueue();
         reads.push(performance.now() - t);
       }
     }

@@ -16,7 +16,7 @@ export async function shareGapNumbering(tx: Sql, tenantId: string): Promise<void
 }
 
 /** The tenant's gap lock, held alone until the transaction ends: no report is stored meanwhile. */
-export async function lockGapNumbering(tx: Sql, tenantId: string): Promise<void> {
+async function lockGapNumbering(tx: Sql, tenantId: string): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(${LOCK_KEY})`, [tenantId]);
 }
 
